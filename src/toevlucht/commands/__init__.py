@@ -1,0 +1,1 @@
+"""Subcommands of the ``toevlucht`` command (see toevlucht.cli)."""

@@ -1,0 +1,65 @@
+"""Domain errors of the law engine.
+
+Every error a user can cause carries a message that says what was given, what the law
+allows, and where (which file, key or event). Only the Django layer and the CLI turn them
+into form errors, HTTP 4xx or an exit code.
+
+    LawError
+    ├── DataError              a legal data file is malformed (names file and key)
+    ├── CalendarRangeError     a date outside what the legal calendar knows
+    ├── CaseInputError         a case file or event is malformed (unknown kind, bad date…)
+    └── HistoryError           the events contradict the procedure (impossible history)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CalendarRangeError",
+    "CaseInputError",
+    "DataError",
+    "HistoryError",
+    "LawError",
+]
+
+
+class LawError(Exception):
+    """Base class of every error raised by :mod:`toevlucht.law`."""
+
+
+class DataError(LawError):
+    """A legal data file is malformed: unknown key, overlap, missing source."""
+
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        self.file = file
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{file}: {key}: {problem}")
+
+
+class CalendarRangeError(LawError):
+    """A date falls outside the years the legal calendar can compute."""
+
+
+class CaseInputError(LawError):
+    """A case or event is malformed.
+
+    ``where`` points into the input ("events[3].date", "applicant.nationality").
+    """
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{where}: {problem}")
+
+
+class HistoryError(LawError):
+    """The events of a case contradict the procedure (an impossible history).
+
+    ``index`` is the position of the offending event in the input, when known.
+    """
+
+    def __init__(self, problem: str, *, index: int | None = None) -> None:
+        self.problem = problem
+        self.index = index
+        where = f"events[{index}]: " if index is not None else ""
+        super().__init__(f"{where}{problem}")

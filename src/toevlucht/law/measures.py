@@ -1,0 +1,360 @@
+"""Policy measures as dated data: moratoria, decision stops, general term extensions.
+
+A measure has a kind, a scope (nationalities, sex, age range, groups, lodging dates), one or
+more periods (an extension of a moratorium is a new period, announced on its own date), a
+legal effect with its status, and the court rulings about it. Only what was announced on the
+assessment date counts, so a past date replays exactly what was known then.
+
+Effect status:
+
+* ``confirmed`` — applied to deadlines;
+* ``contested`` — applied (it is the law as published) and the dispute is shown, until a
+  ruling in the data disapplies it from its date;
+* ``unconfirmed`` — shown, never applied to a deadline.
+
+>>> ru = measure("ru-conscripts-2022-decision")
+>>> ru.kind, ru.term_extension_months
+(<MeasureKind.DECISION_MORATORIUM: 'decision_moratorium'>, 12)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from toevlucht.law.errors import DataError
+from toevlucht.law.model import Applicant, Sex, country_codes
+from toevlucht.law.sources import Citation, TableReader, read_data_file, resolve
+
+__all__ = [
+    "EffectStatus",
+    "Group",
+    "Match",
+    "MatchStatus",
+    "Measure",
+    "MeasureKind",
+    "Period",
+    "Ruling",
+    "Scope",
+    "groups",
+    "load_measures",
+    "measure",
+    "parse_measures",
+]
+
+FILE = "law/data/nl/measures.toml"
+
+
+class MeasureKind(StrEnum):
+    DECISION_MORATORIUM = "decision_moratorium"  # besluitmoratorium, Vw 2000 art. 43
+    DEPARTURE_MORATORIUM = "departure_moratorium"  # vertrekmoratorium, Vw 2000 art. 45(4)
+    DECISION_STOP = "decision_stop"  # beslisstop / beslispauze as announced
+    GENERAL_TERM_EXTENSION = "general_term_extension"  # categorical Vw 2000 art. 42(4)(b)
+
+
+class EffectStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    CONTESTED = "contested"
+    UNCONFIRMED = "unconfirmed"
+
+
+class MatchStatus(StrEnum):
+    APPLIES = "applies"
+    POSSIBLY = "possibly"  # a fact the scope needs is not recorded
+    NOT = "not"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    id: str
+    name_en: str
+    name_nl: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scope:
+    nationalities: frozenset[str] = frozenset()  # empty: every nationality
+    sexes: frozenset[Sex] = frozenset()
+    age_min: int | None = None
+    age_max: int | None = None
+    groups_any: frozenset[str] = frozenset()
+    lodged_from: dt.date | None = None
+    lodged_before: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Period:
+    start: dt.date | None  # None: start not established (shown as unknown)
+    until: dt.date | None  # exclusive; None: open-ended
+    announced: dt.date | None  # None: announcement date not established
+    source: Citation
+    note: str = ""
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (
+            self.until is None or day < self.until
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ruling:
+    date: dt.date | None
+    source: Citation
+    holding: str
+    disapplies: bool = False  # from this date the engine no longer applies the measure
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Match:
+    status: MatchStatus
+    reasons: tuple[str, ...]  # why not / what is missing, in plain English
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Measure:
+    id: str
+    kind: MeasureKind
+    title_en: str
+    title_nl: str
+    effect_status: EffectStatus
+    legal_basis: Citation
+    scope: Scope
+    periods: tuple[Period, ...]
+    term_extension_months: int | None = None
+    extension_ground: str = ""
+    effect_note: str = ""
+    rulings: tuple[Ruling, ...] = ()
+    note: str = ""
+
+    # --- what was known when -------------------------------------------------------------
+    def periods_known(self, as_of: dt.date) -> tuple[Period, ...]:
+        """Periods announced on or before ``as_of`` (an unknown announcement counts)."""
+        return tuple(p for p in self.periods if p.announced is None or p.announced <= as_of)
+
+    def known_on(self, as_of: dt.date) -> bool:
+        return bool(self.periods_known(as_of))
+
+    def start(self) -> dt.date | None:
+        return self.periods[0].start
+
+    def until_known(self, as_of: dt.date) -> dt.date | None:
+        known = self.periods_known(as_of)
+        return known[-1].until if known else None
+
+    def in_force_on(self, day: dt.date, as_of: dt.date) -> bool:
+        return any(p.covers(day) for p in self.periods_known(as_of))
+
+    def disapplied_by(self, as_of: dt.date) -> Ruling | None:
+        for r in self.rulings:
+            if r.disapplies and r.date is not None and r.date <= as_of:
+                return r
+        return None
+
+    def applied_to_deadlines(self, as_of: dt.date) -> bool:
+        """Whether the engine lets this measure move a deadline, as known on ``as_of``."""
+        if self.effect_status is EffectStatus.UNCONFIRMED or self.term_extension_months is None:
+            return False
+        return self.disapplied_by(as_of) is None
+
+    # --- scope ---------------------------------------------------------------------------
+    def match(self, applicant: Applicant, lodged: dt.date | None, on: dt.date) -> Match:
+        """Does the measure's scope cover this applicant? Age is taken on ``on``."""
+        s = self.scope
+        missing: list[str] = []
+        if s.nationalities and applicant.nationality not in s.nationalities:
+            return Match(
+                status=MatchStatus.NOT,
+                reasons=(
+                    f"nationality {applicant.nationality} is not "
+                    + ", ".join(sorted(s.nationalities)),
+                ),
+            )
+        if s.sexes:
+            if applicant.sex is None:
+                missing.append("sex not recorded")
+            elif applicant.sex not in s.sexes:
+                return Match(status=MatchStatus.NOT, reasons=(f"sex is {applicant.sex.value}",))
+        if s.age_min is not None or s.age_max is not None:
+            age = applicant.age_on(on)
+            if age is None:
+                missing.append("birth date not recorded")
+            elif (s.age_min is not None and age < s.age_min) or (
+                s.age_max is not None and age > s.age_max
+            ):
+                return Match(
+                    status=MatchStatus.NOT,
+                    reasons=(f"aged {age} on {on.isoformat()}, outside {s.age_min}-{s.age_max}",),
+                )
+        if s.groups_any:
+            if not applicant.groups:
+                missing.append("no group recorded (e.g. " + ", ".join(sorted(s.groups_any)) + ")")
+            elif not applicant.groups & s.groups_any:
+                return Match(
+                    status=MatchStatus.NOT,
+                    reasons=("not in group " + " or ".join(sorted(s.groups_any)),),
+                )
+        if s.lodged_from is not None or s.lodged_before is not None:
+            if lodged is None:
+                missing.append("lodging date not recorded")
+            elif (s.lodged_from is not None and lodged < s.lodged_from) or (
+                s.lodged_before is not None and lodged >= s.lodged_before
+            ):
+                return Match(
+                    status=MatchStatus.NOT,
+                    reasons=(
+                        f"lodged on {lodged.isoformat()}, outside the measure's lodging dates",
+                    ),
+                )
+        if missing:
+            return Match(status=MatchStatus.POSSIBLY, reasons=tuple(missing))
+        return Match(status=MatchStatus.APPLIES, reasons=())
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def _parse_groups(t: TableReader) -> dict[str, Group]:
+    out: dict[str, Group] = {}
+    for gid in t.keys():  # noqa: SIM118 (TableReader is not a dict)
+        g = t.table(gid)
+        assert g is not None
+        out[gid] = Group(id=gid, name_en=g.text("name_en"), name_nl=g.text("name_nl"))
+        g.text("description", required=False)
+        g.done()
+    t.done()
+    return out
+
+
+def _parse_scope(t: TableReader | None, known_groups: dict[str, Group]) -> Scope:
+    if t is None:
+        return Scope()
+    nationalities = frozenset(t.texts("nationalities", required=False))
+    for n in nationalities:
+        if n not in country_codes():
+            raise t.error("nationalities", f"{n!r} is not an ISO 3166-1 alpha-3 code")
+    sexes_raw = t.texts("sexes", required=False)
+    try:
+        sexes = frozenset(Sex(x) for x in sexes_raw)
+    except ValueError:
+        raise t.error("sexes", f"{sexes_raw} must be among male, female, x") from None
+    groups_any = frozenset(t.texts("groups_any", required=False))
+    for g in groups_any:
+        if g not in known_groups:
+            raise t.error("groups_any", f"unknown group {g!r}")
+    scope = Scope(
+        nationalities=nationalities,
+        sexes=sexes,
+        age_min=t.integer("age_min", required=False),
+        age_max=t.integer("age_max", required=False),
+        groups_any=groups_any,
+        lodged_from=t.day("lodged_from", required=False),
+        lodged_before=t.day("lodged_before", required=False),
+    )
+    t.done()
+    return scope
+
+
+def parse_measures(
+    file: str, content: dict[str, Any]
+) -> tuple[dict[str, Group], dict[str, Measure]]:
+    top = TableReader(file, "", content)
+    groups_t = top.table("groups")
+    assert groups_t is not None
+    known_groups = _parse_groups(groups_t)
+    measures: dict[str, Measure] = {}
+    for t in top.tables("measure"):
+        mid = t.text("id")
+        if mid in measures:
+            raise t.error("id", f"duplicate measure id {mid!r}")
+        kind = t.enum("kind", MeasureKind)
+        status = t.enum("effect_status", EffectStatus)
+        basis = resolve(file, f"{t.key}.legal_basis", t.text("legal_basis"))
+        scope = _parse_scope(t.table("scope", required=False), known_groups)
+        periods: list[Period] = []
+        for p in t.tables("periods"):
+            start, until = p.day("from", required=False), p.day("until", required=False)
+            if start is None and status is not EffectStatus.UNCONFIRMED:
+                raise p.error("from", "only an unconfirmed measure may have an unknown start")
+            if start and until and until <= start:
+                raise p.error("until", f"{until} is not after from = {start}")
+            period = Period(
+                start=start,
+                until=until,
+                announced=p.day("announced", required=False),
+                source=resolve(file, f"{p.key}.source", p.text("source")),
+                note=p.text("note", required=False),
+            )
+            p.done()
+            if periods:
+                prev = periods[-1]
+                if prev.until is None or period.start is None or period.start < prev.until:
+                    raise p.error("from", "overlaps the previous period")
+            periods.append(period)
+        if not periods:
+            raise t.error("periods", "a measure needs at least one period")
+        rulings: list[Ruling] = []
+        for r in t.tables("rulings", required=False):
+            rulings.append(
+                Ruling(
+                    date=r.day("date", required=False),
+                    source=resolve(file, f"{r.key}.source", r.text("source")),
+                    holding=r.text("holding"),
+                    disapplies=r.flag("disapplies", required=False),
+                )
+            )
+            r.done()
+        months = t.integer("term_extension_months", required=False)
+        ground = t.text("extension_ground", required=False)
+        if kind is MeasureKind.DEPARTURE_MORATORIUM and months is not None:
+            raise t.error(
+                "term_extension_months", "a departure moratorium does not extend the decision term"
+            )
+        if kind is MeasureKind.GENERAL_TERM_EXTENSION and (months is None or not ground):
+            raise t.error(
+                "term_extension_months",
+                "a general term extension needs months and extension_ground",
+            )
+        measures[mid] = Measure(
+            id=mid,
+            kind=kind,
+            title_en=t.text("title_en"),
+            title_nl=t.text("title_nl"),
+            effect_status=status,
+            legal_basis=basis,
+            scope=scope,
+            periods=tuple(periods),
+            term_extension_months=months,
+            extension_ground=ground,
+            effect_note=t.text("effect_note", required=False),
+            rulings=tuple(rulings),
+            note=t.text("note", required=False),
+        )
+        t.done()
+    top.done()
+    return known_groups, measures
+
+
+@cache
+def _load() -> tuple[dict[str, Group], dict[str, Measure]]:
+    file, content = read_data_file("measures.toml")
+    return parse_measures(file, content)
+
+
+def load_measures() -> dict[str, Measure]:
+    """Every measure in ``law/data/nl/measures.toml``, by id."""
+    return _load()[1]
+
+
+def groups() -> dict[str, Group]:
+    """The applicant groups measures can be scoped to."""
+    return _load()[0]
+
+
+def measure(measure_id: str) -> Measure:
+    try:
+        return load_measures()[measure_id]
+    except KeyError:
+        raise DataError(FILE, measure_id, "no such measure") from None

@@ -1,0 +1,408 @@
+"""The vocabulary of the procedure: stages, tracks, event kinds, applicants, cases.
+
+A case is its history: an applicant and a list of procedure events, each with the date it
+took effect (``date``) and, optionally, the date it was recorded (``recorded``). The field
+schema of every event kind lives in :data:`EVENT_FIELDS`, which the Django layer reuses to
+build its forms, so an event is validated the same way everywhere.
+
+>>> case = parse_case({"applicant": {"nationality": "RUS"},
+...                    "events": [{"kind": "application_lodged", "date": "2022-03-10"}]})
+>>> case.events[0].kind, case.events[0].date
+(<EventKind.APPLICATION_LODGED: 'application_lodged'>, datetime.date(2022, 3, 10))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from toevlucht.law.errors import CaseInputError
+
+__all__ = [
+    "EVENT_FIELDS",
+    "Applicant",
+    "Case",
+    "Event",
+    "EventKind",
+    "FieldSpec",
+    "Sex",
+    "Stage",
+    "Track",
+    "country_codes",
+    "parse_case",
+    "parse_date",
+    "parse_event",
+]
+
+
+class Stage(StrEnum):
+    """Where a case stands. The order of the members is the order of the procedure."""
+
+    REQUESTED = "requested"  # asylum requested (aanmelding), application not yet lodged
+    REGISTRATION = "registration"  # application lodged; registration phase (aanmeldfase)
+    REST_PERIOD = "rest_period"  # after the registration interview (RVT)
+    GENERAL_PROCEDURE = "general_procedure"  # algemene asielprocedure (AA)
+    EXTENDED_PROCEDURE = "extended_procedure"  # verlengde asielprocedure (VA)
+    DECIDED = "decided"  # decision notified; appeal term running
+    APPEAL = "appeal"  # appeal pending before the district court
+    APPEAL_DECIDED = "appeal_decided"  # district court ruled; further-appeal term running
+    FURTHER_APPEAL = "further_appeal"  # further appeal pending before the Council of State
+    FINAL = "final"  # the decision can no longer be challenged in the ordinary way
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def rank(self) -> int:
+        return _STAGE_ORDER.index(self)
+
+    @property
+    def open(self) -> bool:
+        """Still before the authority's decision on the application."""
+        return self.rank <= Stage.EXTENDED_PROCEDURE.rank
+
+
+_STAGE_ORDER = list(Stage)
+
+
+class Track(StrEnum):
+    """Track (spoor) of an asylum application (since 1 March 2016)."""
+
+    DUBLIN = "dublin"  # spoor 1: another member state may be responsible
+    SAFE_COUNTRY = "safe_country"  # spoor 2: safe country of origin / protection elsewhere
+    GENERAL = "general"  # spoor 4: general procedure, possibly extended
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+    X = "x"
+
+
+class EventKind(StrEnum):
+    ASYLUM_REQUESTED = "asylum_requested"
+    APPLICATION_LODGED = "application_lodged"
+    TRACK_ASSIGNED = "track_assigned"
+    DUBLIN_RESPONSIBILITY_ESTABLISHED = "dublin_responsibility_established"
+    INTERVIEW_SCHEDULED = "interview_scheduled"
+    REGISTRATION_INTERVIEW_HELD = "registration_interview_held"
+    GENERAL_PROCEDURE_STARTED = "general_procedure_started"
+    GENERAL_PROCEDURE_EXTENDED = "general_procedure_extended"
+    DETAILED_INTERVIEW_HELD = "detailed_interview_held"
+    INTENTION_ISSUED = "intention_issued"
+    VIEW_SUBMITTED = "view_submitted"
+    REFERRED_TO_EXTENDED_PROCEDURE = "referred_to_extended_procedure"
+    DECISION_TERM_EXTENDED = "decision_term_extended"
+    DECISION_NOTIFIED = "decision_notified"
+    NOTICE_OF_DEFAULT_RECEIVED = "notice_of_default_received"
+    APPEAL_LODGED = "appeal_lodged"
+    COURT_RULING = "court_ruling"
+    WITHDRAWN = "withdrawn"
+    RETRACTION = "retraction"  # a correction that voids the event it corrects
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldSpec:
+    """Schema of one data field of an event kind."""
+
+    type: type  # str, int, bool or dt.date
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
+    help: str = ""
+
+
+EXTENSION_GROUNDS = ("42(4)(a)", "42(4)(b)", "42(4)(c)", "42(5)", "43")
+REFUSAL_GROUNDS = ("dublin", "inadmissible", "manifestly_unfounded", "not_processed")
+
+EVENT_FIELDS: Mapping[EventKind, Mapping[str, FieldSpec]] = {
+    EventKind.ASYLUM_REQUESTED: {
+        "to_other_authority": FieldSpec(
+            type=bool,
+            default=False,
+            help="the request was made to an authority other than the IND, border or aliens police",
+        ),
+    },
+    EventKind.APPLICATION_LODGED: {},
+    EventKind.TRACK_ASSIGNED: {
+        "track": FieldSpec(type=str, required=True, choices=tuple(Track)),
+    },
+    EventKind.DUBLIN_RESPONSIBILITY_ESTABLISHED: {},
+    EventKind.INTERVIEW_SCHEDULED: {
+        "interview": FieldSpec(type=str, required=True, choices=("registration", "detailed")),
+        "scheduled_for": FieldSpec(type=dt.date, required=True),
+    },
+    EventKind.REGISTRATION_INTERVIEW_HELD: {},
+    EventKind.GENERAL_PROCEDURE_STARTED: {},
+    EventKind.GENERAL_PROCEDURE_EXTENDED: {
+        "days": FieldSpec(
+            type=int,
+            required=True,
+            minimum=1,
+            maximum=60,
+            help="procedure days added (Vb 2000 art. 3.115(3))",
+        ),
+        "ground": FieldSpec(
+            type=str,
+            choices=("a", "b", "c", "d", "e", "f", "g"),
+            help="ground of Vb 2000 art. 3.115(2), for an extension after the start",
+        ),
+    },
+    EventKind.DETAILED_INTERVIEW_HELD: {},
+    EventKind.INTENTION_ISSUED: {
+        "procedure": FieldSpec(type=str, required=True, choices=("general", "extended")),
+    },
+    EventKind.VIEW_SUBMITTED: {},
+    EventKind.REFERRED_TO_EXTENDED_PROCEDURE: {},
+    EventKind.DECISION_TERM_EXTENDED: {
+        "months": FieldSpec(type=int, required=True, minimum=1, maximum=21),
+        "ground": FieldSpec(type=str, required=True, choices=EXTENSION_GROUNDS),
+    },
+    EventKind.DECISION_NOTIFIED: {
+        "outcome": FieldSpec(type=str, required=True, choices=("granted", "refused")),
+        "procedure": FieldSpec(type=str, required=True, choices=("general", "extended")),
+        "refusal_ground": FieldSpec(type=str, choices=REFUSAL_GROUNDS),
+    },
+    EventKind.NOTICE_OF_DEFAULT_RECEIVED: {},
+    EventKind.APPEAL_LODGED: {
+        "against": FieldSpec(
+            type=str, choices=("decision", "failure_to_decide"), default="decision"
+        ),
+        "level": FieldSpec(type=str, choices=("court", "council_of_state"), default="court"),
+    },
+    EventKind.COURT_RULING: {
+        "level": FieldSpec(type=str, choices=("court", "council_of_state"), default="court"),
+        "outcome": FieldSpec(
+            type=str, required=True, choices=("well_founded", "unfounded", "inadmissible")
+        ),
+        "decide_within_weeks": FieldSpec(type=int, minimum=1, maximum=104),
+        "penalty_per_day_eur": FieldSpec(type=int, minimum=1, maximum=10_000),
+        "penalty_max_eur": FieldSpec(type=int, minimum=1, maximum=1_000_000),
+    },
+    EventKind.WITHDRAWN: {},
+    EventKind.RETRACTION: {},
+}
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-3 codes (and ICAO XXA/XXB/XXC/XXX) accepted as nationality."""
+    raw = resources.files("toevlucht.law.data.nl").joinpath("countries.toml").read_bytes()
+    return frozenset(tomllib.loads(raw.decode())["codes"])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Applicant:
+    nationality: str
+    birth_date: dt.date | None = None
+    sex: Sex | None = None
+    groups: frozenset[str] = frozenset()
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    kind: EventKind
+    date: dt.date
+    data: Mapping[str, Any] = field(default_factory=dict)
+    recorded: dt.date | None = None
+    id: str | None = None
+    corrects: str | None = None
+    index: int = 0  # position in the input, for error messages
+
+    @property
+    def known_from(self) -> dt.date:
+        """The first day on which this event counts in an assessment."""
+        return self.recorded if self.recorded is not None else self.date
+
+    def get(self, name: str) -> Any:
+        value = self.data.get(name)
+        if value is None:
+            return EVENT_FIELDS[self.kind][name].default
+        return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Case:
+    applicant: Applicant
+    events: tuple[Event, ...]
+    reference: str = ""
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any, where: str) -> dt.date:
+    """A date from an ISO string (or a date), or a :class:`CaseInputError` naming ``where``."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise CaseInputError(where, f"expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CaseInputError(where, f"{value!r} is not a valid calendar date") from None
+
+
+def _check_keys(obj: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise CaseInputError(
+            f"{where}.{unknown[0]}" if where else unknown[0],
+            f"unknown field (allowed: {', '.join(sorted(allowed))})",
+        )
+
+
+def _parse_field(spec: FieldSpec, value: Any, where: str) -> Any:
+    if spec.type is dt.date:
+        return parse_date(value, where)
+    if spec.type is bool:
+        if not isinstance(value, bool):
+            raise CaseInputError(where, f"expected true or false, got {value!r}")
+        return value
+    if spec.type is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CaseInputError(where, f"expected a whole number, got {value!r}")
+        if spec.minimum is not None and value < spec.minimum:
+            raise CaseInputError(where, f"must be at least {spec.minimum}, got {value}")
+        if spec.maximum is not None and value > spec.maximum:
+            raise CaseInputError(where, f"must be at most {spec.maximum}, got {value}")
+        return value
+    if not isinstance(value, str):
+        raise CaseInputError(where, f"expected text, got {value!r}")
+    if spec.choices and value not in spec.choices:
+        raise CaseInputError(where, f"{value!r} is not one of: {', '.join(spec.choices)}")
+    return value
+
+
+_EVENT_KEYS = {"kind", "date", "recorded", "id", "corrects"}
+
+
+def parse_event(raw: Any, index: int = 0, where: str | None = None) -> Event:
+    """Validate one event given as a JSON-like mapping."""
+    where = where if where is not None else f"events[{index}]"
+    if not isinstance(raw, Mapping):
+        raise CaseInputError(where, f"expected an object, got {type(raw).__name__}")
+    if "kind" not in raw:
+        raise CaseInputError(f"{where}.kind", "is required")
+    try:
+        kind = EventKind(raw["kind"])
+    except ValueError:
+        allowed = ", ".join(k.value for k in EventKind)
+        raise CaseInputError(
+            f"{where}.kind", f"unknown event kind {raw['kind']!r} (known: {allowed})"
+        ) from None
+    if "date" not in raw:
+        raise CaseInputError(f"{where}.date", "is required")
+    specs = EVENT_FIELDS[kind]
+    _check_keys(raw, _EVENT_KEYS | set(specs), where)
+    date = parse_date(raw["date"], f"{where}.date")
+    recorded = None
+    if raw.get("recorded") is not None:
+        recorded = parse_date(raw["recorded"], f"{where}.recorded")
+    data: dict[str, Any] = {}
+    for name, spec in specs.items():
+        if raw.get(name) is None:
+            if spec.required:
+                raise CaseInputError(f"{where}.{name}", f"is required for {kind.value}")
+            continue
+        data[name] = _parse_field(spec, raw[name], f"{where}.{name}")
+    for key in ("id", "corrects"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise CaseInputError(f"{where}.{key}", f"expected text, got {raw[key]!r}")
+    if kind is EventKind.RETRACTION and not raw.get("corrects"):
+        raise CaseInputError(f"{where}.corrects", "a retraction must name the event it voids")
+    if (
+        kind is EventKind.DECISION_NOTIFIED
+        and data.get("outcome") == "granted"
+        and "refusal_ground" in data
+    ):
+        raise CaseInputError(
+            f"{where}.refusal_ground", "a granted application has no refusal ground"
+        )
+    return Event(
+        kind=kind,
+        date=date,
+        data=data,
+        recorded=recorded,
+        id=raw.get("id"),
+        corrects=raw.get("corrects"),
+        index=index,
+    )
+
+
+def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Applicant:
+    if not isinstance(raw, Mapping):
+        raise CaseInputError("applicant", "expected an object")
+    _check_keys(raw, {"nationality", "birth_date", "sex", "groups"}, "applicant")
+    nationality = raw.get("nationality")
+    if not isinstance(nationality, str) or not re.fullmatch(r"[A-Z]{3}", nationality):
+        raise CaseInputError(
+            "applicant.nationality",
+            f"expected an ISO 3166-1 alpha-3 code such as 'RUS', got {nationality!r}",
+        )
+    if nationality not in country_codes():
+        raise CaseInputError(
+            "applicant.nationality", f"{nationality!r} is not an ISO 3166-1 alpha-3 code"
+        )
+    birth = None
+    if raw.get("birth_date") is not None:
+        birth = parse_date(raw["birth_date"], "applicant.birth_date")
+    sex = None
+    if raw.get("sex") is not None:
+        try:
+            sex = Sex(raw["sex"])
+        except ValueError:
+            raise CaseInputError(
+                "applicant.sex", f"{raw['sex']!r} is not one of: male, female, x"
+            ) from None
+    groups_raw = raw.get("groups") or []
+    if not isinstance(groups_raw, list) or not all(isinstance(g, str) for g in groups_raw):
+        raise CaseInputError("applicant.groups", "expected a list of group names")
+    if known_groups is not None:
+        for i, g in enumerate(groups_raw):
+            if g not in known_groups:
+                raise CaseInputError(
+                    f"applicant.groups[{i}]",
+                    f"unknown group {g!r} (known: {', '.join(sorted(known_groups))})",
+                )
+    return Applicant(
+        nationality=nationality, birth_date=birth, sex=sex, groups=frozenset(groups_raw)
+    )
+
+
+def parse_case(raw: Any, known_groups: Sequence[str] | None = None) -> Case:
+    """Validate a whole case file (the JSON of ``toevlucht assess``)."""
+    if not isinstance(raw, Mapping):
+        raise CaseInputError("case", f"expected a JSON object, got {type(raw).__name__}")
+    _check_keys(raw, {"applicant", "events", "reference"}, "")
+    if "applicant" not in raw:
+        raise CaseInputError("applicant", "is required")
+    applicant = parse_applicant(raw["applicant"], known_groups)
+    events_raw = raw.get("events", [])
+    if not isinstance(events_raw, list):
+        raise CaseInputError("events", "expected a list of events")
+    events = tuple(parse_event(e, i) for i, e in enumerate(events_raw))
+    ids = [e.id for e in events if e.id is not None]
+    if len(ids) != len(set(ids)):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise CaseInputError("events", f"event id {dup!r} is used twice")
+    for e in events:
+        if e.corrects is not None and e.corrects not in ids:
+            raise CaseInputError(f"events[{e.index}].corrects", f"no event has id {e.corrects!r}")
+    reference = raw.get("reference", "")
+    if not isinstance(reference, str):
+        raise CaseInputError("reference", "expected text")
+    return Case(applicant=applicant, events=events, reference=reference)

@@ -1,0 +1,460 @@
+"""The procedure as a transitions table, and the replay of a case's events.
+
+Each row of :data:`TRANSITIONS` says which event may happen up to which stage, which stage it
+leads to, and the legal source of the step. Histories may be incomplete (a case imported in
+the middle of the procedure), so an event may skip earlier stages; an event that comes after
+a later stage has already been reached contradicts the procedure and is a
+:class:`~toevlucht.law.errors.HistoryError` that names both events.
+
+Only events known on the assessment date count (recorded on or before it, effective on or
+before it), and a correction replaces the event it corrects from the day it was recorded,
+so any past date replays exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from toevlucht.law.errors import HistoryError
+from toevlucht.law.model import Case, Event, EventKind, Stage, Track
+from toevlucht.law.sources import Citation, load_sources
+
+__all__ = ["TRANSITIONS", "History", "Transition", "known_events", "replay"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Transition:
+    kind: EventKind
+    variant: str  # "" or a short description of the data that selects this row
+    latest: Stage  # the event may happen while the case is at most at this stage
+    to: Stage | None  # None: the stage does not change
+    source_id: str | None
+    when: Callable[[Event], bool] = lambda e: True
+
+    @property
+    def source(self) -> Citation | None:
+        return load_sources()[self.source_id] if self.source_id else None
+
+
+def _against(value: str, level: str) -> Callable[[Event], bool]:
+    return lambda e: e.get("against") == value and e.get("level") == level
+
+
+S = Stage
+K = EventKind
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        kind=K.ASYLUM_REQUESTED,
+        variant="",
+        latest=S.REQUESTED,
+        to=S.REQUESTED,
+        source_id="vb-3-107b",
+    ),
+    Transition(
+        kind=K.APPLICATION_LODGED,
+        variant="",
+        latest=S.REQUESTED,
+        to=S.REGISTRATION,
+        source_id="vb-3-108",
+    ),
+    Transition(
+        kind=K.TRACK_ASSIGNED,
+        variant="",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="vb-3-109",
+    ),
+    Transition(
+        kind=K.DUBLIN_RESPONSIBILITY_ESTABLISHED,
+        variant="",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="vw-42-6",
+    ),
+    Transition(
+        kind=K.INTERVIEW_SCHEDULED,
+        variant="",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="vb-3-108d",
+    ),
+    Transition(
+        kind=K.REGISTRATION_INTERVIEW_HELD,
+        variant="",
+        latest=S.REGISTRATION,
+        to=S.REST_PERIOD,
+        source_id="vb-3-108d",
+    ),
+    Transition(
+        kind=K.GENERAL_PROCEDURE_EXTENDED,
+        variant="before the start",
+        latest=S.REST_PERIOD,
+        to=None,
+        source_id="vb-3-115",
+    ),
+    Transition(
+        kind=K.GENERAL_PROCEDURE_STARTED,
+        variant="",
+        latest=S.REST_PERIOD,
+        to=S.GENERAL_PROCEDURE,
+        source_id="vb-3-110",
+    ),
+    Transition(
+        kind=K.GENERAL_PROCEDURE_EXTENDED,
+        variant="after the start",
+        latest=S.GENERAL_PROCEDURE,
+        to=None,
+        source_id="vb-3-115",
+    ),
+    Transition(
+        kind=K.DETAILED_INTERVIEW_HELD,
+        variant="",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="vb-3-113",
+    ),
+    Transition(
+        kind=K.INTENTION_ISSUED,
+        variant="general procedure",
+        latest=S.GENERAL_PROCEDURE,
+        to=S.GENERAL_PROCEDURE,
+        source_id="vb-3-113",
+        when=lambda e: e.get("procedure") == "general",
+    ),
+    Transition(
+        kind=K.INTENTION_ISSUED,
+        variant="extended procedure",
+        latest=S.EXTENDED_PROCEDURE,
+        to=S.EXTENDED_PROCEDURE,
+        source_id="vb-3-116",
+        when=lambda e: e.get("procedure") == "extended",
+    ),
+    Transition(
+        kind=K.VIEW_SUBMITTED,
+        variant="",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="vb-3-116",
+    ),
+    Transition(
+        kind=K.REFERRED_TO_EXTENDED_PROCEDURE,
+        variant="",
+        latest=S.GENERAL_PROCEDURE,
+        to=S.EXTENDED_PROCEDURE,
+        source_id="vb-3-115",
+    ),
+    Transition(
+        kind=K.DECISION_TERM_EXTENDED,
+        variant="",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="vw-42-4",
+    ),
+    Transition(
+        kind=K.NOTICE_OF_DEFAULT_RECEIVED,
+        variant="",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="awb-6-12",
+    ),
+    Transition(
+        kind=K.APPEAL_LODGED,
+        variant="against failure to decide",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="awb-6-12",
+        when=_against("failure_to_decide", "court"),
+    ),
+    Transition(
+        kind=K.DECISION_NOTIFIED,
+        variant="",
+        latest=S.EXTENDED_PROCEDURE,
+        to=S.DECIDED,
+        source_id="vw-42-1",
+    ),
+    Transition(
+        kind=K.APPEAL_LODGED,
+        variant="against the decision",
+        latest=S.DECIDED,
+        to=S.APPEAL,
+        source_id="vw-69-1",
+        when=_against("decision", "court"),
+    ),
+    Transition(
+        kind=K.COURT_RULING,
+        variant="on an appeal against failure to decide",
+        latest=S.EXTENDED_PROCEDURE,
+        to=None,
+        source_id="awb-8-55d",
+        when=lambda e: False,
+    ),  # chosen by replay() when that appeal is pending
+    Transition(
+        kind=K.COURT_RULING,
+        variant="on the appeal",
+        latest=S.APPEAL,
+        to=S.APPEAL_DECIDED,
+        source_id="vw-83b",
+        when=lambda e: e.get("level") == "court",
+    ),
+    Transition(
+        kind=K.APPEAL_LODGED,
+        variant="further appeal",
+        latest=S.APPEAL_DECIDED,
+        to=S.FURTHER_APPEAL,
+        source_id="awb-6-24",
+        when=lambda e: e.get("level") == "council_of_state",
+    ),
+    Transition(
+        kind=K.COURT_RULING,
+        variant="on the further appeal",
+        latest=S.FURTHER_APPEAL,
+        to=S.FINAL,
+        source_id="awb-6-24",
+        when=lambda e: e.get("level") == "council_of_state",
+    ),
+    Transition(
+        kind=K.WITHDRAWN, variant="", latest=S.FURTHER_APPEAL, to=S.WITHDRAWN, source_id=None
+    ),
+)
+
+
+def _row(event: Event) -> Transition:
+    rows = [t for t in TRANSITIONS if t.kind is event.kind and t.when(event)]
+    if not rows:  # e.g. an appeal against failure to decide lodged with the Council of State
+        raise HistoryError(
+            f"{event.kind.value} with these details is not a step of the procedure "
+            f"({', '.join(f'{k}={v}' for k, v in sorted(event.data.items()))})",
+            index=event.index,
+        )
+    return rows[0]
+
+
+@dataclass(slots=True, kw_only=True)
+class History:
+    """The facts of a case as known on one date, after replaying its events."""
+
+    as_of: dt.date
+    events: list[Event] = field(default_factory=list)
+    stage: Stage | None = None
+    track: Track = Track.GENERAL
+    requested: Event | None = None
+    lodged: Event | None = None
+    dublin_responsible: Event | None = None
+    registration_interview: Event | None = None
+    gp_start: Event | None = None
+    gp_extensions: list[Event] = field(default_factory=list)
+    detailed_interviews: list[Event] = field(default_factory=list)
+    intentions: list[Event] = field(default_factory=list)
+    views: list[Event] = field(default_factory=list)
+    referred: Event | None = None
+    term_extensions: list[Event] = field(default_factory=list)
+    decisions: list[Event] = field(default_factory=list)
+    notices: list[Event] = field(default_factory=list)
+    appeals: list[Event] = field(default_factory=list)
+    rulings: list[Event] = field(default_factory=list)
+    scheduled: list[Event] = field(default_factory=list)
+    withdrawn: Event | None = None
+    reopened: Event | None = None  # a ruling that annulled the decision
+
+    @property
+    def decision(self) -> Event | None:
+        """The authority's current decision (none after an annulment)."""
+        if not self.decisions:
+            return None
+        last = self.decisions[-1]
+        if self.reopened is not None and self.reopened.date >= last.date:
+            return None
+        return last
+
+    def decisions_before(self, day: dt.date) -> bool:
+        return any(d.date < day for d in self.decisions)
+
+
+def known_events(events: Iterable[Event], as_of: dt.date) -> list[Event]:
+    """Events in force on ``as_of``: recorded and effective by then, corrections applied."""
+    known = [e for e in events if e.known_from <= as_of and e.date <= as_of]
+    by_id = {e.id: e for e in known if e.id is not None}
+    replaced: set[str] = set()
+    for e in sorted(known, key=lambda e: (e.known_from, e.index)):
+        if e.corrects is None:
+            continue
+        if e.corrects not in by_id and e.corrects not in replaced:
+            # the corrected event is not known yet on as_of (recorded later): ignore
+            continue
+        replaced.add(e.corrects)
+    out = [
+        e
+        for e in known
+        if (e.id is None or e.id not in replaced) and e.kind is not EventKind.RETRACTION
+    ]
+    return sorted(out, key=lambda e: (e.date, e.index))
+
+
+def _describe(e: Event) -> str:
+    return f"{e.kind.value} on {e.date.isoformat()} (events[{e.index}])"
+
+
+def replay(case: Case, as_of: dt.date) -> History:
+    """Validate the events known on ``as_of`` against the procedure and collect the facts."""
+    h = History(as_of=as_of)
+    h.events = known_events(case.events, as_of)
+    last: Event | None = None
+    for e in h.events:
+        row = _row(e)
+        stage = h.stage
+        if stage in (Stage.WITHDRAWN, Stage.FINAL):
+            assert last is not None
+            raise HistoryError(
+                f"{_describe(e)} comes after {_describe(last)}, which ended the procedure",
+                index=e.index,
+            )
+        if e.kind is EventKind.GENERAL_PROCEDURE_EXTENDED and h.gp_start is not None:
+            row = next(t for t in TRANSITIONS if t.variant == "after the start")
+        if e.kind is EventKind.COURT_RULING and e.get("level") == "court":
+            pending = _pending_appeals(h, "court")
+            if pending and pending[0].get("against") == "failure_to_decide":
+                row = next(
+                    t
+                    for t in TRANSITIONS
+                    if t.variant.endswith("failure to decide") and t.kind is EventKind.COURT_RULING
+                )
+        if stage is not None and stage.rank > row.latest.rank:
+            assert last is not None
+            raise HistoryError(
+                f"{_describe(e)} is impossible after {_describe(last)}: the case had already "
+                f"reached the stage '{stage.value}', and {e.kind.value}"
+                f"{' (' + row.variant + ')' if row.variant else ''} belongs to a stage up to "
+                f"'{row.latest.value}'",
+                index=e.index,
+            )
+        _collect(h, e)
+        if row.to is not None and (
+            stage is None or row.to.rank >= stage.rank or row.to is Stage.WITHDRAWN
+        ):
+            h.stage = row.to
+        elif stage is None:
+            h.stage = _implied_stage(e)
+        if e.kind is EventKind.COURT_RULING and _annuls(e, h):
+            h.reopened = e
+            h.stage = Stage.EXTENDED_PROCEDURE
+        last = e
+    return h
+
+
+def _implied_stage(e: Event) -> Stage:
+    """The stage an incomplete history is at least in, judged from its first event."""
+    if e.kind in (
+        EventKind.TRACK_ASSIGNED,
+        EventKind.DUBLIN_RESPONSIBILITY_ESTABLISHED,
+        EventKind.INTERVIEW_SCHEDULED,
+        EventKind.DECISION_TERM_EXTENDED,
+        EventKind.NOTICE_OF_DEFAULT_RECEIVED,
+        EventKind.APPEAL_LODGED,
+    ):
+        return Stage.REGISTRATION
+    if e.kind is EventKind.GENERAL_PROCEDURE_EXTENDED:
+        return Stage.REST_PERIOD
+    if e.kind in (EventKind.DETAILED_INTERVIEW_HELD, EventKind.VIEW_SUBMITTED):
+        return Stage.GENERAL_PROCEDURE
+    return Stage.REGISTRATION
+
+
+def _annuls(ruling: Event, h: History) -> bool:
+    """A district court upholding an appeal against the decision annuls it."""
+    if ruling.get("level") != "court" or ruling.get("outcome") != "well_founded":
+        return False
+    pending = [a for a in h.appeals if a.get("level") == "court"]
+    return bool(pending) and pending[-1].get("against") == "decision"
+
+
+def _collect(h: History, e: Event) -> None:
+    k = e.kind
+    if k is EventKind.ASYLUM_REQUESTED:
+        h.requested = h.requested or e
+    elif k is EventKind.APPLICATION_LODGED:
+        h.lodged = e
+    elif k is EventKind.TRACK_ASSIGNED:
+        h.track = Track(e.get("track"))
+    elif k is EventKind.DUBLIN_RESPONSIBILITY_ESTABLISHED:
+        h.dublin_responsible = e
+    elif k is EventKind.INTERVIEW_SCHEDULED:
+        h.scheduled.append(e)
+    elif k is EventKind.REGISTRATION_INTERVIEW_HELD:
+        h.registration_interview = e
+    elif k is EventKind.GENERAL_PROCEDURE_STARTED:
+        h.gp_start = e
+    elif k is EventKind.GENERAL_PROCEDURE_EXTENDED:
+        h.gp_extensions.append(e)
+    elif k is EventKind.DETAILED_INTERVIEW_HELD:
+        h.detailed_interviews.append(e)
+    elif k is EventKind.INTENTION_ISSUED:
+        h.intentions.append(e)
+    elif k is EventKind.VIEW_SUBMITTED:
+        h.views.append(e)
+    elif k is EventKind.REFERRED_TO_EXTENDED_PROCEDURE:
+        h.referred = e
+    elif k is EventKind.DECISION_TERM_EXTENDED:
+        h.term_extensions.append(e)
+    elif k is EventKind.DECISION_NOTIFIED:
+        if h.decision is not None:
+            raise HistoryError(
+                f"{_describe(e)} follows the decision of {h.decision.date.isoformat()}, "
+                "which no court has annulled",
+                index=e.index,
+            )
+        h.decisions.append(e)
+    elif k is EventKind.NOTICE_OF_DEFAULT_RECEIVED:
+        h.notices.append(e)
+    elif k is EventKind.APPEAL_LODGED:
+        _check_appeal(h, e)
+        h.appeals.append(e)
+    elif k is EventKind.COURT_RULING:
+        _check_ruling(h, e)
+        h.rulings.append(e)
+    elif k is EventKind.WITHDRAWN:
+        h.withdrawn = e
+
+
+def _pending_appeals(h: History, level: str) -> list[Event]:
+    appeals = [a for a in h.appeals if a.get("level") == level]
+    rulings = [r for r in h.rulings if r.get("level") == level]
+    return appeals[len(rulings) :]
+
+
+def _check_appeal(h: History, e: Event) -> None:
+    level, against = e.get("level"), e.get("against")
+    if level == "court" and against == "decision" and h.decision is None:
+        raise HistoryError(
+            f"{_describe(e)} is an appeal against a decision, but no decision of the authority "
+            "precedes it",
+            index=e.index,
+        )
+    if level == "court" and _pending_appeals(h, "court"):
+        raise HistoryError(
+            f"{_describe(e)}: an appeal to the district court is already pending", index=e.index
+        )
+    if level == "council_of_state":
+        if not any(r.get("level") == "court" for r in h.rulings):
+            raise HistoryError(
+                f"{_describe(e)} is a further appeal, but no ruling of the district court "
+                "precedes it",
+                index=e.index,
+            )
+        if against != "decision":
+            raise HistoryError(
+                f"{_describe(e)}: a further appeal is against the district court's ruling; "
+                "give against='decision'",
+                index=e.index,
+            )
+
+
+def _check_ruling(h: History, e: Event) -> None:
+    level = e.get("level")
+    if not _pending_appeals(h, level):
+        where = "district court" if level == "court" else "Council of State"
+        raise HistoryError(
+            f"{_describe(e)} is a ruling of the {where}, but no appeal is pending there",
+            index=e.index,
+        )

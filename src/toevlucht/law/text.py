@@ -1,0 +1,181 @@
+"""Rendering traces, labels and next steps in the languages of Toevlucht.
+
+Messages live in ``law/locale/<lang>.toml`` as ``key = "template"`` with ``{name}``
+placeholders. Parameters are formatted by type: dates in the language's long form, holidays
+and measures by their name in that language, :class:`~toevlucht.law.trace.Label` values
+through the catalogue, money parameters (``amount``, ``per_day``, ``cap``) in euros.
+Every catalogue must have the same keys and placeholders as the English one (a test checks).
+
+>>> render_key("stage.registration", "nl")
+'registratie (aanmeldfase)'
+>>> format_date(dt.date(2022, 5, 9), "ru")
+'9 мая 2022 г.'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from toevlucht.law.calendar import Holiday
+from toevlucht.law.measures import Measure
+from toevlucht.law.trace import Label, Step
+
+__all__ = [
+    "LANGUAGES",
+    "catalog",
+    "format_date",
+    "format_money",
+    "placeholders",
+    "render_key",
+    "render_step",
+    "render_value",
+]
+
+LANGUAGES = ("en", "nl")  # ru and uk are added with the portal (issue 5)
+MONEY_PARAMS = frozenset({"amount", "per_day", "cap"})
+
+_MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "ru": [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
+    "uk": [
+        "січня",
+        "лютого",
+        "березня",
+        "квітня",
+        "травня",
+        "червня",
+        "липня",
+        "серпня",
+        "вересня",
+        "жовтня",
+        "листопада",
+        "грудня",
+    ],
+}
+_YEAR_SUFFIX = {"en": "", "nl": "", "ru": " г.", "uk": " р."}
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """A date in the long form of ``lang`` (``10 March 2022``, ``10 maart 2022``)."""
+    return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}{_YEAR_SUFFIX[lang]}"
+
+
+def format_money(amount: int | float, lang: str) -> str:
+    whole = f"{round(amount):,}"
+    if lang in ("nl",):
+        return "€ " + whole.replace(",", ".")
+    if lang in ("ru", "uk"):
+        return whole.replace(",", "\u00a0") + " €"
+    return "€" + whole
+
+
+@cache
+def catalog(lang: str) -> Mapping[str, str]:
+    """All messages of one language, flattened to dotted keys."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+    raw = resources.files("toevlucht.law.locale").joinpath(f"{lang}.toml").read_bytes()
+    out: dict[str, str] = {}
+
+    def walk(prefix: str, node: Mapping[str, Any]) -> None:
+        for k, v in node.items():
+            key = f"{prefix}.{k}" if prefix else k
+            if isinstance(v, dict):
+                walk(key, v)
+            else:
+                out[key] = str(v)
+
+    walk("", tomllib.loads(raw.decode("utf-8")))
+    return out
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def render_value(name: str, v: Any, lang: str) -> str:
+    if isinstance(v, bool):
+        return render_key("word.yes" if v else "word.no", lang)
+    if isinstance(v, dt.date):
+        return format_date(v, lang)
+    if isinstance(v, Holiday):
+        cat = catalog(lang)
+        for key in (f"holiday.{v.id}", f"holiday.{_slug(v.name_en)}"):
+            if key in cat:
+                return cat[key]
+        return v.name_nl if lang == "nl" else v.name_en
+    if isinstance(v, Measure):
+        key = f"measure_title.{v.id}"
+        cat = catalog(lang)
+        if key in cat:
+            return cat[key]
+        return v.title_nl if lang == "nl" else v.title_en
+    if isinstance(v, Label):
+        return render_key(v.key, lang)
+    if name in MONEY_PARAMS and isinstance(v, int | float):
+        return format_money(v, lang)
+    return str(v)
+
+
+def render_key(key: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+    """The message ``key`` in ``lang`` with ``params`` filled in; English as fallback."""
+    template = catalog(lang).get(key) or catalog("en").get(key)
+    if template is None:
+        raise KeyError(f"no message {key!r} in the {lang} catalogue")
+    values = {k: render_value(k, v, lang) for k, v in (params or {}).items()}
+    return template.format_map(values)
+
+
+def render_step(step: Step, lang: str) -> str:
+    return render_key(step.key, lang, step.params)
