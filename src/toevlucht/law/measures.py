@@ -20,6 +20,7 @@ Effect status:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -27,7 +28,8 @@ from typing import Any
 
 from toevlucht.law.errors import DataError
 from toevlucht.law.model import Applicant, Sex, country_codes
-from toevlucht.law.sources import Citation, TableReader, read_data_file, resolve
+from toevlucht.law.params import value
+from toevlucht.law.sources import Citation, TableReader, parse_source, read_data_file, resolve
 
 __all__ = [
     "EffectStatus",
@@ -42,6 +44,7 @@ __all__ = [
     "groups",
     "load_measures",
     "measure",
+    "measure_from_dict",
     "parse_measures",
 ]
 
@@ -228,7 +231,7 @@ def _parse_groups(t: TableReader) -> dict[str, Group]:
     return out
 
 
-def _parse_scope(t: TableReader | None, known_groups: dict[str, Group]) -> Scope:
+def _parse_scope(t: TableReader | None, known_groups: Mapping[str, Group]) -> Scope:
     if t is None:
         return Scope()
     nationalities = frozenset(t.texts("nationalities", required=False))
@@ -257,6 +260,99 @@ def _parse_scope(t: TableReader | None, known_groups: dict[str, Group]) -> Scope
     return scope
 
 
+def _source(t: TableReader, key: str, owner: str) -> Citation:
+    """A source given by id (sources.toml) or inline as a table (measures announced in-app)."""
+    raw = t._get(key, (str, dict), True)
+    if isinstance(raw, str):
+        return resolve(t.file, f"{t.key}.{key}", raw)
+    return parse_source(TableReader(t.file, f"{t.key}.{key}", raw), f"{owner}:{key}")
+
+
+def _parse_measure(t: TableReader, known_groups: Mapping[str, Group]) -> Measure:
+    mid = t.text("id")
+    kind = t.enum("kind", MeasureKind)
+    status = t.enum("effect_status", EffectStatus)
+    basis = _source(t, "legal_basis", mid)
+    scope = _parse_scope(t.table("scope", required=False), known_groups)
+    periods: list[Period] = []
+    for p in t.tables("periods"):
+        start, until = p.day("from", required=False), p.day("until", required=False)
+        if start is None and status is not EffectStatus.UNCONFIRMED:
+            raise p.error("from", "only an unconfirmed measure may have an unknown start")
+        if start and until and until <= start:
+            raise p.error("until", f"{until} is not after from = {start}")
+        period = Period(
+            start=start,
+            until=until,
+            announced=p.day("announced", required=False),
+            source=_source(p, "source", mid),
+            note=p.text("note", required=False),
+        )
+        p.done()
+        if periods:
+            prev = periods[-1]
+            if prev.until is None or period.start is None or period.start < prev.until:
+                raise p.error("from", "overlaps the previous period")
+        periods.append(period)
+    if not periods:
+        raise t.error("periods", "a measure needs at least one period")
+    rulings: list[Ruling] = []
+    for r in t.tables("rulings", required=False):
+        rulings.append(
+            Ruling(
+                date=r.day("date", required=False),
+                source=_source(r, "source", mid),
+                holding=r.text("holding"),
+                disapplies=r.flag("disapplies", required=False),
+            )
+        )
+        r.done()
+    months = t.integer("term_extension_months", required=False)
+    ground = t.text("extension_ground", required=False)
+    if kind is MeasureKind.DEPARTURE_MORATORIUM and months is not None:
+        raise t.error(
+            "term_extension_months", "a departure moratorium does not extend the decision term"
+        )
+    if kind is MeasureKind.GENERAL_TERM_EXTENSION and (months is None or not ground):
+        raise t.error(
+            "term_extension_months", "a general term extension needs months and extension_ground"
+        )
+    start = periods[0].start or dt.date.max
+    if months is not None and months < 1:
+        raise t.error("term_extension_months", f"must be at least 1, got {months}")
+    if months is not None and kind is MeasureKind.GENERAL_TERM_EXTENSION:
+        limit = int(value("decision_term_extension_42_4_max_months", start).value)
+        if months > limit:
+            raise t.error(
+                "term_extension_months",
+                f"{months} months; Vw 2000 art. 42(4) allows an extension of at most {limit}",
+            )
+    elif months is not None and start != dt.date.max:
+        limit = int(value("moratorium_individual_extension_max_months", start).value)
+        if months > limit:
+            raise t.error(
+                "term_extension_months",
+                f"{months} months; Vc 2000 C3/2 extends an individual term by at most {limit}",
+            )
+    measure = Measure(
+        id=mid,
+        kind=kind,
+        title_en=t.text("title_en"),
+        title_nl=t.text("title_nl"),
+        effect_status=status,
+        legal_basis=basis,
+        scope=scope,
+        periods=tuple(periods),
+        term_extension_months=months,
+        extension_ground=ground,
+        effect_note=t.text("effect_note", required=False),
+        rulings=tuple(rulings),
+        note=t.text("note", required=False),
+    )
+    t.done()
+    return measure
+
+
 def parse_measures(
     file: str, content: dict[str, Any]
 ) -> tuple[dict[str, Group], dict[str, Measure]]:
@@ -266,75 +362,24 @@ def parse_measures(
     known_groups = _parse_groups(groups_t)
     measures: dict[str, Measure] = {}
     for t in top.tables("measure"):
-        mid = t.text("id")
-        if mid in measures:
-            raise t.error("id", f"duplicate measure id {mid!r}")
-        kind = t.enum("kind", MeasureKind)
-        status = t.enum("effect_status", EffectStatus)
-        basis = resolve(file, f"{t.key}.legal_basis", t.text("legal_basis"))
-        scope = _parse_scope(t.table("scope", required=False), known_groups)
-        periods: list[Period] = []
-        for p in t.tables("periods"):
-            start, until = p.day("from", required=False), p.day("until", required=False)
-            if start is None and status is not EffectStatus.UNCONFIRMED:
-                raise p.error("from", "only an unconfirmed measure may have an unknown start")
-            if start and until and until <= start:
-                raise p.error("until", f"{until} is not after from = {start}")
-            period = Period(
-                start=start,
-                until=until,
-                announced=p.day("announced", required=False),
-                source=resolve(file, f"{p.key}.source", p.text("source")),
-                note=p.text("note", required=False),
-            )
-            p.done()
-            if periods:
-                prev = periods[-1]
-                if prev.until is None or period.start is None or period.start < prev.until:
-                    raise p.error("from", "overlaps the previous period")
-            periods.append(period)
-        if not periods:
-            raise t.error("periods", "a measure needs at least one period")
-        rulings: list[Ruling] = []
-        for r in t.tables("rulings", required=False):
-            rulings.append(
-                Ruling(
-                    date=r.day("date", required=False),
-                    source=resolve(file, f"{r.key}.source", r.text("source")),
-                    holding=r.text("holding"),
-                    disapplies=r.flag("disapplies", required=False),
-                )
-            )
-            r.done()
-        months = t.integer("term_extension_months", required=False)
-        ground = t.text("extension_ground", required=False)
-        if kind is MeasureKind.DEPARTURE_MORATORIUM and months is not None:
-            raise t.error(
-                "term_extension_months", "a departure moratorium does not extend the decision term"
-            )
-        if kind is MeasureKind.GENERAL_TERM_EXTENSION and (months is None or not ground):
-            raise t.error(
-                "term_extension_months",
-                "a general term extension needs months and extension_ground",
-            )
-        measures[mid] = Measure(
-            id=mid,
-            kind=kind,
-            title_en=t.text("title_en"),
-            title_nl=t.text("title_nl"),
-            effect_status=status,
-            legal_basis=basis,
-            scope=scope,
-            periods=tuple(periods),
-            term_extension_months=months,
-            extension_ground=ground,
-            effect_note=t.text("effect_note", required=False),
-            rulings=tuple(rulings),
-            note=t.text("note", required=False),
-        )
-        t.done()
+        m = _parse_measure(t, known_groups)
+        if m.id in measures:
+            raise t.error("id", f"duplicate measure id {m.id!r}")
+        measures[m.id] = m
     top.done()
     return known_groups, measures
+
+
+def measure_from_dict(raw: Mapping[str, Any], where: str = "measure") -> Measure:
+    """Validate one measure given as a mapping in the measures.toml format.
+
+    Sources may be ids from sources.toml or inline tables (``kind``, ``instrument``,
+    ``url``, ``status``, ...). Used for measures a supervisor announces in the app.
+
+    Raises:
+        DataError: naming ``where`` and the key that is wrong.
+    """
+    return _parse_measure(TableReader(where, "", dict(raw)), groups())
 
 
 @cache

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from toevlucht.law.deadlines import Deadline, court_order_ruling
-from toevlucht.law.params import value
+from toevlucht.law.params import parameter, value
 from toevlucht.law.procedure import History
 from toevlucht.law.sources import Citation, Status, load_sources
 from toevlucht.law.trace import Step, Trace
@@ -211,12 +211,14 @@ def compute_remedies(h: History, decision: Deadline | None, as_of: dt.date) -> l
         tr.add("remedy_step.court_penalty_accrued", None, days=days, amount=court_amount, day=last)
         available = True
     else:
-        flag = value("court_penalty_for_asylum", max(as_of, in_default_from))
+        when = max(as_of, in_default_from)
+        flag = value("court_penalty_for_asylum", when)
         available = bool(flag.value) and late
-        if available:
-            weeks = value("court_penalty_decide_within_weeks", as_of)
-            per = value("court_penalty_eur_per_day", as_of)
-            cap_p = value("court_penalty_max_eur", as_of)
+        practice = parameter("court_penalty_eur_per_day")
+        if available and when >= practice.values[0].valid_from:
+            weeks = value("court_penalty_decide_within_weeks", when)
+            per = value("court_penalty_eur_per_day", when)
+            cap_p = value("court_penalty_max_eur", when)
             tr.add(
                 "remedy_step.court_penalty_practice",
                 per.source,
@@ -225,6 +227,8 @@ def compute_remedies(h: History, decision: Deadline | None, as_of: dt.date) -> l
                 per_day=per.value,
                 cap=cap_p.value,
             )
+        elif available:
+            tr.add("remedy_step.court_penalty_possible", flag.source)
         else:
             tr.add("remedy_step.court_penalty_excluded", flag.source, day=flag.valid_from)
     out.append(

@@ -27,6 +27,7 @@ __all__ = [
     "Status",
     "TableReader",
     "load_sources",
+    "parse_source",
     "read_data_file",
 ]
 
@@ -222,38 +223,39 @@ def read_data_file(name: str) -> tuple[str, dict[str, Any]]:
         raise DataError(display, "", f"not valid TOML: {exc}") from None
 
 
+def parse_source(t: TableReader, source_id: str) -> Citation:
+    """Validate one source table (a sources.toml entry or an inline source)."""
+    kind = t.enum("kind", SourceKind)
+    citation = Citation(
+        id=source_id,
+        kind=kind,
+        instrument=t.text("instrument"),
+        abbreviation=t.text("abbreviation", required=False),
+        bwb_id=t.text("bwb_id", required=False),
+        article=t.text("article", required=False),
+        paragraph=t.text("paragraph", required=False),
+        consolidation_date=t.day("consolidation_date", required=False),
+        url=t.text("url"),
+        ecli=t.text("ecli", required=False),
+        date=t.day("date", required=False),
+        status=t.enum("status", Status),
+        note=t.text("note", required=False),
+    )
+    t.done()
+    if kind is SourceKind.STATUTE:
+        for key in _STATUTE_REQUIRED:
+            if not getattr(citation, key):
+                raise t.error(key, "is required for a statute")
+        if not citation.url.startswith("https://wetten.overheid.nl/"):
+            raise t.error("url", "a statute must link to wetten.overheid.nl")
+    if not citation.url.startswith("https://"):
+        raise t.error("url", f"expected an https URL, got {citation.url!r}")
+    return citation
+
+
 def parse_sources(file: str, content: dict[str, Any]) -> dict[str, Citation]:
     """Validate the sources table of ``sources.toml``."""
-    out: dict[str, Citation] = {}
-    for source_id, raw in content.items():
-        t = TableReader(file, source_id, raw)
-        kind = t.enum("kind", SourceKind)
-        citation = Citation(
-            id=source_id,
-            kind=kind,
-            instrument=t.text("instrument"),
-            abbreviation=t.text("abbreviation", required=False),
-            bwb_id=t.text("bwb_id", required=False),
-            article=t.text("article", required=False),
-            paragraph=t.text("paragraph", required=False),
-            consolidation_date=t.day("consolidation_date", required=False),
-            url=t.text("url"),
-            ecli=t.text("ecli", required=False),
-            date=t.day("date", required=False),
-            status=t.enum("status", Status),
-            note=t.text("note", required=False),
-        )
-        t.done()
-        if kind is SourceKind.STATUTE:
-            for key in _STATUTE_REQUIRED:
-                if not getattr(citation, key):
-                    raise t.error(key, "is required for a statute")
-            if not citation.url.startswith("https://wetten.overheid.nl/"):
-                raise t.error("url", "a statute must link to wetten.overheid.nl")
-        if not citation.url.startswith("https://"):
-            raise t.error("url", f"expected an https URL, got {citation.url!r}")
-        out[source_id] = citation
-    return out
+    return {sid: parse_source(TableReader(file, sid, raw), sid) for sid, raw in content.items()}
 
 
 @cache
