@@ -418,8 +418,9 @@ def _decision(
     tr.add("decision.due", None, date=st.due, due=st.due)
 
     status = _status(st.due, first_decision, as_of)
+    holding = ("applied", "superseded")  # a moratorium holds the case in either way
     if status is DeadlineStatus.RUNNING and any(
-        t.applied
+        t.reason in holding
         and t.measure.kind is not MeasureKind.GENERAL_TERM_EXTENSION
         and t.measure.in_force_on(as_of, as_of)
         for t in touches

@@ -46,6 +46,13 @@ class Parameter:
     unit: str
     values: tuple[DatedValue, ...]
 
+    def next_change_to(self, target: Any, after: dt.date) -> dt.date | None:
+        """The first date after ``after`` from which the value equals ``target``."""
+        for v in self.values:
+            if v.valid_from > after and v.value == target:
+                return v.valid_from
+        return None
+
     def on(self, date: dt.date) -> DatedValue:
         """The value in force on ``date``; :class:`DataError` if none is."""
         for v in self.values:

@@ -310,6 +310,12 @@ def replay(case: Case, as_of: dt.date) -> History:
                 f"{_describe(e)} comes after {_describe(last)}, which ended the procedure",
                 index=e.index,
             )
+        if e.kind is EventKind.DECISION_NOTIFIED and h.decision is not None:
+            raise HistoryError(
+                f"{_describe(e)} follows the decision of {h.decision.date.isoformat()}, "
+                "which no court has annulled",
+                index=e.index,
+            )
         if e.kind is EventKind.GENERAL_PROCEDURE_EXTENDED and h.gp_start is not None:
             row = next(t for t in TRANSITIONS if t.variant == "after the start")
         if e.kind is EventKind.COURT_RULING and e.get("level") == "court":

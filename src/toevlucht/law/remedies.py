@@ -127,6 +127,11 @@ def compute_remedies(h: History, decision: Deadline | None, as_of: dt.date) -> l
         appeal_allowed = bool(allowed.value)
         if not appeal_allowed:
             tr.add("remedy_step.appeal_suspended", allowed.source, day=allowed.valid_from)
+            resumes = parameter("appeal_failure_to_decide_for_asylum").next_change_to(
+                True, max(appeal_from, as_of)
+            )
+            appeal_from = resumes
+            appeal_allowed = resumes is not None and as_of >= resumes
     if failure_appeal is not None:
         tr.add("remedy_step.appeal_lodged", None, day=failure_appeal.date)
     out.append(
