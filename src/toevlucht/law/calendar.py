@@ -330,7 +330,7 @@ def _parse(file: str, content: dict[str, Any]) -> LegalCalendar:
         if overlap:
             raise t.error("years", f"{sorted(overlap)[0]} is already covered by another decree")
         decree_years |= set(years)
-        for d in t.tables("days"):
+        for d in t.tables("days", required=False):
             when = d.day("date")
             assert when is not None
             if when.year not in years:

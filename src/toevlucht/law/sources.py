@@ -121,8 +121,11 @@ class TableReader:
         self._table: dict[str, Any] = dict(table)
         self._seen: set[str] = set()
 
+    def _join(self, key: str) -> str:
+        return f"{self.key}.{key}" if self.key else key
+
     def error(self, key: str, problem: str) -> DataError:
-        return DataError(self.file, f"{self.key}.{key}" if self.key else key, problem)
+        return DataError(self.file, self._join(key), problem)
 
     def _get(self, key: str, types: tuple[type, ...], required: bool) -> Any:
         self._seen.add(key)
@@ -168,13 +171,13 @@ class TableReader:
 
     def table(self, key: str, *, required: bool = True) -> TableReader | None:
         value = self._get(key, (dict,), required)
-        return None if value is None else TableReader(self.file, f"{self.key}.{key}", value)
+        return None if value is None else TableReader(self.file, self._join(key), value)
 
     def tables(self, key: str, *, required: bool = True) -> list[TableReader]:
         value = self._get(key, (list,), required)
         if value is None:
             return []
-        return [TableReader(self.file, f"{self.key}.{key}[{i}]", v) for i, v in enumerate(value)]
+        return [TableReader(self.file, f"{self._join(key)}[{i}]", v) for i, v in enumerate(value)]
 
     def enum[E: StrEnum](self, key: str, enum: type[E], *, default: E | None = None) -> E:
         raw = self.text(key, required=default is None)

@@ -1,0 +1,50 @@
+"""Message catalogues (law/locale/*.toml): complete, consistent, and every key used exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import toevlucht.law
+from toevlucht.law.text import LANGUAGES, catalog, format_date, format_money, placeholders
+
+LAW = Path(toevlucht.law.__file__).parent
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_language_has_the_same_keys_and_placeholders_as_english(lang: str) -> None:
+    en, other = catalog("en"), catalog(lang)
+    assert set(other) == set(en), set(en) ^ set(other)
+    for key, template in en.items():
+        assert placeholders(other[key]) == placeholders(template), key
+
+
+def test_every_message_key_in_the_code_exists_in_english() -> None:
+    en = catalog("en")
+    pattern = re.compile(
+        r'"((?:atw|calendar|registration|gp|view|decision|measure|appeal|'
+        r'further|court_order|remedy_step|note|next)\.[a-z_]+)"'
+    )
+    used: set[str] = set()
+    for path in LAW.glob("*.py"):
+        used |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    assert used, "no keys found: pattern broken"
+    missing = {k for k in used if k not in en}
+    assert not missing
+
+
+def test_dates_are_written_in_each_language() -> None:
+    import datetime as dt
+
+    d = dt.date(2022, 5, 9)
+    assert format_date(d, "en") == "9 May 2022"
+    assert format_date(d, "nl") == "9 mei 2022"
+    assert format_date(d, "ru") == "9 мая 2022 г."
+    assert format_date(d, "uk") == "9 травня 2022 р."
+
+
+def test_money_is_written_in_each_language() -> None:
+    assert format_money(1442, "en") == "€1,442"
+    assert format_money(1442, "nl") == "€ 1.442"
