@@ -448,13 +448,29 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
         )
     if ground.startswith("42(4)"):
         limit = int(value("decision_term_extension_42_4_max_months", e.date).value)
-        if st.used_42_4 + months > limit:
+        individual = st.used_42_4 - st.general_42_4
+        if individual + months > limit:
             raise HistoryError(
                 f"a {months}-month extension on {e.date.isoformat()} would bring the extensions "
-                f"under Vw 2000 art. 42(4) to {st.used_42_4 + months} months; art. 42(4) allows "
+                f"under Vw 2000 art. 42(4) to {individual + months} months; art. 42(4) allows "
                 f"at most {limit}",
                 index=e.index,
             )
+        room = limit - st.used_42_4
+        if room < months:
+            # a general extension (WBV) already used part of the nine months: the letter
+            # cannot take the term beyond the statutory maximum
+            tr.add(
+                "decision.extension_capped",
+                _src("vw-42-4"),
+                on=e.date,
+                months=months,
+                room=max(room, 0),
+                limit=limit,
+            )
+            months = max(room, 0)
+            if months == 0:
+                return
         st.used_42_4 += months
         source = _src("vw-42-4")
     elif ground == "42(5)":

@@ -1,0 +1,553 @@
+"""Decision and appeal deadlines for many cases at once, as numpy arrays.
+
+The bulk path computes what :func:`toevlucht.law.assess` computes for the ``decision`` and
+``appeal`` deadlines — the same dated parameters, measures and Atw calendar, applied in the
+same chronological order — but for a whole table of cases in a few array operations. It is
+what a periodic refresh or a newly announced measure uses; property-based tests
+(``tests/law/test_bulk.py``) check that it agrees with the scalar path on every generated case.
+
+A :class:`CaseTable` holds one row per case: the facts the two deadlines depend on. Build it
+with :func:`table_from_cases` (replays each case's events) or directly from stored columns.
+
+>>> import datetime as dt
+>>> from toevlucht.law.model import parse_case
+>>> c = parse_case({"applicant": {"nationality": "SYR"},
+...                 "events": [{"kind": "application_lodged", "date": "2022-03-10"}]})
+>>> r = compute(table_from_cases([c], dt.date(2022, 5, 9)), dt.date(2022, 5, 9))
+>>> str(r.decision_due[0]), STATUS_NAMES[r.decision_status[0]]
+('2022-09-10', 'running')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from toevlucht.law.calendar import LegalCalendar, legal_calendar
+from toevlucht.law.deadlines import short_appeal_term
+from toevlucht.law.errors import LawError
+from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures
+from toevlucht.law.model import Case, Sex, Track
+from toevlucht.law.params import parameter
+from toevlucht.law.procedure import replay
+
+__all__ = [
+    "GROUND_CODES",
+    "SEX_CODES",
+    "STATUS_NAMES",
+    "BulkResult",
+    "CaseTable",
+    "add_months",
+    "compute",
+    "result_row",
+    "table_from_cases",
+]
+
+Dates = npt.NDArray[np.datetime64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+NAT = np.datetime64("NaT", "D")
+STATUS_NAMES = ("running", "met", "expired", "suspended")  # codes 0..3; -1: no deadline
+RUNNING, MET, EXPIRED, SUSPENDED, NONE = 0, 1, 2, 3, -1
+SEX_CODES = {None: -1, Sex.MALE: 0, Sex.FEMALE: 1, Sex.X: 2}
+GROUND_CODES = {"42(4)(a)": 1, "42(4)(b)": 1, "42(4)(c)": 1, "42(5)": 2, "43": 3}
+
+
+@dataclass(slots=True, kw_only=True)
+class CaseTable:
+    """Per-case facts for the decision and appeal deadlines (length n; extensions n x k).
+
+    ``start`` is when the decision term starts (lodging, or Dublin responsibility; NaT when
+    it has not started); ``nationality`` is the ISO alpha-3 code; ``sex`` a code of
+    :data:`SEX_CODES`; ``groups`` a bitmask over :func:`toevlucht.law.measures.groups` in
+    order; ``first_decision`` and ``last_decision`` the first and latest decision dates;
+    ``appeal_lodged`` the date an appeal against the latest decision was lodged.
+    ``invalid`` marks rows whose history the scalar path rejects (they get no deadlines).
+    """
+
+    start: Dates
+    lodged: Dates
+    nationality: npt.NDArray[np.str_]
+    birth: Dates
+    sex: npt.NDArray[np.int8]
+    groups: npt.NDArray[np.uint32]
+    first_decision: Dates
+    ext_date: Dates
+    ext_months: npt.NDArray[np.int16]
+    ext_ground: npt.NDArray[np.int8]
+    last_decision: Dates
+    short_appeal: Bools
+    appeal_lodged: Dates
+    invalid: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def __len__(self) -> int:
+        return int(self.start.shape[0])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BulkResult:
+    decision_due: Dates
+    decision_status: npt.NDArray[np.int8]
+    appeal_due: Dates
+    appeal_status: npt.NDArray[np.int8]
+    measure_ids: tuple[str, ...]
+    measure_applied: Bools  # n x len(measure_ids): the measure moved the decision term
+    error: Bools  # the history contradicts the procedure (see the scalar path's message)
+
+
+def _d(day: dt.date | None) -> np.datetime64:
+    return NAT if day is None else np.datetime64(day, "D")
+
+
+def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
+    """Replay each case on ``as_of`` and collect the columns the bulk path needs."""
+    group_bit = {g: 1 << i for i, g in enumerate(groups())}
+    n = len(cases)
+    k = (
+        max(
+            (sum(e.kind.value == "decision_term_extended" for e in c.events) for c in cases),
+            default=0,
+        )
+        or 1
+    )
+    t = CaseTable(
+        start=np.full(n, NAT),
+        lodged=np.full(n, NAT),
+        nationality=np.empty(n, dtype="<U3"),
+        birth=np.full(n, NAT),
+        sex=np.full(n, -1, dtype=np.int8),
+        groups=np.zeros(n, dtype=np.uint32),
+        first_decision=np.full(n, NAT),
+        ext_date=np.full((n, k), NAT),
+        ext_months=np.zeros((n, k), dtype=np.int16),
+        ext_ground=np.zeros((n, k), dtype=np.int8),
+        last_decision=np.full(n, NAT),
+        short_appeal=np.zeros(n, dtype=bool),
+        appeal_lodged=np.full(n, NAT),
+        invalid=np.zeros(n, dtype=bool),
+    )
+    for i, case in enumerate(cases):
+        a = case.applicant
+        t.nationality[i] = a.nationality
+        t.birth[i] = _d(a.birth_date)
+        t.sex[i] = SEX_CODES[a.sex]
+        t.groups[i] = sum(group_bit[g] for g in a.groups if g in group_bit)
+        try:
+            h = replay(case, as_of)
+        except LawError:
+            t.invalid[i] = True
+            continue
+        if h.lodged is not None:
+            t.lodged[i] = _d(h.lodged.date)
+            if h.track is not Track.DUBLIN:
+                t.start[i] = t.lodged[i]
+            elif h.dublin_responsible is not None:
+                t.start[i] = _d(h.dublin_responsible.date)
+        if h.decisions:
+            t.first_decision[i] = _d(h.decisions[0].date)
+            last = h.decisions[-1]
+            t.last_decision[i] = _d(last.date)
+            t.short_appeal[i] = short_appeal_term(last)
+            done = next(
+                (
+                    x.date
+                    for x in h.appeals
+                    if x.get("level") == "court"
+                    and x.get("against") == "decision"
+                    and x.date >= last.date
+                ),
+                None,
+            )
+            t.appeal_lodged[i] = _d(done)
+        for j, e in enumerate(h.term_extensions):
+            t.ext_date[i, j] = _d(e.date)
+            t.ext_months[i, j] = int(e.get("months"))
+            t.ext_ground[i, j] = GROUND_CODES[str(e.get("ground"))]
+    return t
+
+
+# --- vectorised date helpers ------------------------------------------------------------------
+
+
+# Lookup tables over 1900-2100: (year, month*100+day) and "+k months" for every day.
+# One gather per call beats numpy's datetime64 unit conversions by an order of magnitude.
+_BASE = np.datetime64("1900-01-01", "D")
+_SPAN = int((np.datetime64("2101-01-01", "D") - _BASE).astype(np.int64))
+_MAX_MONTHS = 24
+
+
+@cache
+def _tables() -> tuple[Ints, Ints, npt.NDArray[np.int32]]:
+    days = _BASE + np.arange(_SPAN).astype("timedelta64[D]")
+    month = days.astype("datetime64[M]")
+    year = month.astype("datetime64[Y]").astype(np.int64) + 1970
+    dom = (days - month.astype("datetime64[D]")).astype(np.int64)  # 0-based
+    md = (month.astype(np.int64) % 12 + 1) * 100 + dom + 1
+    add = np.empty((_SPAN, _MAX_MONTHS + 1), dtype=np.int32)
+    for k in range(_MAX_MONTHS + 1):
+        target = month + np.timedelta64(k, "M")
+        length = (
+            (target + np.timedelta64(1, "M")).astype("datetime64[D]")
+            - target.astype("datetime64[D]")
+        ).astype(np.int64)
+        out = target.astype("datetime64[D]") + np.minimum(dom, length - 1).astype("timedelta64[D]")
+        add[:, k] = (out - _BASE).astype(np.int64)
+    return year, md, add
+
+
+def _index(days: Dates) -> Ints:
+    """Row of each date in the lookup tables (NaT and out-of-range rows clipped)."""
+    idx = np.where(np.isnat(days), 0, (days - _BASE).astype(np.int64))
+    out: Ints = np.clip(idx, 0, _SPAN - 1)
+    return out
+
+
+def in_table_range(days: Dates) -> Bools:
+    out: Bools = np.isnat(days) | ((days >= _BASE) & (days < _BASE + np.timedelta64(_SPAN, "D")))
+    return out
+
+
+def add_months(days: Dates, months: Ints | int) -> Dates:
+    """Same day number ``months`` later, clamped to month end (as periods.add_months);
+    0 <= months <= 24, dates in 1900-2100."""
+    _, _, add = _tables()
+    k = np.broadcast_to(np.asarray(months, dtype=np.int64), days.shape)
+    if k.size and (k.min() < 0 or k.max() > _MAX_MONTHS):
+        raise ValueError(f"months must be within 0-{_MAX_MONTHS}")
+    out: Dates = np.where(
+        np.isnat(days), NAT, _BASE + add[_index(days), k].astype("timedelta64[D]")
+    )
+    return out
+
+
+def _age(birth: Dates, on: Dates) -> Ints:
+    year, md, _ = _tables()
+    b, o = _index(birth), _index(on)
+    out: Ints = year[o] - year[b] - (md[o] < md[b])
+    return out
+
+
+def _birthday(birth: Dates, age: int) -> Dates:
+    """The day ``birth`` turns ``age``. Counting the day of the month from the first of the
+    same month ``age`` years later makes 29 February 1 March in a year without it, as the
+    scalar path does."""
+    _, md, _ = _tables()
+    month = birth.astype("datetime64[M]") + np.timedelta64(12 * age, "M")
+    day = (md[_index(birth)] % 100 - 1).astype("timedelta64[D]")
+    out: Dates = np.where(np.isnat(birth), NAT, month.astype("datetime64[D]") + day)
+    return out
+
+
+def _first_from(name: str) -> np.datetime64:
+    return np.datetime64(parameter(name).values[0].valid_from, "D")
+
+
+def _param(name: str, dates: Dates) -> Ints:
+    """The value of a dated parameter on each date (NaT rows get the first value)."""
+    p = parameter(name)
+    starts = np.array([v.valid_from for v in p.values], dtype="datetime64[D]")
+    values = np.array([int(v.value) for v in p.values], dtype=np.int64)
+    idx = np.searchsorted(starts, np.where(np.isnat(dates), starts[0], dates), side="right") - 1
+    return values[np.clip(idx, 0, len(values) - 1)]
+
+
+# --- scope matching ----------------------------------------------------------------------------
+
+
+def _match(m: Measure, t: CaseTable, on: Dates, bit: Mapping[str, int]) -> tuple[Bools, Bools]:
+    """(applies, possibly) for each row on date ``on`` — as Measure.match."""
+    s = m.scope
+    n = len(t)
+    no = np.zeros(n, dtype=bool)
+    possibly = np.zeros(n, dtype=bool)
+    if s.nationalities:
+        no |= ~np.isin(t.nationality, list(s.nationalities))
+    if s.sexes:
+        codes = [SEX_CODES[x] for x in s.sexes]
+        unknown = t.sex == -1
+        possibly |= unknown
+        no |= ~unknown & ~np.isin(t.sex, codes)
+    if s.age_min is not None or s.age_max is not None:
+        unknown = np.isnat(t.birth)
+        possibly |= unknown
+        age = _age(np.where(unknown, on, t.birth), on)
+        out = np.zeros(n, dtype=bool)
+        if s.age_min is not None:
+            out |= age < s.age_min
+        if s.age_max is not None:
+            out |= age > s.age_max
+        no |= ~unknown & out
+    if s.groups_any:
+        mask = np.uint32(sum(bit[g] for g in s.groups_any))
+        none = t.groups == 0
+        possibly |= none
+        no |= ~none & ((t.groups & mask) == 0)
+    if s.lodged_from is not None or s.lodged_before is not None:
+        unknown = np.isnat(t.lodged)
+        possibly |= unknown
+        out = np.zeros(n, dtype=bool)
+        if s.lodged_from is not None:
+            out |= t.lodged < np.datetime64(s.lodged_from, "D")
+        if s.lodged_before is not None:
+            out |= t.lodged >= np.datetime64(s.lodged_before, "D")
+        no |= ~unknown & out
+    return ~no & ~possibly, ~no & possibly
+
+
+def _first_touch(
+    m: Measure,
+    t: CaseTable,
+    as_of: dt.date,
+    bit: Mapping[str, int],
+) -> tuple[Dates, Bools, Bools]:
+    """(touch date, applies, possibly) per row, as deadlines.first_touch."""
+    n = len(t)
+    when = np.full(n, NAT)
+    applies = np.zeros(n, dtype=bool)
+    possibly = np.zeros(n, dtype=bool)
+    found = np.isnat(t.start)  # rows whose term has not started never match
+    for p in m.periods_known(as_of):
+        start = t.start if p.start is None else np.maximum(t.start, np.datetime64(p.start, "D"))
+        end = np.full(n, NAT) if p.until is None else np.full(n, np.datetime64(p.until, "D"))
+        has_dec = ~np.isnat(t.first_decision)
+        end = np.where(has_dec & (np.isnat(end) | (t.first_decision < end)), t.first_decision, end)
+        open_ = ~found & (np.isnat(end) | (start < end))
+        a, ps = _match(m, t, start, bit)
+        hit = open_ & (a | ps)
+        when = np.where(hit, start, when)
+        applies |= hit & a
+        possibly |= hit & ps
+        found |= hit
+        if m.scope.age_min is not None:
+            known = ~np.isnat(t.birth)
+            young = (
+                open_
+                & ~hit
+                & known
+                & (_age(np.where(known, t.birth, start), start) < m.scope.age_min)
+            )
+            t2 = _birthday(np.where(known, t.birth, start), m.scope.age_min)
+            grow = young & (t2 > start) & (np.isnat(end) | (t2 < end))
+            a2, ps2 = _match(m, t, np.where(grow, t2, start), bit)
+            hit2 = grow & (a2 | ps2)
+            when = np.where(hit2, t2, when)
+            applies |= hit2 & a2
+            possibly |= hit2 & ps2
+            found |= hit2
+    return when, applies, possibly
+
+
+# --- the computation ---------------------------------------------------------------------------
+
+
+def compute(
+    t: CaseTable,
+    as_of: dt.date,
+    measures: Mapping[str, Measure] | None = None,
+    calendar: LegalCalendar | None = None,
+) -> BulkResult:
+    """Decision and appeal deadlines for every row of ``t`` on ``as_of``."""
+    measures = load_measures() if measures is None else measures
+    cal = legal_calendar() if calendar is None else calendar
+    n = len(t)
+    asof = np.datetime64(as_of, "D")
+    bit = {g: 1 << i for i, g in enumerate(groups())}
+    error = t.invalid.copy() if t.invalid.shape == (n,) else np.zeros(n, dtype=bool)
+    first_day = np.datetime64(dt.date(cal.first_year, 1, 1), "D")
+    last_day = np.datetime64(dt.date(cal.last_year, 12, 31), "D")
+
+    started = ~np.isnat(t.start) & ~error
+    start = np.where(started, t.start, np.datetime64("2000-01-01"))
+    due = add_months(start, _param("decision_term_months", start))
+
+    # Chronological items: k individual extensions, then the measures that can move a term,
+    # sorted by date (stable, so same-day order matches the scalar path's).
+    ms = [
+        m
+        for m in measures.values()
+        if m.kind is not MeasureKind.DEPARTURE_MORATORIUM and m.known_on(as_of)
+    ]
+    k = t.ext_date.shape[1] if t.ext_date.ndim == 2 else 0
+    cols: list[Dates] = [t.ext_date[:, j] for j in range(k)]
+    effective: list[int] = []  # indexes into ms of measures that can move a term
+    applies_cols: list[Bools] = []
+    for j, m in enumerate(ms):
+        if not m.applied_to_deadlines(as_of):
+            continue  # unconfirmed, possibly-only or disapplied: never moves a term
+        when, applies, _possibly = _first_touch(m, t, as_of, bit)
+        if not applies.any():
+            continue
+        effective.append(j)
+        cols.append(np.where(applies, when, NAT))
+        applies_cols.append(applies)
+    used_424 = np.zeros(n, dtype=np.int64)
+    general_424 = np.zeros(n, dtype=np.int64)
+    used_425 = np.zeros(n, dtype=np.int64)
+    moratorium = np.zeros(n, dtype=bool)
+    holding = np.zeros(n, dtype=bool)
+    applied = np.zeros((n, len(ms)), dtype=bool)
+    if cols:
+        dates = np.stack(cols, axis=1)
+        keyed = np.where(np.isnat(dates), np.datetime64("9999-12-31"), dates)
+        order = np.argsort(keyed, axis=1, kind="stable")
+        # only rows with at least one item need the chronological walk
+        active = np.flatnonzero(started & ~error & ~np.all(np.isnat(dates), axis=1))
+    else:
+        dates = np.full((n, 0), NAT)
+        order = np.zeros((n, 0), dtype=np.int64)
+        active = np.zeros(0, dtype=np.int64)
+    if active.size:
+        eff = [ms[j] for j in effective]
+        m_general = np.array([m.kind is MeasureKind.GENERAL_TERM_EXTENSION for m in eff] + [False])
+        m_months = np.array([m.term_extension_months or 0 for m in eff] + [0], dtype=np.int64)
+        m_force = np.array([m.in_force_on(as_of, as_of) for m in eff] + [False])
+        m_target = np.array([*effective, 0], dtype=np.int64)
+        a_due, a_err = due[active], error[active]
+        a_424, a_g424, a_425 = used_424[active], general_424[active], used_425[active]
+        a_mor, a_hold = moratorium[active], holding[active]
+        a_dates, a_order = dates[active], order[active]
+        a_start = start[active]
+        ind43 = (
+            np.any(t.ext_ground[active] == 3, axis=1) if k else np.zeros(active.size, dtype=bool)
+        )
+        max_424 = _param("decision_term_extension_42_4_max_months", a_start)
+        rows = np.arange(active.size)
+        a_applied = np.zeros((active.size, len(ms)), dtype=bool)
+        for col in range(a_dates.shape[1]):
+            item = a_order[:, col]
+            on = a_dates[rows, item]
+            live = ~a_err & ~np.isnat(on)
+            if not live.any():
+                break  # NaT sorts last: later columns are empty too
+            if k:
+                is_ext = live & (item < k)
+                e_idx = np.minimum(item, k - 1)
+                ground = t.ext_ground[active, e_idx]
+                months = t.ext_months[active, e_idx].astype(np.int64)
+                limit424 = _param("decision_term_extension_42_4_max_months", on)
+                g424, g425 = is_ext & (ground == 1), is_ext & (ground == 2)
+                bad = (
+                    (is_ext & (on > a_due))
+                    | (g424 & (a_424 - a_g424 + months > limit424))
+                    | (g425 & (a_424 == 0))
+                    | (
+                        g425
+                        & (a_425 + months > _param("decision_term_extension_42_5_max_months", on))
+                    )
+                )
+                a_err |= bad
+                ok = is_ext & ~bad
+                # capped where a general extension already used part of the 42(4) maximum
+                months = np.where(
+                    ok & (ground == 1), np.minimum(months, np.maximum(limit424 - a_424, 0)), months
+                )
+                a_424 += np.where(ok & (ground == 1), months, 0)
+                a_425 += np.where(ok & (ground == 2), months, 0)
+                a_mor |= ok & (ground == 3)
+                a_due = np.where(ok, add_months(a_due, np.where(ok, months, 0)), a_due)
+            midx = np.clip(item - k, 0, len(eff))
+            is_m = live & (item >= k) & ~a_err & (on <= a_due)  # no extending an expired term
+            gen = is_m & m_general[midx]
+            room = max_424 - a_424
+            add = np.minimum(room, m_months[midx])
+            gen &= room > 0
+            a_424 += np.where(gen, add, 0)
+            a_g424 += np.where(gen, add, 0)
+            mor = is_m & ~m_general[midx]
+            a_hold |= mor & m_force[midx]
+            mor &= ~ind43
+            a_mor |= mor
+            step = np.where(gen, add, np.where(mor, m_months[midx], 0))
+            a_due = np.where(gen | mor, add_months(a_due, step), a_due)
+            hit = np.flatnonzero(gen | mor)
+            a_applied[hit, m_target[midx[hit]]] = True
+        due[active], error[active] = a_due, a_err
+        used_424[active], moratorium[active], holding[active] = a_424, a_mor, a_hold
+        applied[active] = a_applied
+
+    cap_moratorium = add_months(start, _param("moratorium_max_months", start))
+    cap_plain = add_months(start, _param("decision_term_absolute_max_months", start))
+    due = np.minimum(due, np.where(moratorium, cap_moratorium, cap_plain))
+    # rows before the parameters' first date or past the calendar fail in the scalar path too
+    error |= started & ((start < _first_from("decision_term_months")) | (due > last_day))
+    ok_rows = started & ~error
+    decided = ~np.isnat(t.first_decision)
+    status = np.where(
+        decided,
+        np.where(t.first_decision <= due, MET, EXPIRED),
+        np.where(asof > due, EXPIRED, RUNNING),
+    )
+    # a moratorium in force that holds the case suspends a running term (incl. individual 43)
+    status = np.where((status == RUNNING) & holding, SUSPENDED, status)
+    decision_due = np.where(ok_rows, due, NAT)
+    decision_status = np.where(ok_rows, status, NONE).astype(np.int8)
+
+    # appeal ------------------------------------------------------------------------------
+    has = ~np.isnat(t.last_decision) & ~t.invalid
+    dec = np.where(has, t.last_decision, np.datetime64("2000-01-01"))
+    short_w = _param("appeal_term_short_weeks", dec)
+    long_w = _param("appeal_term_weeks", dec)
+    weeks = np.where(t.short_appeal, short_w, long_w)
+    nominal = dec + (7 * weeks).astype("timedelta64[D]")
+    in_range = (
+        has
+        & (dec >= _first_from("appeal_term_weeks"))
+        & (nominal <= last_day - np.timedelta64(30, "D"))
+    )
+    bc = cal.busdaycalendar
+    safe_dec = np.where(in_range, dec, first_day)
+    safe_nom = np.where(in_range, nominal, first_day)
+    one = np.timedelta64(1, "D")
+    working = np.busday_count(safe_dec + one, safe_nom + one, busdaycal=bc)
+    second = np.busday_offset(safe_dec + one, 1, roll="forward", busdaycal=bc)
+    rolled = np.busday_offset(safe_nom, 0, roll="forward", busdaycal=bc)
+    atw_applies = weeks <= 12
+    appeal = np.where(
+        atw_applies & (7 * weeks >= 3) & (working < 2),
+        second,
+        np.where(atw_applies, rolled, safe_nom),
+    )
+    done = t.appeal_lodged
+    a_status = np.where(
+        ~np.isnat(done),
+        np.where(done <= appeal, MET, EXPIRED),
+        np.where(asof > appeal, EXPIRED, RUNNING),
+    )
+    error |= has & ~in_range
+    appeal_due = np.where(in_range, appeal, NAT)
+    appeal_status = np.where(in_range, a_status, NONE).astype(np.int8)
+    return BulkResult(
+        decision_due=decision_due,
+        decision_status=decision_status,
+        appeal_due=appeal_due,
+        appeal_status=appeal_status,
+        measure_ids=tuple(m.id for m in ms),
+        measure_applied=applied & ok_rows[:, None],
+        error=error,
+    )
+
+
+def result_row(r: BulkResult, i: int) -> dict[str, Any]:
+    """One row of a result as plain Python values (for tests and the Django layer)."""
+
+    def day(x: np.datetime64) -> dt.date | None:
+        return None if np.isnat(x) else x.astype(object)
+
+    def st(code: int) -> str | None:
+        return None if code < 0 else STATUS_NAMES[code]
+
+    return {
+        "decision_due": day(r.decision_due[i]),
+        "decision_status": st(int(r.decision_status[i])),
+        "appeal_due": day(r.appeal_due[i]),
+        "appeal_status": st(int(r.appeal_status[i])),
+        "measures_applied": [mid for j, mid in enumerate(r.measure_ids) if r.measure_applied[i, j]],
+        "error": bool(r.error[i]),
+    }
