@@ -136,3 +136,16 @@ def test_the_case_can_come_from_stdin() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["stage"] == "registration"
+
+
+@pytest.mark.parametrize(("lang", "word"), [("ru", "Сроки"), ("uk", "Строки")])
+def test_text_output_in_russian_and_ukrainian(
+    capsys: pytest.CaptureFixture[str], lang: str, word: str
+) -> None:
+    code, out, _ = run(
+        capsys, str(EXAMPLES / "reservist.json"), "--as-of", "2022-05-09", "--lang", lang
+    )
+    assert code == 0
+    assert word in out
+    assert "г.." not in out
+    assert "р.." not in out

@@ -32,6 +32,7 @@ from toevlucht.law.measures import Match, MatchStatus, Measure, MeasureKind, loa
 from toevlucht.law.model import Case, Stage
 from toevlucht.law.procedure import History, replay
 from toevlucht.law.remedies import Remedy, RemedyKind, compute_remedies
+from toevlucht.law.trace import Label
 
 __all__ = ["Assessment", "MeasureView", "NextStep", "assess"]
 
@@ -187,7 +188,7 @@ def _next_steps(
             steps.append(
                 NextStep(
                     key="next.interview_scheduled",
-                    params={"interview": s.get("interview"), "day": when},
+                    params={"interview": Label(f"interview.{s.get('interview')}"), "day": when},
                 )
             )
     if stage is None:

@@ -524,7 +524,7 @@ def _measure_extension(
             m.legal_basis,
             status=Status.UNCONFIRMED,
             measure=m,
-            missing="; ".join(match.reasons),
+            missing=tuple(Label(k) for k in match.missing),
         )
         return touch(False, "possibly")
     if m.term_extension_months is None or m.effect_status is EffectStatus.UNCONFIRMED:

@@ -114,6 +114,7 @@ class Ruling:
 class Match:
     status: MatchStatus
     reasons: tuple[str, ...]  # why not / what is missing, in plain English
+    missing: tuple[str, ...] = ()  # message keys of the missing facts (missing.sex, ...)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,6 +132,12 @@ class Measure:
     effect_note: str = ""
     rulings: tuple[Ruling, ...] = ()
     note: str = ""
+    title_ru: str = ""
+    title_uk: str = ""
+
+    def title(self, lang: str) -> str:
+        """The title in ``lang``, English where no translation is recorded."""
+        return str(getattr(self, f"title_{lang}", "") or self.title_en)
 
     # --- what was known when -------------------------------------------------------------
     def periods_known(self, as_of: dt.date) -> tuple[Period, ...]:
@@ -175,15 +182,18 @@ class Measure:
                     + ", ".join(sorted(s.nationalities)),
                 ),
             )
+        keys: list[str] = []
         if s.sexes:
             if applicant.sex is None:
                 missing.append("sex not recorded")
+                keys.append("missing.sex")
             elif applicant.sex not in s.sexes:
                 return Match(status=MatchStatus.NOT, reasons=(f"sex is {applicant.sex.value}",))
         if s.age_min is not None or s.age_max is not None:
             age = applicant.age_on(on)
             if age is None:
                 missing.append("birth date not recorded")
+                keys.append("missing.birth_date")
             elif (s.age_min is not None and age < s.age_min) or (
                 s.age_max is not None and age > s.age_max
             ):
@@ -194,6 +204,7 @@ class Measure:
         if s.groups_any:
             if not applicant.groups:
                 missing.append("no group recorded (e.g. " + ", ".join(sorted(s.groups_any)) + ")")
+                keys.append("missing.groups")
             elif not applicant.groups & s.groups_any:
                 return Match(
                     status=MatchStatus.NOT,
@@ -202,6 +213,7 @@ class Measure:
         if s.lodged_from is not None or s.lodged_before is not None:
             if lodged is None:
                 missing.append("lodging date not recorded")
+                keys.append("missing.lodged")
             elif (s.lodged_from is not None and lodged < s.lodged_from) or (
                 s.lodged_before is not None and lodged >= s.lodged_before
             ):
@@ -212,7 +224,7 @@ class Measure:
                     ),
                 )
         if missing:
-            return Match(status=MatchStatus.POSSIBLY, reasons=tuple(missing))
+            return Match(status=MatchStatus.POSSIBLY, reasons=tuple(missing), missing=tuple(keys))
         return Match(status=MatchStatus.APPLIES, reasons=())
 
 
@@ -339,6 +351,8 @@ def _parse_measure(t: TableReader, known_groups: Mapping[str, Group]) -> Measure
         kind=kind,
         title_en=t.text("title_en"),
         title_nl=t.text("title_nl"),
+        title_ru=t.text("title_ru", required=False),
+        title_uk=t.text("title_uk", required=False),
         effect_status=status,
         legal_basis=basis,
         scope=scope,

@@ -38,7 +38,7 @@ __all__ = [
     "render_value",
 ]
 
-LANGUAGES = ("en", "nl")  # ru and uk are added with the portal (issue 5)
+LANGUAGES = ("en", "nl", "ru", "uk")
 MONEY_PARAMS = frozenset({"amount", "per_day", "cap"})
 
 _MONTHS = {
@@ -156,13 +156,11 @@ def render_value(name: str, v: Any, lang: str) -> str:
                 return cat[key]
         return v.name_nl if lang == "nl" else v.name_en
     if isinstance(v, Measure):
-        key = f"measure_title.{v.id}"
-        cat = catalog(lang)
-        if key in cat:
-            return cat[key]
-        return v.title_nl if lang == "nl" else v.title_en
+        return v.title(lang)
     if isinstance(v, Label):
         return render_key(v.key, lang)
+    if isinstance(v, tuple | list):
+        return "; ".join(render_value(name, x, lang) for x in v)
     if name in MONEY_PARAMS and isinstance(v, int | float):
         return format_money(v, lang)
     return str(v)
@@ -174,7 +172,11 @@ def render_key(key: str, lang: str, params: Mapping[str, Any] | None = None) -> 
     if template is None:
         raise KeyError(f"no message {key!r} in the {lang} catalogue")
     values = {k: render_value(k, v, lang) for k, v in (params or {}).items()}
-    return template.format_map(values)
+    text = template.format_map(values)
+    suffix = _YEAR_SUFFIX.get(lang, "")
+    if suffix.endswith("."):  # "2022 г." at the end of a sentence: one full stop
+        text = text.replace(f"{suffix}.", suffix)
+    return text
 
 
 def render_step(step: Step, lang: str) -> str:
