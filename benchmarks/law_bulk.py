@@ -27,7 +27,12 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- law-bulk:start -->", "<!-- law-bulk:end -->"
 AS_OF = dt.date(2022, 10, 15)
 NATIONALITIES = np.array(["SYR", "AFG", "TUR", "ERI", "RUS", "UKR", "IRN", "YEM", "SOM", "IRQ"])
-GROUPS = ["conscript_refusing_service", "conscript_deserter", "deserter", "reservist_refusing_service"]
+GROUPS = [
+    "conscript_refusing_service",
+    "conscript_deserter",
+    "deserter",
+    "reservist_refusing_service",
+]
 
 
 def synthetic_raw(n: int, rng: np.random.Generator) -> list[dict[str, object]]:
@@ -36,30 +41,53 @@ def synthetic_raw(n: int, rng: np.random.Generator) -> list[dict[str, object]]:
     base = dt.date(2021, 1, 1)
     for _ in range(n):
         lodged = base + dt.timedelta(days=int(rng.integers(0, 640)))
-        nat = str(rng.choice(NATIONALITIES, p=[.35, .1, .1, .08, .05, .07, .08, .06, .06, .05]))
+        nat = str(
+            rng.choice(NATIONALITIES, p=[0.35, 0.1, 0.1, 0.08, 0.05, 0.07, 0.08, 0.06, 0.06, 0.05])
+        )
         applicant: dict[str, object] = {
             "nationality": nat,
-            "birth_date": (dt.date(1975, 1, 1) + dt.timedelta(days=int(rng.integers(0, 11000)))).isoformat(),
-            "sex": "male" if rng.random() < .7 else "female",
-            "groups": [str(rng.choice(GROUPS))] if nat == "RUS" and rng.random() < .6 else [],
+            "birth_date": (
+                dt.date(1975, 1, 1) + dt.timedelta(days=int(rng.integers(0, 11000)))
+            ).isoformat(),
+            "sex": "male" if rng.random() < 0.7 else "female",
+            "groups": [str(rng.choice(GROUPS))] if nat == "RUS" and rng.random() < 0.6 else [],
         }
-        events: list[dict[str, object]] = [{"kind": "application_lodged", "date": lodged.isoformat()}]
+        events: list[dict[str, object]] = [
+            {"kind": "application_lodged", "date": lodged.isoformat()}
+        ]
         earliest = 10
-        if rng.random() < .2:
+        if rng.random() < 0.2:
             ext = int(rng.integers(30, 170))
             earliest = ext + 1
-            events.append({"kind": "decision_term_extended", "months": 9, "ground": "42(4)(a)",
-                           "date": (lodged + dt.timedelta(days=ext)).isoformat()})
-        if rng.random() < .45:
+            events.append(
+                {
+                    "kind": "decision_term_extended",
+                    "months": 9,
+                    "ground": "42(4)(a)",
+                    "date": (lodged + dt.timedelta(days=ext)).isoformat(),
+                }
+            )
+        if rng.random() < 0.45:
             decided = lodged + dt.timedelta(days=int(rng.integers(earliest, 400)))
             if decided <= AS_OF:
-                refused = rng.random() < .3
-                events.append({"kind": "decision_notified", "date": decided.isoformat(),
-                               "outcome": "refused" if refused else "granted",
-                               "procedure": "general" if rng.random() < .3 else "extended"})
-                if refused and rng.random() < .7:
-                    events.append({"kind": "appeal_lodged", "date": (
-                        decided + dt.timedelta(days=int(rng.integers(1, 30)))).isoformat()})
+                refused = rng.random() < 0.3
+                events.append(
+                    {
+                        "kind": "decision_notified",
+                        "date": decided.isoformat(),
+                        "outcome": "refused" if refused else "granted",
+                        "procedure": "general" if rng.random() < 0.3 else "extended",
+                    }
+                )
+                if refused and rng.random() < 0.7:
+                    events.append(
+                        {
+                            "kind": "appeal_lodged",
+                            "date": (
+                                decided + dt.timedelta(days=int(rng.integers(1, 30)))
+                            ).isoformat(),
+                        }
+                    )
         out.append({"applicant": applicant, "events": events})
     return out
 
@@ -85,8 +113,10 @@ def machine() -> str:
         pass
     import os
 
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"numpy {np.__version__}, {platform.system()} {platform.machine()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, {platform.system()} {platform.machine()}"
+    )
 
 
 def main() -> None:
@@ -127,29 +157,31 @@ def main() -> None:
     bulk_s = statistics.median(times)
     ratio = per_case * args.cases / bulk_s
     n = args.cases
-    report = "\n".join([
-        START,
-        "## Law engine: decision and appeal deadlines in bulk (`benchmarks/law_bulk.py`)",
-        "",
-        f"Run on {dt.date.today().isoformat()} on {machine()}.",  # noqa: DTZ011
-        "",
-        "| path | cases | time | per case |",
-        "| --- | ---: | ---: | ---: |",
-        f"| scalar `law.assess` (measured on a sample) | {len(sample):,} | {scalar_s:.2f} s | "
-        f"{per_case * 1e6:.0f} µs |",
-        f"| scalar, extrapolated | {n:,} | {per_case * n:.0f} s | |",
-        f"| bulk `law.bulk.compute` (median of {args.repeat}: "
-        f"{', '.join(f'{x:.2f}' for x in times)} s) | {n:,} | {bulk_s:.2f} s | "
-        f"{bulk_s / n * 1e9:.0f} ns |",
-        "",
-        f"**Ratio scalar : bulk = {ratio:,.0f} ×** (goal ≥ 50 ×); bulk for {n:,} cases "
-        f"{'under' if bulk_s < 2 else 'OVER'} the 2 s goal. On the {len(sample):,}-case sample "
-        f"the two paths disagreed on {mismatches} cases. The bulk table repeats the sample's rows "
-        "(as-of date 15 October 2022: the Russia moratorium, WBV 2022/22 and Liberation-Day "
-        "appeal terms all in play); building the table from events (`table_from_cases`) is "
-        "not included.",
-        END,
-    ])
+    report = "\n".join(
+        [
+            START,
+            "## Law engine: decision and appeal deadlines in bulk (`benchmarks/law_bulk.py`)",
+            "",
+            f"Run on {dt.date.today().isoformat()} on {machine()}.",  # noqa: DTZ011
+            "",
+            "| path | cases | time | per case |",
+            "| --- | ---: | ---: | ---: |",
+            f"| scalar `law.assess` (measured on a sample) | {len(sample):,} | {scalar_s:.2f} s | "
+            f"{per_case * 1e6:.0f} µs |",
+            f"| scalar, extrapolated | {n:,} | {per_case * n:.0f} s | |",
+            f"| bulk `law.bulk.compute` (median of {args.repeat}: "
+            f"{', '.join(f'{x:.2f}' for x in times)} s) | {n:,} | {bulk_s:.2f} s | "
+            f"{bulk_s / n * 1e9:.0f} ns |",
+            "",
+            f"**Ratio scalar : bulk = {ratio:,.0f} ×** (goal ≥ 50 ×); bulk for {n:,} cases "
+            f"{'under' if bulk_s < 2 else 'OVER'} the 2 s goal. On the {len(sample):,}-case sample "
+            f"the two paths disagreed on {mismatches} cases. The bulk table repeats the sample's rows "
+            "(as-of date 15 October 2022: the Russia moratorium, WBV 2022/22 and Liberation-Day "
+            "appeal terms all in play); building the table from events (`table_from_cases`) is "
+            "not included.",
+            END,
+        ]
+    )
     print(report)
     if not args.no_write:
         text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
