@@ -175,7 +175,8 @@ def main() -> None:
             "",
             f"**Ratio scalar : bulk = {ratio:,.0f} ×** (goal ≥ 50 ×); bulk for {n:,} cases "
             f"{'under' if bulk_s < 2 else 'OVER'} the 2 s goal. On the {len(sample):,}-case sample "
-            f"the two paths disagreed on {mismatches} cases. The bulk table repeats the sample's rows "
+            f"the two paths disagreed on {mismatches} cases. The bulk table repeats the sample's "
+            "rows "
             "(as-of date 15 October 2022: the Russia moratorium, WBV 2022/22 and Liberation-Day "
             "appeal terms all in play); building the table from events (`table_from_cases`) is "
             "not included.",
