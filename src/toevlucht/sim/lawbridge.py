@@ -1,0 +1,317 @@
+"""The simulator's only door to the law: calendar, decision terms, measures, penalties.
+
+No rule is copied here. Every date the simulator needs is asked of :mod:`toevlucht.law`:
+
+* working days from the legal calendar's ``busdaycalendar`` (Atw holidays and equated days);
+* the last day of the general procedure from ``general_procedure_days`` (Vb 2000 art. 3.110),
+  counted in procedure days like :meth:`LegalCalendar.nth_procedure_day`;
+* the decision due date of a cohort by calling :func:`toevlucht.law.assess` on a synthetic
+  case (the cohort's applicant profile, lodged that day, undecided), with the measures of the
+  scenario as the law knew them on ``law.as_of``;
+* which cases a measure holds, and when, from the measure's own periods and scope;
+* penalty terms and amounts from the dated parameters and
+  :func:`toevlucht.law.remedies.administrative_penalty_amount`.
+
+Why an undecided case is enough: a measure moves a term only if it touches the case while
+the term still runs. If a case decided on day t was decided in time, every measure the
+undecided case adds after t only moves the due date further; if it was late, no measure
+touches it after its term expired. So "decided in time" is ``t <= due_undecided`` and the
+days late are ``t - due_undecided`` (tested against ``assess`` with a decision event).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from toevlucht.law import Applicant, Case, Event, EventKind, Measure, assess, legal_calendar
+from toevlucht.law.errors import DataError
+from toevlucht.law.measures import EffectStatus, MatchStatus, MeasureKind, load_measures
+from toevlucht.law.params import value
+from toevlucht.law.remedies import administrative_penalty_amount
+from toevlucht.sim.scenario import Dated, Group, Profile, Scenario
+
+__all__ = [
+    "NEVER",
+    "MeasureEffect",
+    "RemedyParams",
+    "decision_due",
+    "departure_days",
+    "describe_measures",
+    "hold_days",
+    "measures_as_known",
+    "procedure_end",
+    "remedy_params",
+    "representative",
+    "working_days",
+]
+
+NEVER = np.iinfo(np.int64).max // 4  # a due date that never comes (no term running)
+Ints = npt.NDArray[np.int64]
+F = npt.NDArray[np.float64]
+_ZERO = Dated.constant(0.0)
+
+
+def working_days(dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.bool_]:
+    """Atw working days (not Saturday, Sunday, holiday or equated day)."""
+    cal = legal_calendar().busdaycalendar
+    return np.is_busday(dates.astype("datetime64[D]"), busdaycal=cal)
+
+
+def procedure_end(dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.datetime64]:
+    """The day the general procedure that starts on each date must end (Vb 2000 art. 3.110).
+
+    Day 1 is the start (rolled forward to a working day); the decision is due on procedure
+    day ``general_procedure_days``. Vectorised :meth:`LegalCalendar.nth_procedure_day`.
+    """
+    cal = legal_calendar().busdaycalendar
+    d = dates.astype("datetime64[D]")
+    out = np.empty_like(d)
+    # the number of days may change over time: group by value
+    ns = np.array([int(value("general_procedure_days", x).value) for x in _pydates(d)])
+    for n in np.unique(ns):
+        m = ns == n
+        out[m] = np.busday_offset(d[m], int(n) - 1, roll="forward", busdaycal=cal)
+    return out
+
+
+def _pydates(d: npt.NDArray[np.datetime64]) -> list[dt.date]:
+    return [x.item() for x in d.astype("datetime64[D]")]
+
+
+def measures_as_known(ids: Sequence[str], as_of: dt.date) -> dict[str, Measure]:
+    """The scenario's measures with only the periods and rulings known on ``as_of``."""
+    out: dict[str, Measure] = {}
+    for mid in ids:
+        m = load_measures()[mid]
+        rulings = tuple(r for r in m.rulings if r.date is None or r.date <= as_of)
+        periods = m.periods_known(as_of)
+        if periods:
+            out[mid] = dataclasses.replace(m, periods=periods, rulings=rulings)
+    return out
+
+
+def representative(group: Group, profile: Profile, lodged: dt.date) -> Applicant:
+    """An applicant of the profile, of the profile's age on the lodging day (mid-year)."""
+    birth = None
+    if profile.age is not None:
+        try:
+            birth = lodged.replace(year=lodged.year - profile.age) - dt.timedelta(days=182)
+        except ValueError:  # 29 February
+            birth = dt.date(lodged.year - profile.age, 2, 28) - dt.timedelta(days=182)
+    return Applicant(
+        nationality=group.nationality, birth_date=birth, sex=profile.sex, groups=profile.groups
+    )
+
+
+def _signature(group: Group, profile: Profile, measures: dict[str, Measure]) -> tuple[object, ...]:
+    """What the due date can depend on: the nationality only if a measure names it."""
+    named = set().union(*(m.scope.nationalities for m in measures.values())) if measures else set()
+    nat = group.nationality if group.nationality in named else "*"
+    return (nat, profile.sex, profile.age, profile.groups)
+
+
+@cache
+def _due_cached(
+    nationality: str,
+    profile: Profile,
+    first: dt.date,
+    days: int,
+    as_of: dt.date,
+    ids: tuple[str, ...],
+) -> tuple[int, ...]:
+    measures = measures_as_known(ids, as_of)
+    group = Group(
+        id="x",
+        nationality=nationality,
+        name="x",
+        requests_per_month=_ZERO,
+        seasonality=(1.0,) * 12,
+        shocks=(),
+        level_sd=0.0,
+        tracks={},
+        extended_share=_ZERO,
+        grant_rate=_ZERO,
+        safe_country_grant_rate=_ZERO,
+        appeal_rate=_ZERO,
+        profiles=(),
+    )
+    out: list[int] = []
+    for i in range(days):
+        lodged = first + dt.timedelta(days=i)
+        case = Case(
+            applicant=representative(group, profile, lodged),
+            events=(Event(kind=EventKind.APPLICATION_LODGED, date=lodged),),
+        )
+        d = assess(case, max(as_of, lodged), measures=measures).deadline("decision")
+        out.append(NEVER if d is None else (d.due - first).days)
+    return tuple(out)
+
+
+def decision_due(sc: Scenario, group: Group, profile: Profile, first: dt.date, days: int) -> Ints:
+    """Due day (days after ``first``) of the decision on a case of this profile lodged on
+    each of ``days`` days from ``first``, by :func:`toevlucht.law.assess`."""
+    measures = measures_as_known(sc.measures, sc.law_as_of)
+    sig = _signature(group, profile, measures)
+    nationality = group.nationality if sig[0] != "*" else "XXX"
+    plain = dataclasses.replace(profile, id="", share=1.0, grant_rate=None)
+    return np.array(
+        _due_cached(nationality, plain, first, days, sc.law_as_of, sc.measures), dtype=np.int64
+    )
+
+
+def hold_days(
+    sc: Scenario, group: Group, profile: Profile, first: dt.date, days: int
+) -> dict[str, npt.NDArray[np.bool_]]:
+    """For each stage, the days (from ``first``) on which the scenario's holds stop
+    decisions on this profile. Periods come from the law's measure as known on ``as_of``."""
+    out: dict[str, npt.NDArray[np.bool_]] = {}
+    end = first + dt.timedelta(days=days)
+    for h in sc.holds:
+        m = load_measures()[h.measure]
+        for p in m.periods_known(sc.law_as_of):
+            start = p.start or h.assume_from
+            assert start is not None
+            until = p.until or end
+            if until <= start:
+                continue
+            app = representative(group, profile, start)
+            if m.match(app, None, start).status is not MatchStatus.APPLIES:
+                continue
+            a = max(0, (start - first).days)
+            b = min(days, (until - first).days)
+            for s in h.stages:
+                mask = out.setdefault(s.value, np.zeros(days, bool))
+                mask[a:b] = True
+    return out
+
+
+def departure_days(
+    sc: Scenario, group: Group, profile: Profile, first: dt.date, days: int
+) -> npt.NDArray[np.bool_]:
+    """Days on which a departure moratorium of the scenario keeps this profile in reception
+    (Vw 2000 art. 45(4)): a refused applicant in scope does not leave while it lasts."""
+    out = np.zeros(days, bool)
+    end = first + dt.timedelta(days=days)
+    for mid in sc.measures:
+        m = load_measures()[mid]
+        if m.kind is not MeasureKind.DEPARTURE_MORATORIUM:
+            continue
+        for p in m.periods_known(sc.law_as_of):
+            if p.start is None:
+                continue
+            app = representative(group, profile, p.start)
+            if m.match(app, None, p.start).status is MatchStatus.APPLIES:
+                a = max(0, (p.start - first).days)
+                b = min(days, ((p.until or end) - first).days)
+                out[a:b] = True
+    return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemedyParams:
+    """Per day (index from the first day): the law's remedy parameters in force."""
+
+    appeal_allowed: npt.NDArray[np.bool_]  # appeal against failure to decide (Awb 6:12)
+    appeal_wait_days: Ints  # days after the notice before that appeal
+    admin_allowed: npt.NDArray[np.bool_]  # Awb 4:17 penalty for asylum decisions
+    admin_start_days: Ints  # days after the notice the Awb 4:17 penalty starts
+    admin_amount: F  # EUR for 0..max days in default (Awb 4:17(2))
+    court_allowed: npt.NDArray[np.bool_]  # court penalty (Awb 8:55d) for asylum
+    court_weeks: F  # court practice: decide within (NaN: no practice known)
+    court_per_day: F
+    court_max: F
+
+
+def _param(name: str, days: list[dt.date], default: float) -> F:
+    out = np.full(len(days), default, dtype=np.float64)
+    cache_: dict[dt.date, float] = {}
+    for i, d in enumerate(days):
+        if d not in cache_:
+            try:
+                cache_[d] = float(value(name, d).value)
+            except DataError:
+                cache_[d] = default
+        out[i] = cache_[d]
+    return out
+
+
+def remedy_params(first: dt.date, days: int) -> RemedyParams:
+    ds = [first + dt.timedelta(days=i) for i in range(days)]
+    max_days = int(value("penalty_max_days", ds[-1]).value)
+    return RemedyParams(
+        appeal_allowed=_param("appeal_failure_to_decide_for_asylum", ds, 0.0) > 0,
+        appeal_wait_days=(7 * _param("appeal_failure_to_decide_wait_weeks", ds, 2.0)).astype(
+            np.int64
+        ),
+        admin_allowed=_param("administrative_penalty_for_asylum", ds, 0.0) > 0,
+        admin_start_days=(7 * _param("penalty_start_after_weeks", ds, 2.0)).astype(np.int64),
+        admin_amount=np.array(
+            [administrative_penalty_amount(n, ds[-1]) for n in range(max_days + 1)], float
+        ),
+        court_allowed=_param("court_penalty_for_asylum", ds, 0.0) > 0,
+        court_weeks=_param("court_penalty_decide_within_weeks", ds, np.nan),
+        court_per_day=_param("court_penalty_eur_per_day", ds, np.nan),
+        court_max=_param("court_penalty_max_eur", ds, np.nan),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasureEffect:
+    """How one measure acts in a forecast: on deadlines (the law) and on decisions (the
+    scenario's assumption about practice)."""
+
+    id: str
+    title: str
+    kind: str
+    effect_status: str
+    moves_deadlines: bool
+    holds: str  # "" or a description of the hold
+    note: str
+
+
+def describe_measures(sc: Scenario) -> list[MeasureEffect]:
+    """One line per measure of the scenario, saying plainly what the law does with it and
+    what the simulation assumes the IND does."""
+    out: list[MeasureEffect] = []
+    for mid in sc.measures:
+        m = load_measures()[mid]
+        moves = m.applied_to_deadlines(sc.law_as_of)
+        holds = []
+        for h in sc.holds:
+            if h.measure != mid:
+                continue
+            for p in m.periods_known(sc.law_as_of):
+                start = p.start or h.assume_from
+                assumed = " (start assumed by the scenario)" if p.start is None else ""
+                until = p.until.isoformat() if p.until else "open-ended"
+                holds.append(
+                    f"no decisions at {', '.join(s.value for s in h.stages)} "
+                    f"from {start}{assumed} until {until}"
+                )
+        if m.kind is MeasureKind.DEPARTURE_MORATORIUM:
+            note = "refused applicants in scope stay in reception while it lasts"
+        elif moves:
+            note = f"the law extends the decision term by {m.term_extension_months} months"
+        elif m.effect_status is EffectStatus.UNCONFIRMED:
+            note = "unconfirmed in the law's data: the statutory decision term is not moved"
+        else:
+            note = "the law does not move the decision term with it"
+        out.append(
+            MeasureEffect(
+                id=mid,
+                title=m.title_en,
+                kind=m.kind.value,
+                effect_status=m.effect_status.value,
+                moves_deadlines=moves,
+                holds="; ".join(holds),
+                note=note,
+            )
+        )
+    return out

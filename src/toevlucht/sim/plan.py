@@ -1,0 +1,238 @@
+"""A scenario turned into day-indexed arrays: the deterministic part of a simulation.
+
+Built once per scenario (in the parent process) and shipped to the workers that draw the
+replications. Day index 0 is the earliest pseudo-lodging day of the initial backlog (or the
+scenario start); ``h0`` is the index of the scenario start. Capacities are zero before
+``h0``, so the initial backlog simply waits there with its real lodging dates, oldest
+furthest along the procedure (first in, first out).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from toevlucht.law.model import Track
+from toevlucht.sim.lawbridge import (
+    NEVER,
+    RemedyParams,
+    decision_due,
+    departure_days,
+    hold_days,
+    procedure_end,
+    remedy_params,
+    working_days,
+)
+from toevlucht.sim.scenario import ROUTE_STAGES, Dated, Route, Scenario, SimStage
+
+__all__ = ["Plan", "Sub", "build_plan", "daily"]
+
+F = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class Sub:
+    """A subgroup: one profile of one nationality group on one route."""
+
+    group: int
+    profile: int
+    route: Route
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    scenario: Scenario
+    first: dt.date
+    T: int
+    h0: int
+    dates: npt.NDArray[np.datetime64]
+    year: Ints  # calendar-year index per day (-1 before the start), length T + 1 (T: pending)
+    years: tuple[int, ...]
+    month: Ints  # month index per day (for over-dispersion factors)
+    n_months: int
+    subs: tuple[Sub, ...]
+    rates: F  # (S, T) expected requests per day
+    capacity: Mapping[SimStage, F]  # (T,) cases per day, 0 on closed days and before h0
+    capacity_sd: Mapping[SimStage, float]
+    inject: Mapping[SimStage, F]  # (S, T) initial backlog by pseudo-lodging day
+    inject_housing: F  # (T,)
+    hold: Mapping[SimStage, B]  # (S, T)
+    gp_end: Ints  # (T,) day the general procedure started that day ends
+    due: Ints  # (S, T) decision due day by lodging day (NEVER: no term)
+    grant: F  # (S, T) share granted, by decision day
+    appeal: F  # (S, T) share of refusals appealed
+    success: F  # (T,) share of appeals that end in a grant
+    depart_hold: B  # (S, T) departure moratorium keeps a refused applicant in reception
+    other_residents: F
+    reception_capacity: F
+    remedies: RemedyParams
+
+    @property
+    def S(self) -> int:
+        return len(self.subs)
+
+    def subs_on(self, stage: SimStage) -> npt.NDArray[np.int64]:
+        return np.array(
+            [i for i, s in enumerate(self.subs) if stage in ROUTE_STAGES[s.route]], np.int64
+        )
+
+    def subs_of(self, route: Route) -> npt.NDArray[np.int64]:
+        return np.array([i for i, s in enumerate(self.subs) if s.route is route], np.int64)
+
+
+def daily(d: Dated, first: dt.date, days: int) -> F:
+    """The step function evaluated on each of ``days`` days from ``first``."""
+    starts = np.array([max(s, dt.date(1, 1, 2)) for s in d.starts], dtype="datetime64[D]")
+    day = np.datetime64(first, "D") + np.arange(days)
+    idx = np.searchsorted(starts, day, side="right") - 1
+    vals = np.array(d.values, dtype=np.float64)
+    out: F = np.where(idx >= 0, vals[np.maximum(idx, 0)], 0.0)
+    return out
+
+
+def _route_shares(sc: Scenario, g: int, first: dt.date, days: int) -> dict[Route, F]:
+    grp = sc.groups[g]
+    ext = daily(grp.extended_share, first, days)
+    gen = grp.tracks.get(Track.GENERAL, 0.0)
+    return {
+        Route.GENERAL: gen * (1 - ext),
+        Route.EXTENDED: gen * ext,
+        Route.SAFE_COUNTRY: np.full(days, grp.tracks.get(Track.SAFE_COUNTRY, 0.0)),
+        Route.DUBLIN: np.full(days, grp.tracks.get(Track.DUBLIN, 0.0)),
+    }
+
+
+def build_plan(sc: Scenario) -> Plan:
+    first = min([sc.start] + [b.lodged_from for b in sc.initial])
+    T = (sc.end - first).days + 1
+    h0 = (sc.start - first).days
+    dates = np.datetime64(first, "D") + np.arange(T)
+    py = [first + dt.timedelta(days=i) for i in range(T)]
+    years = tuple(range(sc.start.year, sc.end.year + 1))
+    year = np.array([d.year - sc.start.year if i >= h0 else -1 for i, d in enumerate(py)] + [-2])
+    month = np.array(
+        [(d.year - sc.start.year) * 12 + d.month - 1 if i >= h0 else 0 for i, d in enumerate(py)]
+    )
+    work = working_days(dates)
+
+    subs: list[Sub] = []
+    rates: list[F] = []
+    shares: dict[int, dict[Route, F]] = {}
+    for g, grp in enumerate(sc.groups):
+        shares[g] = _route_shares(sc, g, first, T)
+        per_day = daily(grp.requests_per_month, first, T) / np.array(
+            [calendar.monthrange(d.year, d.month)[1] for d in py]
+        )
+        per_day *= np.array([grp.seasonality[d.month - 1] for d in py])
+        for a, b, f in grp.shocks:
+            per_day[(dates >= np.datetime64(a)) & (dates < np.datetime64(b))] *= f
+        per_day[:h0] = 0.0
+        for p, prof in enumerate(grp.profiles):
+            for route in Route:
+                r = per_day * prof.share * shares[g][route]
+                if r.any() or _in_backlog(sc, route, shares[g][route]):
+                    subs.append(Sub(g, p, route))
+                    rates.append(r)
+    S = len(subs)
+
+    capacity: dict[SimStage, F] = {}
+    for stage, spec in sc.stages.items():
+        c = daily(spec.capacity, first, T)
+        if spec.working_days:
+            c = np.where(work, c, 0.0)
+        c[:h0] = 0.0
+        capacity[stage] = c
+
+    first_month = np.array(
+        [daily(g.requests_per_month, sc.start, 1)[0] for g in sc.groups], dtype=np.float64
+    )
+    default_g = first_month / first_month.sum() if first_month.sum() > 0 else None
+    inject = {stage: np.zeros((S, T)) for stage in SimStage}
+    for blk in sc.initial:
+        i0, i1 = (blk.lodged_from - first).days, (blk.lodged_until - first).days
+        weights = np.zeros(S)
+        for i, s in enumerate(subs):
+            if blk.stage not in ROUTE_STAGES[s.route]:
+                continue
+            gid = sc.groups[s.group].id
+            gshare = (
+                blk.shares.get(gid, 0.0)
+                if blk.shares
+                else (default_g[s.group] if default_g is not None else 1 / len(sc.groups))
+            )
+            rshare = float(shares[s.group][s.route][h0 if h0 < T else 0])
+            weights[i] = gshare * sc.groups[s.group].profiles[s.profile].share * rshare
+        if weights.sum() > 0:
+            per_day = blk.count * weights / weights.sum() / (i1 - i0)
+            inject[blk.stage][:, i0:i1] += per_day[:, None]
+    inject_housing = np.zeros(T)
+    inject_housing[0] = sc.initial_status_holders
+
+    hold = {stage: np.zeros((S, T), bool) for stage in SimStage}
+    depart = np.zeros((S, T), bool)
+    due = np.full((S, T), NEVER, dtype=np.int64)
+    grant = np.zeros((S, T))
+    appeal = np.zeros((S, T))
+    cache: dict[tuple[int, int], tuple[dict[str, B], B, Ints]] = {}
+    for i, s in enumerate(subs):
+        grp = sc.groups[s.group]
+        prof = grp.profiles[s.profile]
+        if (s.group, s.profile) not in cache:
+            cache[(s.group, s.profile)] = (
+                hold_days(sc, grp, prof, first, T),
+                departure_days(sc, grp, prof, first, T),
+                decision_due(sc, grp, prof, first, T),
+            )
+        holds, dep, d = cache[(s.group, s.profile)]
+        for name, mask in holds.items():
+            hold[SimStage(name)][i] = mask
+        depart[i] = dep
+        if s.route is not Route.DUBLIN:  # the Dublin term starts at responsibility (Vw 42(6))
+            due[i] = d
+            rate = (
+                grp.safe_country_grant_rate
+                if s.route is Route.SAFE_COUNTRY
+                else (prof.grant_rate or grp.grant_rate)
+            )
+            grant[i] = daily(rate, first, T)
+            appeal[i] = daily(grp.appeal_rate, first, T)
+
+    gp_end = (procedure_end(dates) - dates[0]).astype(np.int64)
+    return Plan(
+        scenario=sc,
+        first=first,
+        T=T,
+        h0=h0,
+        dates=dates,
+        year=year,
+        years=years,
+        month=month,
+        n_months=int(month.max()) + 1,
+        subs=tuple(subs),
+        rates=np.array(rates).reshape(S, T),
+        capacity=capacity,
+        capacity_sd={k: v.capacity_sd for k, v in sc.stages.items()},
+        inject=inject,
+        inject_housing=inject_housing,
+        hold=hold,
+        gp_end=gp_end,
+        due=due,
+        grant=grant,
+        appeal=appeal,
+        success=daily(sc.appeal_success, first, T),
+        depart_hold=depart,
+        other_residents=daily(sc.other_residents, first, T),
+        reception_capacity=daily(sc.reception_capacity, first, T),
+        remedies=remedy_params(first, T),
+    )
+
+
+def _in_backlog(sc: Scenario, route: Route, share: F) -> bool:
+    return bool(share.any()) and any(b.stage in ROUTE_STAGES[route] for b in sc.initial)
