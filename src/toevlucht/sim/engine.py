@@ -24,7 +24,18 @@ from toevlucht.sim.flow import fifo, joint, remap, shift
 from toevlucht.sim.plan import Plan
 from toevlucht.sim.scenario import Route, SimStage
 
-__all__ = ["SERIES", "WAIT_STAGES", "Batch", "simulate_batch", "wait_bins"]
+__all__ = [
+    "SERIES",
+    "WAIT_STAGES",
+    "Batch",
+    "Flows",
+    "Inputs",
+    "draw",
+    "flows",
+    "reduce",
+    "simulate_batch",
+    "wait_bins",
+]
 
 F = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
@@ -110,16 +121,21 @@ class _Acc:
         return _quantiles(h.reshape(self.shape), lo, width)
 
 
-def simulate_batch(plan: Plan, R: int, seed: np.random.SeedSequence) -> Batch:
-    """Run ``R`` replications of the plan with the given seed."""
-    sc, T, h0, S = plan.scenario, plan.T, plan.h0, plan.S
-    G, Y = len(sc.groups), len(plan.years)
+@dataclass(slots=True, kw_only=True)
+class Inputs:
+    """The random part of R replications: requests per subgroup and day, capacities."""
+
+    requests: F  # (R, S, T)
+    capacity: dict[SimStage, F]  # (R, T)
+
+
+def draw(plan: Plan, R: int, seed: np.random.SeedSequence) -> Inputs:
+    """Requests (Poisson, with a level factor per replication and a gamma factor per month
+    for over-dispersion) and capacities (a lognormal factor per replication and stage)."""
+    sc = plan.scenario
     rng = np.random.default_rng(seed)
     g_of = np.array([s.group for s in plan.subs])
-    onehot = np.zeros((S, G))
-    onehot[np.arange(S), g_of] = 1.0
 
-    # --- random inputs -----------------------------------------------------------------------
     def lognormal(sd: float, size: tuple[int, ...]) -> F:
         if sd <= 0:
             return np.ones(size)
@@ -141,7 +157,30 @@ def simulate_batch(plan: Plan, R: int, seed: np.random.SeedSequence) -> Batch:
         k: plan.capacity[k][None, :] * lognormal(plan.capacity_sd[k], (R,))[:, None]
         for k in SimStage
     }
+    return Inputs(requests=requests, capacity=cap)
 
+
+@dataclass(slots=True, kw_only=True)
+class Flows:
+    """Daily flows of R replications through the chain, per subgroup."""
+
+    requests: F  # (R, S, T)
+    arrivals: dict[SimStage, F]  # daily arrivals at each queue (R, S_stage, T)
+    departed: dict[SimStage, F]  # cumulative departures (R, S_stage, T)
+    subs: dict[SimStage, Ints]  # which subgroups pass each queue
+    lodged: F  # (R, S, T) lodged per day (without the initial backlog)
+    decided: F  # (R, S, T) first-instance decisions per day
+    granted: F
+    rulings: F
+    housed: F  # (R, 1, T)
+    leave: F  # (R, S, T) leaving reception after a refusal or a Dublin decision
+
+
+def flows(plan: Plan, inp: Inputs) -> Flows:
+    """Run the requests through the queues of the chain."""
+    sc, T, S = plan.scenario, plan.T, plan.S
+    requests, cap = inp.requests, inp.capacity
+    R = requests.shape[0]
     # --- the queues --------------------------------------------------------------------------
     arrivals: dict[SimStage, F] = {}
     departed: dict[SimStage, F] = {}  # cumulative, (R, S_stage, T)
@@ -193,6 +232,36 @@ def simulate_batch(plan: Plan, R: int, seed: np.random.SeedSequence) -> Batch:
     leave[:, dub] += shift(decided[:, dub], sc.dublin_exit_days)
     housing_in = (granted + won).sum(axis=1, keepdims=True) + plan.inject_housing[None, None, :]
     housed = stage(SimStage.HOUSING, housing_in, np.zeros(1, np.int64))
+    return Flows(
+        requests=requests,
+        arrivals=arrivals,
+        departed=departed,
+        subs=idx,
+        lodged=lodged,
+        decided=decided,
+        granted=granted,
+        rulings=rulings,
+        housed=housed,
+        leave=leave,
+    )
+
+
+def simulate_batch(plan: Plan, R: int, seed: np.random.SeedSequence) -> Batch:
+    """Run ``R`` replications of the plan with the given seed."""
+    return reduce(plan, flows(plan, draw(plan, R, seed)))
+
+
+def reduce(plan: Plan, fl: Flows) -> Batch:
+    """The outputs of each replication: series, counts per year, waiting-time quantiles."""
+    sc, T, h0, S = plan.scenario, plan.T, plan.h0, plan.S
+    G, Y = len(sc.groups), len(plan.years)
+    R = fl.requests.shape[0]
+    g_of = np.array([s.group for s in plan.subs])
+    onehot = np.zeros((S, G))
+    onehot[np.arange(S), g_of] = 1.0
+    arrivals, departed, idx = fl.arrivals, fl.departed, fl.subs
+    requests, lodged, decided, granted = fl.requests, fl.lodged, fl.decided, fl.granted
+    rulings, housed, leave = fl.rulings, fl.housed, fl.leave
 
     # --- series -----------------------------------------------------------------------------
     pre = np.zeros((S, T))
