@@ -70,7 +70,6 @@ def fail(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from toevlucht.sim.plots import write_plots
     from toevlucht.sim.report import summary_text, write_csv
 
     try:
@@ -96,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         files = write_csv(runs, args.out)
         if not args.no_plots:
+            from toevlucht.sim.plots import write_plots  # matplotlib: slow to import
+
             files += write_plots(runs, args.out)
     except OSError as exc:
         return fail(f"cannot write to {args.out}: {exc.strerror or exc}")

@@ -5,9 +5,10 @@ No rule is copied here. Every date the simulator needs is asked of :mod:`toevluc
 * working days from the legal calendar's ``busdaycalendar`` (Atw holidays and equated days);
 * the last day of the general procedure from ``general_procedure_days`` (Vb 2000 art. 3.110),
   counted in procedure days like :meth:`LegalCalendar.nth_procedure_day`;
-* the decision due date of a cohort by calling :func:`toevlucht.law.assess` on a synthetic
-  case (the cohort's applicant profile, lodged that day, undecided), with the measures of the
-  scenario as the law knew them on ``law.as_of``;
+* the decision due date of a cohort from the law's bulk path (``law.bulk.compute``, the
+  vectorised :func:`toevlucht.law.assess`) for a synthetic case: the cohort's applicant
+  profile, lodged that day, undecided, with the scenario's measures as the law knew them on
+  ``law.as_of`` (tests compare it with ``assess`` itself);
 * which cases a measure holds, and when, from the measure's own periods and scope;
 * penalty terms and amounts from the dated parameters and
   :func:`toevlucht.law.remedies.administrative_penalty_amount`.
@@ -30,11 +31,13 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from toevlucht.law import Applicant, Case, Event, EventKind, Measure, assess, legal_calendar
+from toevlucht.law import Applicant, Measure, legal_calendar
+from toevlucht.law.bulk import SEX_CODES, CaseTable, compute
 from toevlucht.law.errors import DataError
-from toevlucht.law.measures import EffectStatus, MatchStatus, MeasureKind, load_measures
+from toevlucht.law.measures import EffectStatus, MatchStatus, MeasureKind, groups, load_measures
 from toevlucht.law.params import value
 from toevlucht.law.remedies import administrative_penalty_amount
+from toevlucht.sim.errors import SimError
 from toevlucht.sim.scenario import Dated, Group, Profile, Scenario
 
 __all__ = [
@@ -126,6 +129,8 @@ def _due_cached(
     as_of: dt.date,
     ids: tuple[str, ...],
 ) -> tuple[int, ...]:
+    """Due dates of cases lodged on each day, undecided, by :func:`toevlucht.law.bulk.compute`
+    (the law's vectorised :func:`~toevlucht.law.assess`; tests compare both)."""
     measures = measures_as_known(ids, as_of)
     group = Group(
         id="x",
@@ -142,16 +147,32 @@ def _due_cached(
         appeal_rate=_ZERO,
         profiles=(),
     )
-    out: list[int] = []
-    for i in range(days):
-        lodged = first + dt.timedelta(days=i)
-        case = Case(
-            applicant=representative(group, profile, lodged),
-            events=(Event(kind=EventKind.APPLICATION_LODGED, date=lodged),),
-        )
-        d = assess(case, max(as_of, lodged), measures=measures).deadline("decision")
-        out.append(NEVER if d is None else (d.due - first).days)
-    return tuple(out)
+    lodged = np.datetime64(first, "D") + np.arange(days)
+    births = [representative(group, profile, d).birth_date for d in _pydates(lodged)]
+    bit = {g: 1 << i for i, g in enumerate(groups())}
+    nat = np.datetime64("NaT", "D")
+    table = CaseTable(
+        start=lodged,
+        lodged=lodged,
+        nationality=np.full(days, nationality),
+        birth=np.array([nat if b is None else np.datetime64(b, "D") for b in births]),
+        sex=np.full(days, SEX_CODES[profile.sex], dtype=np.int8),
+        groups=np.full(days, sum(bit[g] for g in profile.groups), dtype=np.uint32),
+        first_decision=np.full(days, nat),
+        ext_date=np.full((days, 0), nat),
+        ext_months=np.zeros((days, 0), np.int16),
+        ext_ground=np.zeros((days, 0), np.int8),
+        last_decision=np.full(days, nat),
+        short_appeal=np.zeros(days, bool),
+        appeal_lodged=np.full(days, nat),
+        invalid=np.zeros(days, bool),  # the default (length 0) breaks compute(): see report
+    )
+    last = first + dt.timedelta(days=days - 1)
+    r = compute(table, max(as_of, last), measures=measures)
+    if r.error.any():
+        raise SimError(f"the law engine rejected a synthetic case of {nationality}: {profile}")
+    out = (r.decision_due - np.datetime64(first, "D")).astype(np.int64)
+    return tuple(np.where(np.isnat(r.decision_due), NEVER, out).tolist())
 
 
 def decision_due(sc: Scenario, group: Group, profile: Profile, first: dt.date, days: int) -> Ints:

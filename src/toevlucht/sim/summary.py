@@ -50,7 +50,12 @@ def bands(x: npt.ArrayLike) -> F:
     """``[p5, median, p95, mean]`` over the first axis (NaN-aware)."""
     x = np.asarray(x, dtype=np.float64)
     out = np.full((4, *x.shape[1:]), np.nan)
-    ok = ~np.all(np.isnan(x), axis=0)
+    nan = np.isnan(x)
+    if not nan.any():  # the common case, and 100 x faster than nanpercentile
+        out[:3] = np.percentile(x, [5, 50, 95], axis=0)
+        out[3] = x.mean(axis=0)
+        return out
+    ok = ~np.all(nan, axis=0)
     if ok.any():
         out[:3, ok] = np.nanpercentile(x[:, ok], [5, 50, 95], axis=0)
         out[3, ok] = np.nanmean(x[:, ok], axis=0)
