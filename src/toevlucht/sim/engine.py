@@ -141,15 +141,19 @@ def draw(plan: Plan, R: int, seed: np.random.SeedSequence) -> Inputs:
             return np.ones(size)
         return rng.lognormal(-sd * sd / 2, sd, size)
 
-    level = lognormal(sc.inflow_level_sd, (R,))
+    # one standard normal per replication, scaled by the day's sd: the level uncertainty can
+    # be small where the inflow is known and grow into the forecast
+    z = rng.standard_normal(R)
+    sd = plan.level_sd
+    level = np.exp(z[:, None] * sd[None, :] - sd[None, :] ** 2 / 2)  # (R, T), mean 1
     glevel = np.stack([lognormal(g.level_sd, (R,)) for g in sc.groups], axis=1)
-    cv = sc.inflow_month_cv
-    months = (
-        rng.gamma(1 / cv**2, cv**2, (R, plan.n_months)) if cv > 0 else np.ones((R, plan.n_months))
-    )
+    cv = plan.month_cv
+    shape = np.where(cv > 0, 1 / np.where(cv > 0, cv, 1) ** 2, 1.0)
+    months = np.where(cv > 0, rng.gamma(shape, 1 / shape, (R, plan.n_months)), 1.0)
     lam = (
         plan.rates[None]
-        * (level[:, None] * glevel[:, g_of])[:, :, None]
+        * level[:, None, :]
+        * glevel[:, g_of][:, :, None]
         * months[:, plan.month][:, None, :]
     )
     requests = rng.poisson(lam).astype(np.float64)
@@ -337,6 +341,8 @@ def reduce(plan: Plan, fl: Flows) -> Batch:
         rep, grp, decided_y, mass * (has_term & (dep < T)), R, G, Y
     )
     yearly["decided_in_time"] = _sum_ryg(rep, grp, decided_y, mass * in_time, R, G, Y)
+    within15 = has_term & (dep < T) & (dep <= plan.plus_15_months[arr])
+    yearly["decided_within_15_months"] = _sum_ryg(rep, grp, decided_y, mass * within15, R, G, Y)
     lodged_y = plan.year[arr]
     late = has_term & (dep > due) & (due < T)
     cohort = {

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from toevlucht.law.model import Track
+from toevlucht.law.periods import add_months
 from toevlucht.sim.lawbridge import (
     NEVER,
     RemedyParams,
@@ -57,6 +58,8 @@ class Plan:
     years: tuple[int, ...]
     month: Ints  # month index per day (for over-dispersion factors)
     n_months: int
+    level_sd: F  # (T,) sd of the log inflow level factor on each day
+    month_cv: F  # (n_months,) coefficient of variation of each month's factor
     subs: tuple[Sub, ...]
     rates: F  # (S, T) expected requests per day
     capacity: Mapping[SimStage, F]  # (T,) cases per day, 0 on closed days and before h0
@@ -65,6 +68,7 @@ class Plan:
     inject_housing: F  # (T,)
     hold: Mapping[SimStage, B]  # (S, T)
     gp_end: Ints  # (T,) day the general procedure started that day ends
+    plus_15_months: Ints  # (T,) the day 15 months after each day (the IND's published measure)
     due: Ints  # (S, T) decision due day by lodging day (NEVER: no term)
     grant: F  # (S, T) share granted, by decision day
     appeal: F  # (S, T) share of refusals appealed
@@ -205,6 +209,7 @@ def build_plan(sc: Scenario) -> Plan:
             appeal[i] = daily(grp.appeal_rate, first, T)
 
     gp_end = (procedure_end(dates) - dates[0]).astype(np.int64)
+    plus15 = np.array([(add_months(d, 15) - first).days for d in py], dtype=np.int64)
     return Plan(
         scenario=sc,
         first=first,
@@ -215,6 +220,8 @@ def build_plan(sc: Scenario) -> Plan:
         years=years,
         month=month,
         n_months=int(month.max()) + 1,
+        level_sd=daily(sc.inflow_level_sd, first, T),
+        month_cv=_monthly(daily(sc.inflow_month_cv, first, T), month, int(month.max()) + 1),
         subs=tuple(subs),
         rates=np.array(rates).reshape(S, T),
         capacity=capacity,
@@ -223,6 +230,7 @@ def build_plan(sc: Scenario) -> Plan:
         inject_housing=inject_housing,
         hold=hold,
         gp_end=gp_end,
+        plus_15_months=plus15,
         due=due,
         grant=grant,
         appeal=appeal,
@@ -232,6 +240,13 @@ def build_plan(sc: Scenario) -> Plan:
         reception_capacity=daily(sc.reception_capacity, first, T),
         remedies=remedy_params(first, T),
     )
+
+
+def _monthly(x: F, month: Ints, n: int) -> F:
+    """The value on the first day of each month index (the largest, if it varies)."""
+    out = np.zeros(n)
+    np.maximum.at(out, month, x)
+    return out
 
 
 def _in_backlog(sc: Scenario, route: Route, share: F) -> bool:

@@ -116,7 +116,7 @@ def summary_text(runs: Sequence[Run]) -> str:
         for c in checks:
             unit = (
                 "share"
-                if c.metric == "within_term"
+                if c.metric.startswith("within")
                 else ("eur" if c.metric.endswith("eur") else "count")
             )
             rows.append(

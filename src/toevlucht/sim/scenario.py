@@ -191,6 +191,7 @@ METRICS = (
     "ter_apel_max",
     "notices",
     "within_term",
+    "within_15_months",
     "penalties_eur",
 )
 
@@ -206,8 +207,8 @@ class Scenario:
     law_as_of: dt.date
     measures: tuple[str, ...]
     holds: tuple[Hold, ...]
-    inflow_level_sd: float
-    inflow_month_cv: float
+    inflow_level_sd: Dated  # may grow from the calibration period into the forecast
+    inflow_month_cv: Dated
     groups: tuple[Group, ...]
     stages: Mapping[SimStage, StageSpec]
     rest_period_days: int
@@ -616,8 +617,8 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
     holds = _holds(top, ids)
 
     unc = top.table("uncertainty", required=False) or _T(file, "uncertainty", {})
-    level_sd = unc.num("inflow_level_sd", required=False)
-    month_cv = unc.num("inflow_month_cv", required=False)
+    level_sd = unc.dated("inflow_level_sd", required=False)
+    month_cv = unc.dated("inflow_month_cv", required=False)
     unc.done()
 
     gs = [_group(g) for g in top.tables("group", required=True)]
