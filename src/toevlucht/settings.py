@@ -1,7 +1,12 @@
 """Django settings for Toevlucht (the case-management shell around toevlucht.law).
 
-Configuration comes from the environment: DATABASE_URL (default: SQLite in var/),
-DJANGO_DEBUG, DJANGO_SECURE, DJANGO_SECRET_KEY.
+Configuration comes from the environment:
+
+* ``DATABASE_URL`` — default SQLite in ``$TOEVLUCHT_VAR`` (``./var``), WAL mode;
+* ``DJANGO_DEBUG`` (``1``), ``DJANGO_SECURE`` (``1``: HTTPS-only cookies, HSTS, redirect);
+* ``DJANGO_SECRET_KEY`` — required unless DEBUG or the demo sets one in ``var/``;
+* ``DJANGO_ALLOWED_HOSTS`` — comma separated;
+* ``TOEVLUCHT_AS_OF`` — a fixed "today" (the demo runs in spring 2022).
 """
 
 from __future__ import annotations
@@ -10,36 +15,175 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("TOEVLUCHT_VAR", Path.cwd() / "var"))
+VAR_DIR = Path(os.environ.get("TOEVLUCHT_VAR", Path.cwd() / "var")).resolve()
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "insecure-development-key-" + "x" * 40
+_secret = os.environ.get("DJANGO_SECRET_KEY", "")
+if not _secret:
+    # Tests and local runs: a per-checkout key outside the repository (var/ is ignored).
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        _secret = key_file.read_text().strip()
+    else:
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        _secret = secrets.token_urlsafe(50)
+        key_file.write_text(_secret)
+        key_file.chmod(0o600)
+SECRET_KEY = _secret
 ALLOWED_HOSTS = [
-    h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+    h
+    for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h
 ]
 
-INSTALLED_APPS: list[str] = [
-    "django.contrib.contenttypes",
+INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "toevlucht.accounts",
+    "toevlucht.audit",
+    "toevlucht.cases",
+    "toevlucht.measures",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "toevlucht.urls"
+WSGI_APPLICATION = "toevlucht.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
 ]
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'toevlucht.sqlite3'}")
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'toevlucht.sqlite3'}"),
+        conn_max_age=60,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000"
         ),
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USE_TZ = True
-TIME_ZONE = "Europe/Amsterdam"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_VERBOSE = False
+
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("ru", "Русский"), ("uk", "Українська")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+if os.environ.get("DJANGO_SECURE") == "1":
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Where the audit log's checkpoint lives: outside the database, so a truncated log shows.
+TOEVLUCHT_AUDIT_CHECKPOINT = Path(
+    os.environ.get("TOEVLUCHT_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.json")
+)
+# A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam.
+TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
+# Years after the final decision until personal data is due for deletion (retention).
+TOEVLUCHT_RETENTION_YEARS = int(os.environ.get("TOEVLUCHT_RETENTION_YEARS", "10"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal data never goes to logs: loggers carry ids, never names or V-numbers.
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"toevlucht": {"level": "INFO"}, "django.request": {"level": "ERROR"}},
+}
+LOGIN_URL = "/admin/login/"

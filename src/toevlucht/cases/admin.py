@@ -1,0 +1,118 @@
+"""The Django admin as an interim interface: read-only, scoped by the selectors, audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from toevlucht.audit.log import record
+from toevlucht.cases.models import (
+    Applicant,
+    Application,
+    CaseStatus,
+    Placement,
+    ProcedureEvent,
+    ReceptionCentre,
+)
+from toevlucht.cases.selectors import applications_visible_to
+
+
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        record(
+            actor=request.user,
+            action="read",
+            purpose="admin",
+            object_type=self.model._meta.model_name or "",
+            object_ids=[object_id],
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ProcedureEvent
+    fields = ("seq", "kind", "effective_date", "data", "recorded_on", "corrects")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    fk_name = "application"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnly):
+    list_display = ("reference", "applicant", "stage", "next_deadline", "overdue")
+    list_filter = ("status__stage", "status__overdue", "applicant__nationality")
+    search_fields = ("reference",)
+    inlines = [EventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
+        return applications_visible_to(request.user).select_related("status", "applicant")
+
+    @admin.display(description="stage")
+    def stage(self, obj: Application) -> str:
+        return obj.status.stage
+
+    @admin.display(description="next deadline")
+    def next_deadline(self, obj: Application) -> str:
+        s = obj.status
+        return f"{s.next_deadline_kind} {s.next_deadline_due}" if s.next_deadline_due else ""
+
+    @admin.display(boolean=True)
+    def overdue(self, obj: Application) -> bool:
+        return obj.status.overdue
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(ReadOnly):
+    list_display = ("v_number", "family_name_latin", "given_names_latin", "nationality")
+    search_fields = ("v_number", "family_name_latin")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Applicant]:
+        visible = applications_visible_to(request.user).values("applicant_id")
+        return Applicant.objects.filter(pk__in=visible)
+
+
+@admin.register(CaseStatus)
+class CaseStatusAdmin(ReadOnly):
+    list_display = (
+        "application",
+        "stage",
+        "next_deadline_kind",
+        "next_deadline_due",
+        "decision_due",
+        "overdue",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseStatus]:
+        return CaseStatus.objects.filter(application__in=applications_visible_to(request.user))
+
+
+@admin.register(Placement)
+class PlacementAdmin(ReadOnly):
+    list_display = ("applicant", "centre", "start", "end")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Placement]:
+        visible = applications_visible_to(request.user).values("applicant_id")
+        return Placement.objects.filter(applicant_id__in=visible)
+
+
+@admin.register(ReceptionCentre)
+class ReceptionCentreAdmin(ReadOnly):
+    list_display = ("name", "municipality", "capacity")

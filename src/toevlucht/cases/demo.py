@@ -1,0 +1,282 @@
+"""The spring-2022 demo: about 200 fictional applicants in three reception centres, about 30
+of them Russian men — reservists called up, conscripts aged 18-27, one deserter from a
+security service, critics of the war — with histories up to the demo date, one user per role.
+
+Idempotent: run again, it finds the demo and leaves it as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from toevlucht.accounts.models import Mandate, Organisation, User
+from toevlucht.audit.log import record
+from toevlucht.cases.fake import Person, history, person, weighted_nationality
+from toevlucht.cases.models import (
+    Applicant,
+    Application,
+    CaseStatus,
+    Placement,
+    ProcedureEvent,
+    ReceptionCentre,
+)
+from toevlucht.cases.refresh import recompute_applications
+
+DEMO_DATE = dt.date(2022, 5, 9)
+AUTHORITY = "Immigratie- en Naturalisatiedienst (IND)"
+LEGAL_AID = "VluchtelingenWerk Nederland"
+RECEPTION = "Centraal Orgaan opvang asielzoekers (COA)"
+CENTRES = [
+    ("Aanmeldcentrum Ter Apel", "Westerwolde", 2000),
+    ("azc Budel-Cranendonck", "Cranendonck", 800),
+    ("azc Zwolle", "Zwolle", 400),
+]
+ROLES = [
+    ("caseworker", User.Role.CASEWORKER, AUTHORITY),
+    ("supervisor", User.Role.SUPERVISOR, AUTHORITY),
+    ("legalaid", User.Role.LEGAL_AID, LEGAL_AID),
+    ("analyst", User.Role.ANALYST, AUTHORITY),
+    ("applicant", User.Role.APPLICANT, None),
+    ("admin", User.Role.ADMINISTRATOR, AUTHORITY),
+]
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    password: str
+
+
+def logins_file() -> Path:
+    return Path(settings.VAR_DIR) / "demo-logins.json"
+
+
+def demo_exists() -> bool:
+    return Organisation.objects.filter(name=AUTHORITY).exists() and logins_file().exists()
+
+
+def read_logins() -> list[DemoLogin]:
+    return [DemoLogin(**x) for x in json.loads(logins_file().read_text())]
+
+
+def _applicant(p: Person) -> Applicant:
+    return Applicant.objects.create(
+        v_number=p.v_number,
+        given_names=p.given_names,
+        family_name=p.family_name,
+        given_names_latin=p.given_names_latin,
+        family_name_latin=p.family_name_latin,
+        birth_date=p.birth_date,
+        nationality=p.nationality,
+        sex=p.sex,
+        languages=p.languages,
+        groups=p.groups,
+    )
+
+
+def _events(app: Application, events: list[dict[str, Any]], by: User) -> None:
+    rows = []
+    for i, e in enumerate(sorted(events, key=lambda x: x["date"]), start=1):
+        data = {k: v for k, v in e.items() if k not in ("kind", "date")}
+        rows.append(
+            ProcedureEvent(
+                application=app,
+                seq=i,
+                kind=e["kind"],
+                effective_date=e["date"],
+                data=data,
+                recorded_on=e["date"],
+                recorded_by=by,
+            )
+        )
+    ProcedureEvent.objects.bulk_create(rows)
+
+
+def _russians(rng: random.Random) -> list[tuple[Person, dict[str, Any]]]:
+    """The group the demo is about: who they are and how their case went."""
+    out: list[tuple[Person, dict[str, Any]]] = []
+    for i in range(10):  # reservists called up, ~30, waiting without an interview
+        out.append(
+            (
+                person(
+                    rng,
+                    "RUS",
+                    sex="male",
+                    age=rng.randint(28, 38),
+                    groups=["reservist_refusing_service"] + (["war_critic"] if i % 3 == 0 else []),
+                ),
+                {
+                    "requested": dt.date(2022, 3, 14) + dt.timedelta(days=rng.randint(0, 35)),
+                    "interview_wait": 99,
+                },
+            )
+        )
+    for i in range(14):  # conscripts 18-27 refusing service or deserting
+        out.append(
+            (
+                person(
+                    rng,
+                    "RUS",
+                    sex="male",
+                    age=rng.randint(18, 27),
+                    groups=["conscript_deserter" if i % 4 == 0 else "conscript_refusing_service"],
+                ),
+                {
+                    "requested": dt.date(2022, 3, 1) + dt.timedelta(days=rng.randint(0, 55)),
+                    "interview_wait": rng.choice([10, 15, 99]),
+                    "hold": True,
+                },
+            )
+        )
+    out.append(
+        (
+            person(rng, "RUS", sex="male", age=38, groups=["deserter"]),
+            {"requested": dt.date(2022, 3, 21), "interview_wait": 15, "hold": True},
+        )
+    )
+    for _ in range(5):  # critics of the war, activists
+        out.append(
+            (
+                person(
+                    rng,
+                    "RUS",
+                    age=rng.randint(22, 55),
+                    groups=rng.choice([["war_critic"], ["political_activist"], ["lgbti"]]),
+                ),
+                {"requested": dt.date(2022, 3, 7) + dt.timedelta(days=rng.randint(0, 50))},
+            )
+        )
+    return out
+
+
+@transaction.atomic
+def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) -> list[DemoLogin]:
+    """Create the demo. Returns the logins (also written to var/demo-logins.json, 0600)."""
+    rng = random.Random(seed)
+    ind = Organisation.objects.create(name=AUTHORITY, kind=Organisation.Kind.AUTHORITY)
+    vwn = Organisation.objects.create(name=LEGAL_AID, kind=Organisation.Kind.LEGAL_AID)
+    coa = Organisation.objects.create(name=RECEPTION, kind=Organisation.Kind.RECEPTION)
+    centres = [
+        ReceptionCentre.objects.create(name=n, municipality=m, capacity=c, organisation=coa)
+        for n, m, c in CENTRES
+    ]
+
+    people: list[tuple[Person, dict[str, Any]]] = _russians(rng)
+    while len(people) < size:
+        nat = weighted_nationality(rng)
+        if nat == "RUS":
+            continue
+        people.append(
+            (
+                person(rng, nat),
+                {"requested": dt.date(2022, 1, 10) + dt.timedelta(days=rng.randint(0, 115))},
+            )
+        )
+    rng.shuffle(people)
+
+    logins: list[DemoLogin] = []
+    users: dict[str, User] = {}
+    for username, role, org_name in ROLES:
+        password = secrets.token_urlsafe(12)
+        org = {AUTHORITY: ind, LEGAL_AID: vwn}.get(org_name or "")
+        u = User(
+            username=username,
+            role=role,
+            organisation=org,
+            is_staff=role
+            in (
+                User.Role.CASEWORKER,
+                User.Role.SUPERVISOR,
+                User.Role.LEGAL_AID,
+                User.Role.ADMINISTRATOR,
+            ),
+            is_superuser=role == User.Role.ADMINISTRATOR,
+        )
+        u.set_password(password)
+        users[username] = u
+        logins.append(DemoLogin(username=username, role=role, password=password))
+    caseworker = users["caseworker"]
+    for u in users.values():
+        if u.role != User.Role.APPLICANT:
+            u.save()
+    view = Permission.objects.filter(content_type__app_label="cases", codename__startswith="view_")
+    for name in ("caseworker", "supervisor", "legalaid"):
+        users[name].user_permissions.set(view)
+
+    scenario_reservist: Applicant | None = None
+    for n, (p, plan) in enumerate(people, start=1):
+        applicant = _applicant(p)
+        app = Application.objects.create(
+            reference=f"TV-2022-{n:04d}",
+            applicant=applicant,
+            organisation=ind,
+            caseworker=caseworker,
+        )
+        events = history(
+            rng,
+            plan["requested"],
+            today,
+            interview_wait=plan.get("interview_wait"),
+            hold=plan.get("hold", False),
+        )
+        _events(app, events, caseworker)
+        CaseStatus.objects.create(application=app, computed_on=today)
+        first = centres[0]
+        Placement.objects.create(applicant=applicant, centre=first, start=plan["requested"])
+        interviewed = next(
+            (e["date"] for e in events if e["kind"] == "registration_interview_held"), None
+        )
+        if interviewed is not None and rng.random() < 0.8:
+            Placement.objects.filter(applicant=applicant).update(end=interviewed)
+            Placement.objects.create(
+                applicant=applicant, centre=rng.choice(centres[1:]), start=interviewed
+            )
+        if p.nationality == "RUS" or rng.random() < 0.15:
+            Mandate.objects.create(
+                organisation=vwn,
+                applicant=applicant,
+                consent_date=plan["requested"],
+                valid_from=plan["requested"],
+                granted_by=caseworker,
+            )
+        if scenario_reservist is None and "reservist_refusing_service" in p.groups:
+            scenario_reservist = applicant
+    # one revoked mandate, so legal aid can be shown not to see that case any more
+    revoked = (
+        Mandate.objects.filter(organisation=vwn)
+        .exclude(applicant=scenario_reservist)
+        .order_by("pk")
+        .first()
+    )
+    if revoked is not None:
+        Mandate.objects.filter(pk=revoked.pk).update(revoked_on=dt.date(2022, 4, 20))
+    applicant_user = users["applicant"]
+    applicant_user.applicant = scenario_reservist
+    applicant_user.language = "ru"
+    applicant_user.save()
+
+    recompute_applications(list(Application.objects.values_list("pk", flat=True)), today)
+    record(
+        actor=None,
+        action="create",
+        purpose="demo data",
+        object_type="demo",
+        object_ids=[],
+        detail={"applicants": len(people), "as_of": today.isoformat()},
+    )
+    path = logins_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([login.__dict__ for login in logins], indent=1))
+    path.chmod(0o600)
+    return logins

@@ -1,0 +1,95 @@
+"""Turning stored applicants and events into the law engine's values, and back.
+
+This is the only place that knows both the database rows and :mod:`toevlucht.law`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from toevlucht.cases.models import Applicant, ProcedureEvent
+from toevlucht.law import Applicant as LawApplicant
+from toevlucht.law import Case, Event, Sex, groups, parse_event
+from toevlucht.law.assess import Assessment
+from toevlucht.law.deadlines import DeadlineStatus
+
+
+def law_applicant(a: Applicant) -> LawApplicant:
+    known = groups()
+    return LawApplicant(
+        nationality=a.nationality,
+        birth_date=a.birth_date,
+        sex=Sex(a.sex) if a.sex else None,
+        groups=frozenset(g for g in a.groups if g in known),
+    )
+
+
+def raw_event(
+    *,
+    kind: str,
+    effective_date: dt.date,
+    data: Mapping[str, Any],
+    recorded_on: dt.date | None,
+    pk: int | None,
+    corrects_id: int | None,
+) -> dict[str, Any]:
+    raw: dict[str, Any] = {"kind": kind, "date": effective_date.isoformat(), **data}
+    if recorded_on is not None:
+        raw["recorded"] = recorded_on.isoformat()
+    if pk is not None:
+        raw["id"] = str(pk)
+    if corrects_id is not None:
+        raw["corrects"] = str(corrects_id)
+    return raw
+
+
+def law_event(e: ProcedureEvent) -> Event:
+    return parse_event(
+        raw_event(
+            kind=e.kind,
+            effective_date=e.effective_date,
+            data=e.data,
+            recorded_on=e.recorded_on,
+            pk=e.pk,
+            corrects_id=e.corrects_id,
+        ),
+        index=e.seq,
+    )
+
+
+def law_case(applicant: Applicant, events: Iterable[ProcedureEvent], reference: str = "") -> Case:
+    return Case(
+        applicant=law_applicant(applicant),
+        events=tuple(law_event(e) for e in events),
+        reference=reference,
+    )
+
+
+def status_fields(a: Assessment) -> dict[str, Any]:
+    """The projection columns of a case status, from an assessment."""
+    nxt = a.next_deadline
+    decision = a.deadline("decision")
+    return {
+        "computed_on": a.as_of,
+        "stage": a.stage.value if a.stage else "",
+        "open": a.stage is None or a.stage.value not in ("final", "withdrawn"),
+        "next_deadline_kind": nxt.kind.value if nxt else "",
+        "next_deadline_due": nxt.due if nxt else None,
+        "decision_due": decision.due if decision else None,
+        "decision_status": decision.status.value if decision else "",
+        "overdue": a.overdue,
+        "suspended": decision is not None and decision.status is DeadlineStatus.SUSPENDED,
+        "measures_in_force": [v.measure.id for v in a.measures if v.in_force],
+        "deadlines": [
+            {
+                "kind": d.kind.value,
+                "due": d.due.isoformat(),
+                "status": d.status.value,
+                "done_on": d.done_on.isoformat() if d.done_on else None,
+            }
+            for d in a.deadlines
+        ],
+        "error": "",
+    }

@@ -1,0 +1,184 @@
+"""Applicants, applications (cases), their append-only procedure events, the status
+projection computed by the law engine, reception centres and placements.
+
+No legal rule lives here: events are validated and the status computed by
+:mod:`toevlucht.law` through :mod:`toevlucht.cases.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from toevlucht.law import EventKind, Sex, Stage, Track
+
+
+class Applicant(models.Model):
+    """A person who asked for asylum. Personal data: every read and write is audited."""
+
+    v_number = models.CharField("V-number", max_length=12, unique=True)
+    given_names = models.CharField(max_length=200, help_text="in the original script")
+    family_name = models.CharField(max_length=200, help_text="in the original script")
+    given_names_latin = models.CharField(max_length=200)
+    family_name_latin = models.CharField(max_length=200)
+    birth_date = models.DateField(null=True, blank=True)
+    nationality = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3")
+    sex = models.CharField(max_length=6, choices=[(s.value, s.value) for s in Sex], blank=True)
+    languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes")
+    groups = models.JSONField(
+        default=list, blank=True, help_text="groups of law/data/nl/measures.toml"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["nationality"]), models.Index(fields=["family_name_latin"])]
+
+    def __str__(self) -> str:  # no names in reprs that may end up in logs
+        return f"applicant {self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_names_latin} {self.family_name_latin}"
+
+
+class Application(models.Model):
+    """One asylum application: the case. Its history is its events."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first"
+        SUBSEQUENT = "subsequent"
+
+    reference = models.CharField(max_length=20, unique=True)
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="applications")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FIRST)
+    track = models.CharField(
+        max_length=15, choices=[(t.value, t.value) for t in Track], default=Track.GENERAL.value
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text="the authority responsible",
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_applications",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    retention_until = models.DateField(
+        null=True, blank=True, help_text="personal data due for deletion from this date"
+    )
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ProcedureEventQuerySet(models.QuerySet["ProcedureEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise TypeError("procedure events are append-only: record a correction instead")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("procedure events are append-only: record a correction instead")
+
+
+class ProcedureEvent(models.Model):
+    """One fact in a case's history. Append-only: no UPDATE, no DELETE (database triggers
+    enforce it too); a correction is a new event that points at the one it corrects."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(help_text="order of recording within the case")
+    kind = models.CharField(max_length=40, choices=[(k.value, k.value) for k in EventKind])
+    effective_date = models.DateField(help_text="the day it took effect")
+    data = models.JSONField(default=dict, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_on = models.DateField(help_text="the day it was recorded (the case clock)")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    note = models.TextField(blank=True, help_text="internal note; never shown to the applicant")
+
+    objects = ProcedureEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["application_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "seq"], name="event_seq_unique"),
+        ]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("procedure events are append-only: record a correction instead")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise TypeError("procedure events are append-only: record a correction instead")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.effective_date}"
+
+
+class CaseStatus(models.Model):
+    """The status projection of an application, recomputed by the law engine from its
+    events. Always rebuildable: ``toevlucht refresh`` recomputes it."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="status", primary_key=True
+    )
+    computed_on = models.DateField(help_text="the case-clock date it was computed for")
+    computed_at = models.DateTimeField(auto_now=True)
+    stage = models.CharField(max_length=20, choices=[(s.value, s.value) for s in Stage], blank=True)
+    open = models.BooleanField(default=True, help_text="not final, not withdrawn")
+    next_deadline_kind = models.CharField(max_length=40, blank=True)
+    next_deadline_due = models.DateField(null=True, blank=True)
+    decision_due = models.DateField(null=True, blank=True)
+    decision_status = models.CharField(max_length=12, blank=True)
+    overdue = models.BooleanField(default=False, help_text="the decision term expired undecided")
+    suspended = models.BooleanField(default=False)
+    measures_in_force = models.JSONField(default=list, blank=True)
+    deadlines = models.JSONField(
+        default=list, blank=True, help_text="[{kind, due, status, done_on}] on computed_on"
+    )
+    error = models.TextField(blank=True, help_text="why the engine could not assess the case")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["open", "next_deadline_due"]),
+            models.Index(fields=["overdue"]),
+            models.Index(fields=["stage"]),
+        ]
+
+
+class ReceptionCentre(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    municipality = models.CharField(max_length=100)
+    capacity = models.PositiveIntegerField()
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="centres"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Placement(models.Model):
+    """An applicant staying in a reception centre from ``start`` until ``end`` (exclusive)."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="placements")
+    centre = models.ForeignKey(ReceptionCentre, on_delete=models.PROTECT, related_name="placements")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["applicant_id", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")),
+                name="placement_end_after_start",
+            ),
+        ]

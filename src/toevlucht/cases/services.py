@@ -1,0 +1,402 @@
+"""Writes: register applicants, open applications, record and correct procedure events,
+recompute status projections, place applicants, grant and revoke mandates.
+
+Every service loads, asks the law engine, saves and audits — in one transaction. No legal
+rule is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from toevlucht.accounts.models import Mandate, Organisation, User
+from toevlucht.audit.log import record
+from toevlucht.cases import clock
+from toevlucht.cases.lawcase import law_case, raw_event, status_fields
+from toevlucht.cases.models import (
+    Applicant,
+    Application,
+    CaseStatus,
+    Placement,
+    ProcedureEvent,
+    ReceptionCentre,
+)
+from toevlucht.law import CaseInputError, HistoryError, LawError, assess, parse_event
+from toevlucht.law.measures import groups
+from toevlucht.law.model import EventKind, country_codes
+from toevlucht.law.report import assessment_json
+
+__all__ = [
+    "EventRejected",
+    "InputRejected",
+    "applicant_register",
+    "application_open",
+    "event_correct",
+    "event_record",
+    "mandate_grant",
+    "mandate_revoke",
+    "placement_record",
+    "status_recompute",
+]
+
+
+class InputRejected(Exception):
+    """Bad input for a service: ``field`` names what is wrong (for form and API errors)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class EventRejected(InputRejected):
+    """The law engine rejected an event: nothing was written."""
+
+
+def _measures() -> Mapping[str, Any]:
+    from toevlucht.measures.services import all_measures
+
+    return all_measures()
+
+
+# --- applicants and applications ---------------------------------------------------------------
+
+
+@transaction.atomic
+def applicant_register(
+    *,
+    actor: User | None,
+    v_number: str,
+    given_names: str,
+    family_name: str,
+    given_names_latin: str,
+    family_name_latin: str,
+    nationality: str,
+    birth_date: dt.date | None = None,
+    sex: str = "",
+    languages: list[str] | None = None,
+    applicant_groups: list[str] | None = None,
+    purpose: str = "registration",
+) -> Applicant:
+    if nationality not in country_codes():
+        raise InputRejected("nationality", f"{nationality!r} is not an ISO 3166-1 alpha-3 code")
+    known = groups()
+    for g in applicant_groups or []:
+        if g not in known:
+            raise InputRejected("groups", f"unknown group {g!r} (known: {', '.join(known)})")
+    if sex and sex not in ("male", "female", "x"):
+        raise InputRejected("sex", f"{sex!r} is not one of male, female, x")
+    if Applicant.objects.filter(v_number=v_number).exists():
+        raise InputRejected("v_number", f"V-number {v_number} is already registered")
+    a = Applicant.objects.create(
+        v_number=v_number,
+        given_names=given_names,
+        family_name=family_name,
+        given_names_latin=given_names_latin,
+        family_name_latin=family_name_latin,
+        nationality=nationality,
+        birth_date=birth_date,
+        sex=sex,
+        languages=languages or [],
+        groups=applicant_groups or [],
+    )
+    record(
+        actor=actor, action="create", purpose=purpose, object_type="applicant", object_ids=[a.pk]
+    )
+    return a
+
+
+def _next_reference() -> str:
+    n = (Application.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    return f"TV-{n:07d}"
+
+
+@transaction.atomic
+def application_open(
+    *,
+    actor: User | None,
+    applicant: Applicant,
+    organisation: Organisation,
+    kind: str = Application.Kind.FIRST,
+    caseworker: User | None = None,
+    reference: str = "",
+    purpose: str = "registration",
+) -> Application:
+    if organisation.kind != Organisation.Kind.AUTHORITY:
+        raise InputRejected("organisation", "an application belongs to an authority")
+    app = Application.objects.create(
+        reference=reference or _next_reference(),
+        applicant=applicant,
+        kind=kind,
+        organisation=organisation,
+        caseworker=caseworker,
+    )
+    CaseStatus.objects.create(application=app, computed_on=clock.today())
+    record(
+        actor=actor,
+        action="create",
+        purpose=purpose,
+        object_type="application",
+        object_ids=[app.pk],
+        detail={"applicant": applicant.pk},
+    )
+    return app
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+def _validate(
+    kind: str, effective_date: dt.date, data: Mapping[str, Any], corrects: ProcedureEvent | None
+) -> None:
+    raw = raw_event(
+        kind=kind,
+        effective_date=effective_date,
+        data=data,
+        recorded_on=None,
+        pk=None,
+        corrects_id=corrects.pk if corrects else None,
+    )
+    if corrects is not None:
+        raw.pop("corrects")
+    try:
+        parse_event(raw, where="event")
+    except CaseInputError as exc:
+        field = exc.where.removeprefix("event.")
+        field = (
+            "kind"
+            if field == "kind"
+            else ("effective_date" if field == "date" else f"data.{field}")
+        )
+        raise EventRejected(field, exc.problem) from None
+
+
+def _append(
+    *,
+    actor: User | None,
+    application: Application,
+    kind: str,
+    effective_date: dt.date,
+    data: Mapping[str, Any],
+    note: str,
+    corrects: ProcedureEvent | None,
+    purpose: str,
+) -> ProcedureEvent:
+    """Validate with the law engine against the whole history, append, audit, recompute."""
+    app = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+    _validate(kind, effective_date, data, corrects)
+    today = clock.today()
+    if effective_date > today:
+        raise EventRejected(
+            "effective_date",
+            f"{effective_date.isoformat()} is after today ({today.isoformat()}); "
+            "record what happened, not what is planned",
+        )
+    existing = list(app.events.all())
+    seq = (existing[-1].seq + 1) if existing else 1
+    event = ProcedureEvent(
+        application=app,
+        seq=seq,
+        kind=kind,
+        effective_date=effective_date,
+        data=dict(data),
+        recorded_on=today,
+        recorded_by=actor,
+        corrects=corrects,
+        note=note,
+    )
+    candidate = law_case(app.applicant, [*existing, event], app.reference)  # event: unsaved
+    try:
+        assessment = assess(candidate, today, measures=_measures())
+    except HistoryError as exc:
+        raise EventRejected("kind" if exc.index == seq else "history", exc.problem) from None
+    except LawError as exc:
+        raise EventRejected("effective_date", str(exc)) from None
+    event.save(force_insert=True)
+    record(
+        actor=actor,
+        action="correct" if corrects else "record",
+        purpose=purpose,
+        object_type="procedure_event",
+        object_ids=[event.pk],
+        detail={
+            "application": app.pk,
+            "kind": kind,
+            **({"corrects": corrects.pk} if corrects else {}),
+        },
+    )
+    CaseStatus.objects.update_or_create(application=app, defaults=status_fields(assessment))
+    return event
+
+
+@transaction.atomic
+def event_record(
+    *,
+    actor: User | None,
+    application: Application,
+    kind: str,
+    effective_date: dt.date,
+    data: Mapping[str, Any] | None = None,
+    note: str = "",
+    purpose: str = "case handling",
+) -> ProcedureEvent:
+    """Append an event to a case. Raises :class:`EventRejected` (nothing written) when the
+    event is malformed or contradicts the case's history."""
+    if kind == EventKind.RETRACTION:
+        raise EventRejected("kind", "a retraction is recorded with event_correct")
+    return _append(
+        actor=actor,
+        application=application,
+        kind=kind,
+        effective_date=effective_date,
+        data=data or {},
+        note=note,
+        corrects=None,
+        purpose=purpose,
+    )
+
+
+@transaction.atomic
+def event_correct(
+    *,
+    actor: User | None,
+    event: ProcedureEvent,
+    effective_date: dt.date | None = None,
+    data: Mapping[str, Any] | None = None,
+    retract: bool = False,
+    note: str,
+    purpose: str = "correction",
+) -> ProcedureEvent:
+    """Record a correction of ``event`` (new date or data), or its retraction. The original
+    stays in the history; from today the correction replaces it."""
+    if not note.strip():
+        raise EventRejected("note", "say why the event is corrected")
+    if retract:
+        return _append(
+            actor=actor,
+            application=event.application,
+            kind=EventKind.RETRACTION,
+            effective_date=clock.today(),
+            data={},
+            note=note,
+            corrects=event,
+            purpose=purpose,
+        )
+    return _append(
+        actor=actor,
+        application=event.application,
+        kind=event.kind,
+        effective_date=effective_date or event.effective_date,
+        data=event.data if data is None else data,
+        note=note,
+        corrects=event,
+        purpose=purpose,
+    )
+
+
+def status_recompute(application: Application, as_of: dt.date | None = None) -> CaseStatus:
+    """Recompute one case's projection from its events (no audit: no personal data read by a
+    person)."""
+    as_of = as_of or clock.today()
+    app = Application.objects.select_related("applicant").get(pk=application.pk)
+    case = law_case(app.applicant, app.events.all(), app.reference)
+    try:
+        fields = status_fields(assess(case, as_of, measures=_measures()))
+    except LawError as exc:
+        fields = {"computed_on": as_of, "error": str(exc)}
+    status, _ = CaseStatus.objects.update_or_create(application=app, defaults=fields)
+    return status
+
+
+def assessment_for(
+    application: Application, as_of: dt.date | None = None, lang: str = "en"
+) -> dict[str, Any]:
+    """The full assessment of a case as JSON-ready data (deadlines with traces)."""
+    as_of = as_of or clock.today()
+    case = law_case(application.applicant, application.events.all(), application.reference)
+    return assessment_json(assess(case, as_of, measures=_measures()), lang, application.reference)
+
+
+# --- reception and mandates --------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    actor: User | None,
+    applicant: Applicant,
+    centre: ReceptionCentre,
+    start: dt.date,
+    purpose: str = "reception",
+) -> Placement:
+    """Place an applicant in a centre from ``start``, ending the current placement."""
+    current = (
+        Placement.objects.select_for_update().filter(applicant=applicant, end__isnull=True).first()
+    )
+    if current is not None:
+        if start <= current.start:
+            raise InputRejected("start", f"the current placement started on {current.start}")
+        Placement.objects.filter(pk=current.pk).update(end=start)
+    p = Placement.objects.create(applicant=applicant, centre=centre, start=start)
+    record(
+        actor=actor,
+        action="create",
+        purpose=purpose,
+        object_type="placement",
+        object_ids=[p.pk],
+        detail={"applicant": applicant.pk, "centre": centre.pk},
+    )
+    return p
+
+
+@transaction.atomic
+def mandate_grant(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    applicant: Applicant,
+    consent_date: dt.date,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+) -> Mandate:
+    if organisation.kind != Organisation.Kind.LEGAL_AID:
+        raise InputRejected("organisation", "a mandate is given to a legal-aid organisation")
+    if consent_date > valid_from:
+        raise InputRejected("valid_from", "a mandate starts on or after the consent date")
+    m = Mandate.objects.create(
+        organisation=organisation,
+        applicant=applicant,
+        consent_date=consent_date,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        granted_by=actor,
+    )
+    record(
+        actor=actor,
+        action="create",
+        purpose="mandate",
+        object_type="mandate",
+        object_ids=[m.pk],
+        detail={"applicant": applicant.pk, "organisation": organisation.pk},
+    )
+    return m
+
+
+@transaction.atomic
+def mandate_revoke(*, actor: User | None, mandate: Mandate, on: dt.date | None = None) -> Mandate:
+    on = on or clock.today()
+    Mandate.objects.filter(pk=mandate.pk).update(revoked_on=on)
+    mandate.refresh_from_db()
+    record(
+        actor=actor,
+        action="revoke",
+        purpose="mandate",
+        object_type="mandate",
+        object_ids=[mandate.pk],
+    )
+    return mandate

@@ -1,0 +1,29 @@
+"""Bootstrapping Django for the commands that need it (the law commands never import it)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+
+
+def setup(as_of: dt.date | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toevlucht.settings")
+    if as_of is not None:
+        os.environ["TOEVLUCHT_AS_OF"] = as_of.isoformat()
+    import django
+
+    django.setup()
+
+
+def date_arg(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def migrate_quietly() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)

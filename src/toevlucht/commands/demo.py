@@ -1,0 +1,90 @@
+"""``toevlucht demo [--as-of DATE] [--host HOST] [--port PORT]``: set up, load and serve the
+spring-2022 demo with gunicorn. Run again, it reuses what exists."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+
+from toevlucht.commands._django import date_arg, migrate_quietly, setup
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as-of",
+        type=date_arg,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the demo's today (default: 2022-05-09)",
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="set up and load only")
+    p.add_argument("--workers", type=int, default=2)
+
+
+def run(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    as_of = args.as_of or dt.date(2022, 5, 9)
+    if not 1 <= args.port <= 65535:
+        print(f"toevlucht demo: --port {args.port} is not a TCP port", file=sys.stderr)
+        return 2
+    setup(as_of)
+    print(f"Toevlucht demo — the case clock stands at {as_of.isoformat()}")
+    print("  migrating the database ...", flush=True)
+    migrate_quietly()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from toevlucht.cases.demo import build_demo, demo_exists, read_logins
+    from toevlucht.cases.refresh import refresh_all
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if demo_exists():
+        print("  demo data found: reusing it")
+        report = refresh_all(as_of)
+        print(
+            f"  recomputed {report.cases} open cases for {as_of.isoformat()} "
+            f"({report.changed} changed)"
+        )
+        logins = read_logins()
+    else:
+        print("  loading the spring-2022 demo (about 200 applicants) ...", flush=True)
+        logins = build_demo()
+        if as_of != dt.date(2022, 5, 9):
+            refresh_all(as_of)
+    url = f"http://{args.host}:{args.port}/"
+    print()
+    print(
+        f"  open {url} and sign in as (passwords are also in {settings.VAR_DIR}/demo-logins.json):"
+    )
+    for login in logins:
+        print(f"    {login.role:<14} {login.username:<12} {login.password}")
+    print()
+    if args.no_serve:
+        return 0
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    hosts = {args.host, "127.0.0.1", "localhost"}
+    env = {
+        **os.environ,
+        "TOEVLUCHT_AS_OF": as_of.isoformat(),
+        "DJANGO_ALLOWED_HOSTS": ",".join(sorted(hosts)),
+    }
+    cmd = [
+        gunicorn,
+        "toevlucht.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "warning",
+    ]
+    print(f"  serving with gunicorn ({args.workers} workers); stop with Ctrl-C", flush=True)
+    os.execvpe(cmd[0], cmd, env)
+    return 0  # not reached

@@ -1,0 +1,44 @@
+"""``toevlucht refresh [--as-of DATE]``: recompute every open case's status (deadlines
+expire without any event)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from toevlucht.commands._django import date_arg, migrate_quietly, setup
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as-of",
+        type=date_arg,
+        metavar="YYYY-MM-DD",
+        help="the date to compute for (default: the case clock's today)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    setup(args.as_of)
+    migrate_quietly()
+    from tqdm import tqdm
+
+    from toevlucht.cases.refresh import refresh_all
+
+    t0 = time.perf_counter()
+    bar = tqdm(total=0, unit="case", disable=args.quiet, desc="refresh")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    report = refresh_all(args.as_of, progress)
+    bar.close()
+    print(
+        f"refreshed {report.cases} open cases on {report.as_of.isoformat()}: "
+        f"{report.changed} changed, {report.errors} could not be assessed "
+        f"({time.perf_counter() - t0:.1f} s)"
+    )
+    return 0

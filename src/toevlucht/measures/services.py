@@ -1,0 +1,133 @@
+"""Policy measures: the law data's and those announced in the app; announcing one
+recomputes, in bulk, every case it touches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+from toevlucht.accounts.models import User
+from toevlucht.audit.log import record
+from toevlucht.cases import clock
+from toevlucht.law import DataError, Measure, load_measures
+from toevlucht.law.bulk import compute, table_from_cases
+from toevlucht.law.measures import measure_from_dict
+from toevlucht.measures.models import AnnouncedMeasure
+
+__all__ = ["MeasureRejected", "Preview", "all_measures", "measure_announce", "measure_preview"]
+
+
+class MeasureRejected(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+DATE_KEYS = frozenset(
+    {"from", "until", "announced", "date", "lodged_from", "lodged_before", "consolidation_date"}
+)
+
+
+def with_dates(node: Any, key: str = "") -> Any:
+    """JSON (ISO date strings) -> the measures.toml form (dates), recursively."""
+    if isinstance(node, Mapping):
+        return {k: with_dates(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [with_dates(v, key) for v in node]
+    if key in DATE_KEYS and isinstance(node, str):
+        try:
+            return dt.date.fromisoformat(node)
+        except ValueError:
+            return node  # the law's loader reports it as "expected a date"
+    return node
+
+
+def as_json(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        return {k: as_json(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [as_json(v) for v in node]
+    if isinstance(node, dt.date):
+        return node.isoformat()
+    return node
+
+
+def all_measures() -> dict[str, Measure]:
+    """The law data's measures plus those announced in the app, by id."""
+    out = dict(load_measures())
+    for row in AnnouncedMeasure.objects.order_by("announced_at"):
+        out[row.measure_id] = measure_from_dict(
+            with_dates(row.definition), where=f"measure {row.measure_id}"
+        )
+    return out
+
+
+def _parse(definition: Mapping[str, Any]) -> Measure:
+    try:
+        m = measure_from_dict(with_dates(definition), where="measure")
+    except DataError as exc:
+        raise MeasureRejected(exc.key, exc.problem) from None
+    if m.id in load_measures() or AnnouncedMeasure.objects.filter(measure_id=m.id).exists():
+        raise MeasureRejected("id", f"a measure with id {m.id!r} already exists")
+    return m
+
+
+@dataclass(frozen=True)
+class Preview:
+    touched: list[int]  # application ids whose decision term the measure moves
+    changed: list[int]  # of which the due date or status changes today
+
+
+def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None) -> Preview:
+    """Which open cases the measure would move, computed with ``law.bulk`` over all of them."""
+    from toevlucht.cases.refresh import open_cases_as_law
+
+    m = _parse(definition)
+    as_of = as_of or clock.today()
+    before = all_measures()
+    after = {**before, m.id: m}
+    ids, cases = open_cases_as_law()
+    if not cases:
+        return Preview(touched=[], changed=[])
+    table = table_from_cases(cases, as_of)
+    r0, r1 = compute(table, as_of, before), compute(table, as_of, after)
+    col = r1.measure_ids.index(m.id) if m.id in r1.measure_ids else None
+    touched_mask = r1.measure_applied[:, col] if col is not None else np.zeros(len(ids), bool)
+    changed_mask = (r0.decision_due != r1.decision_due) | (r0.decision_status != r1.decision_status)
+    touched = [ids[i] for i in np.flatnonzero(touched_mask)]
+    changed = [ids[i] for i in np.flatnonzero(changed_mask)]
+    return Preview(touched=touched, changed=changed)
+
+
+@transaction.atomic
+def measure_announce(*, actor: User, definition: Mapping[str, Any]) -> AnnouncedMeasure:
+    """Store a measure and recompute every case it touches; the row says how many."""
+    from toevlucht.cases.refresh import recompute_applications
+
+    if actor.role not in (User.Role.SUPERVISOR, User.Role.ADMINISTRATOR):
+        raise MeasureRejected("actor", "only a supervisor announces a policy measure")
+    preview = measure_preview(definition)
+    m = _parse(definition)
+    row = AnnouncedMeasure.objects.create(
+        measure_id=m.id, definition=as_json(definition), announced_by=actor
+    )
+    recompute_applications(sorted(set(preview.touched) | set(preview.changed)))
+    AnnouncedMeasure.objects.filter(pk=row.pk).update(
+        cases_touched=len(preview.touched), cases_changed=len(preview.changed)
+    )
+    row.refresh_from_db()
+    record(
+        actor=actor,
+        action="announce",
+        purpose="policy measure",
+        object_type="measure",
+        object_ids=[m.id],
+        detail={"touched": len(preview.touched), "changed": len(preview.changed)},
+    )
+    return row
