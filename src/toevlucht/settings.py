@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -56,6 +60,11 @@ INSTALLED_APPS = [
     "toevlucht.audit",
     "toevlucht.cases",
     "toevlucht.measures",
+    "toevlucht.web",
+    "toevlucht.api",
+    "toevlucht.portal",
+    "toevlucht.letters",
+    "toevlucht.reminders",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,11 @@
-"""URL configuration."""
+"""URL configuration: staff pages (web), the REST API, the applicant portal, the admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("toevlucht.api.urls")),
+    path("portal/", include("toevlucht.portal.urls")),
+    path("", include("toevlucht.web.urls")),
 ]

@@ -162,8 +162,6 @@ def _validate(
         pk=None,
         corrects_id=corrects.pk if corrects else None,
     )
-    if corrects is not None:
-        raw.pop("corrects")
     try:
         parse_event(raw, where="event")
     except CaseInputError as exc:

@@ -1,0 +1,187 @@
+"""Writes through the services: validated by the law engine, append-only, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.utils import DatabaseError
+
+from toevlucht.audit.models import AuditEntry
+from toevlucht.cases import services
+from toevlucht.cases.models import CaseStatus, ProcedureEvent
+
+D = dt.date
+
+
+def test_recording_an_event_appends_audits_and_recomputes_the_status(make_case: Any) -> None:
+    app = make_case(events=[("application_lodged", D(2022, 3, 10), {})])
+    before = AuditEntry.objects.count()
+    services.event_record(
+        actor=None,
+        application=app,
+        kind="registration_interview_held",
+        effective_date=D(2022, 4, 20),
+    )
+    assert list(app.events.values_list("kind", flat=True)) == [
+        "application_lodged",
+        "registration_interview_held",
+    ]
+    status = CaseStatus.objects.get(application=app)
+    assert status.stage == "rest_period"
+    assert status.decision_due == D(2022, 9, 10)
+    assert status.next_deadline_kind == "decision"
+    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.last().action == "record"  # type: ignore[union-attr]
+
+
+def test_an_impossible_event_is_rejected_with_the_reason_and_nothing_is_written(
+    make_case: Any,
+) -> None:
+    app = make_case(events=[("application_lodged", D(2022, 3, 10), {})])
+    n_events, n_audit = ProcedureEvent.objects.count(), AuditEntry.objects.count()
+    with pytest.raises(services.EventRejected) as info:
+        services.event_record(
+            actor=None, application=app, kind="appeal_lodged", effective_date=D(2022, 4, 1)
+        )
+    assert "no decision of the authority precedes it" in info.value.message
+    assert ProcedureEvent.objects.count() == n_events
+    assert AuditEntry.objects.count() == n_audit
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "field", "message"),
+    [
+        ("teleported", {}, "kind", "unknown event kind"),
+        (
+            "decision_notified",
+            {"outcome": "maybe", "procedure": "general"},
+            "data.outcome",
+            "'maybe' is not one of",
+        ),
+        ("decision_term_extended", {"months": 9}, "data.ground", "is required"),
+        (
+            "decision_term_extended",
+            {"months": 30, "ground": "42(4)(a)"},
+            "data.months",
+            "at most 21",
+        ),
+    ],
+)
+def test_malformed_events_name_the_field(
+    make_case: Any, kind: str, data: dict[str, Any], field: str, message: str
+) -> None:
+    app = make_case()
+    with pytest.raises(services.EventRejected) as info:
+        services.event_record(
+            actor=None, application=app, kind=kind, effective_date=D(2022, 4, 1), data=data
+        )
+    assert info.value.field == field
+    assert message in info.value.message
+
+
+def test_an_event_in_the_future_of_the_case_clock_is_rejected(make_case: Any) -> None:
+    app = make_case()
+    with pytest.raises(services.EventRejected, match="after today"):
+        services.event_record(
+            actor=None,
+            application=app,
+            kind="registration_interview_held",
+            effective_date=D(2022, 6, 1),
+        )
+
+
+def test_a_correction_replaces_the_event_from_today_and_keeps_the_original(make_case: Any) -> None:
+    app = make_case(events=[("application_lodged", D(2022, 3, 10), {})])
+    original = app.events.get()
+    services.event_correct(
+        actor=None,
+        event=original,
+        effective_date=D(2022, 3, 14),
+        note="the lodging date was typed wrong",
+    )
+    assert app.events.count() == 2
+    assert CaseStatus.objects.get(application=app).decision_due == D(2022, 9, 14)
+    correction = app.events.get(seq=2)
+    assert correction.corrects_id == original.pk
+
+
+def test_a_correction_needs_a_reason(make_case: Any) -> None:
+    app = make_case()
+    with pytest.raises(services.EventRejected, match="say why"):
+        services.event_correct(actor=None, event=app.events.get(), note=" ")
+
+
+def test_a_retraction_voids_an_event(make_case: Any) -> None:
+    app = make_case(
+        events=[
+            ("application_lodged", D(2022, 3, 10), {}),
+            ("registration_interview_held", D(2022, 4, 20), {}),
+        ]
+    )
+    services.event_correct(
+        actor=None, event=app.events.get(seq=2), retract=True, note="recorded on the wrong case"
+    )
+    assert CaseStatus.objects.get(application=app).stage == "registration"
+
+
+def test_events_cannot_be_updated_or_deleted_through_the_orm(make_case: Any) -> None:
+    app = make_case()
+    e = app.events.get()
+    e.effective_date = D(2022, 1, 1)
+    with pytest.raises(TypeError, match="append-only"):
+        e.save()
+    with pytest.raises(TypeError, match="append-only"):
+        e.delete()
+    with pytest.raises(TypeError, match="append-only"):
+        ProcedureEvent.objects.filter(pk=e.pk).update(kind="withdrawn")
+    with pytest.raises(TypeError, match="append-only"):
+        ProcedureEvent.objects.filter(pk=e.pk).delete()
+
+
+@pytest.mark.usefixtures("append_only")
+def test_the_database_refuses_to_update_or_delete_an_event(make_case: Any) -> None:
+    app = make_case()
+    pk = app.events.get().pk
+    for sql in (
+        f"UPDATE cases_procedureevent SET kind = 'withdrawn' WHERE id = {pk}",
+        f"DELETE FROM cases_procedureevent WHERE id = {pk}",
+    ):
+        with (
+            pytest.raises((IntegrityError, DatabaseError)),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
+            cur.execute(sql)
+    assert ProcedureEvent.objects.filter(pk=pk, kind="application_lodged").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_recording_on_one_case_at_once_lose_no_event(make_case: Any) -> None:
+    app = make_case(events=[("application_lodged", D(2022, 3, 10), {})])
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def work(kind: str, day: dt.date) -> None:
+        try:
+            barrier.wait()
+            services.event_record(actor=None, application=app, kind=kind, effective_date=day)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=work, args=("registration_interview_held", D(2022, 4, 1))),
+        threading.Thread(target=work, args=("detailed_interview_held", D(2022, 4, 2))),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    seqs = sorted(app.events.values_list("seq", flat=True))
+    assert seqs == [1, 2, 3]
