@@ -10,6 +10,7 @@ random numbers), which makes their differences sharper than their bands.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import importlib
 import multiprocessing
 import os
 import time
@@ -71,6 +72,7 @@ def run_many(
     *,
     workers: int | None = None,
     dask: str | None = None,
+    dask_timeout: float = 10.0,
     progress: Progress | None = None,
 ) -> list[Run]:
     """Run several scenarios, spreading all their batches over one pool of workers.
@@ -78,6 +80,7 @@ def run_many(
     Args:
         workers: processes (default: the machine's cores; 1 runs in this process).
         dask: address of a Dask scheduler (``tcp://host:8786``) to run the batches on.
+        dask_timeout: seconds to wait for the scheduler.
         progress: called with the number of replications just finished.
     """
     t0 = time.perf_counter()
@@ -88,7 +91,7 @@ def run_many(
     results: dict[tuple[int, int], Batch] = {}
     n_workers = workers or os.cpu_count() or 1
     if dask:
-        results = _run_dask(dask, plans, jobs, sizes, seeds, progress)
+        results = _run_dask(dask, dask_timeout, plans, jobs, sizes, seeds, progress)
     elif n_workers == 1 or len(jobs) == 1:
         _init(plans)
         for k, i in jobs:
@@ -134,20 +137,21 @@ def _dask_work(plan: Plan, size: int, seed: np.random.SeedSequence) -> Batch:
 
 def _run_dask(
     address: str,
+    timeout: float,
     plans: list[Plan],
     jobs: list[tuple[int, int]],
     sizes: list[int],
     seeds: list[np.random.SeedSequence],
     progress: Progress | None,
 ) -> dict[tuple[int, int], Batch]:
-    try:
-        from distributed import Client, as_completed
+    try:  # optional, and only partly typed: use it as Any
+        distributed: Any = importlib.import_module("distributed")
     except ImportError:
         raise SimError(
             "running on a Dask cluster needs the 'dask' extra: uv sync --extra dask"
         ) from None
     try:
-        client = Client(address, timeout=10)
+        client = distributed.Client(address, timeout=timeout)
     except OSError as exc:
         raise SimError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
@@ -157,7 +161,7 @@ def _run_dask(
             for k, i in jobs
         }
         out: dict[tuple[int, int], Batch] = {}
-        for f in as_completed(list(futures)):
+        for f in distributed.as_completed(list(futures)):
             out[futures[f]] = f.result()
             if progress:
                 progress(sizes[futures[f][1]])
