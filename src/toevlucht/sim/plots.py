@@ -75,21 +75,38 @@ def write_plots(runs: Sequence[Run], out: Path) -> list[Path]:
     ax.plot([], [], "k^", label="published pending")
     files.append(_finish(fig, ax, f"Backlog per stage ({sub})", out / "backlog.png"))
 
-    fig, ax = plt.subplots(figsize=(9, 4.8))
-    for r in runs:
-        x = _dates(r)
+    if multi:  # one panel per group, the scenarios on top of each other
+        groups = runs[0].scenario.groups
+        ncol = min(3, len(groups))
+        nrow = -(-len(groups) // ncol)
+        fig, axs = plt.subplots(nrow, ncol, figsize=(4.4 * ncol, 3.4 * nrow), squeeze=False)
+        for j, g in enumerate(groups):
+            ax = axs[j // ncol][j % ncol]
+            for k, r in enumerate(runs):
+                gi = next((i for i, x in enumerate(r.scenario.groups) if x.id == g.id), None)
+                if gi is not None:
+                    _band(ax, _dates(r), r.batch.pending_by_group[:, gi], r.scenario.name, f"C{k}")
+            ax.set_title(g.name, fontsize=9)
+            ax.grid(alpha=0.3)
+            ax.tick_params(labelsize=7)
+            ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        for j in range(len(groups), nrow * ncol):
+            axs[j // ncol][j % ncol].axis("off")
+        axs[0][0].legend(fontsize=7, loc="upper left")
+        fig.suptitle(f"Pending first decision by nationality group ({sub})", fontsize=10)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        fig.savefig(out / "pending_by_group.png", dpi=110)
+        plt.close(fig)
+        files.append(out / "pending_by_group.png")
+    else:
+        fig, ax = plt.subplots(figsize=(9, 4.8))
+        r = runs[0]
         for j, g in enumerate(r.scenario.groups):
-            tag = f" [{r.scenario.name}]" if multi else ""
-            _band(ax, x, r.batch.pending_by_group[:, j], f"{g.name}{tag}")
-    ax.set_yscale("symlog", linthresh=100)
-    files.append(
-        _finish(
-            fig,
-            ax,
-            f"Pending first decision by nationality group ({sub})",
-            out / "pending_by_group.png",
-        )
-    )
+            _band(ax, _dates(r), r.batch.pending_by_group[:, j], g.name)
+        ax.set_yscale("symlog", linthresh=100)
+        title = f"Pending first decision by nationality group ({sub})"
+        files.append(_finish(fig, ax, title, out / "pending_by_group.png"))
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
     for r in runs:

@@ -96,6 +96,9 @@ def summary_text(runs: Sequence[Run]) -> str:
                 rows.append([name, *[_cell(vals[:, j], unit) for j in range(len(years))]])
     out += _table(rows, header)
 
+    if multi:
+        out += _differences(runs, header)
+
     out.append("")
     out.append("Waiting at each stage, median of the year's departures (days):")
     rows = []
@@ -129,6 +132,65 @@ def summary_text(runs: Sequence[Run]) -> str:
             )
         out += _table(rows, ["figure", "published", "simulated", "verdict"])
     return "\n".join(out)
+
+
+def _differences(runs: Sequence[Run], header: list[str]) -> list[str]:
+    """Each scenario minus the first, per replication: the runs share their random numbers
+    (same seed, same groups), so a paired difference is much sharper than the two bands."""
+    first = runs[0]
+    years = first.plan.years
+    rows: list[list[str]] = []
+    metrics = (
+        ("within_term", "within term", "share"),
+        ("wait_median", "median wait", "days"),
+        ("wait_p90", "p90 wait", "days"),
+        ("pending_end", "pending at year end", "count"),
+    )
+    for r in runs[1:]:
+        if r.replications != first.replications or r.plan.years != years:
+            continue
+        for grp in [None, *range(len(first.scenario.groups))]:
+            gid = "all" if grp is None else first.scenario.groups[grp].id
+            gi = grp
+            if grp is not None:
+                gi = next((i for i, x in enumerate(r.scenario.groups) if x.id == gid), None)
+                if gi is None:
+                    continue
+            for key, label, unit in metrics:
+                d = by_year(r, key, gi) - by_year(first, key, grp)
+                b = bands(d)
+                thr = 0.01 if unit == "share" else 1.0
+                lo, mid, hi = np.nan_to_num(b[:3])
+                clear = (np.abs(mid) >= thr) | (
+                    (lo * hi > 0) & (np.minimum(abs(lo), abs(hi)) >= thr)
+                )
+                if not clear.any():  # no year with a difference worth a line
+                    continue
+                rows.append(
+                    [
+                        f"{gid} {label} [{r.scenario.name}]",
+                        *[_signed(d[:, j], unit) for j in range(len(years))],
+                    ]
+                )
+    if not rows:
+        return ["", f"No difference from {first.scenario.name} in any group."]
+    note = f"Difference from {first.scenario.name}, paired over replications (same random numbers):"
+    return ["", note, *_table(rows, header)]
+
+
+def _signed(x: npt.ArrayLike, unit: str) -> str:
+    b = bands(x)
+    if np.isnan(b[1]):
+        return "–"
+
+    def f(v: float) -> str:
+        if unit == "share":
+            return f"{100 * v:+.0f}pp"
+        if unit == "days":
+            return f"{v:+.0f}d"
+        return f"{v:+,.0f}"
+
+    return f"{f(b[1])} ({f(b[0])}…{f(b[2])})"
 
 
 def write_csv(runs: Sequence[Run], out: Path) -> list[Path]:
