@@ -189,8 +189,18 @@ def full(args: argparse.Namespace) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "toevlucht.cli", "simulate", "nl-2022", "-q", "-n",
-             str(args.replications), "--out", tmp],
+            [
+                sys.executable,
+                "-m",
+                "toevlucht.cli",
+                "simulate",
+                "nl-2022",
+                "-q",
+                "-n",
+                str(args.replications),
+                "--out",
+                tmp,
+            ],
             check=True,
             capture_output=True,
         )

@@ -166,7 +166,7 @@ class Check:
             return "exceeded in the model" if self.p50 > self.published else "not exceeded"
         if self.p5 <= self.published <= self.p95:
             return "inside the band"
-        return "below the band" if self.published < self.p5 else "above the band"
+        return "model too high" if self.published < self.p5 else "model too low"
 
     @property
     def ratio(self) -> float:
