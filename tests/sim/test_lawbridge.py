@@ -101,7 +101,7 @@ def test_decided_in_time_is_decision_day_not_after_the_undecided_due_date(
     d = assess(
         parse_case(_case(lodged, decided)),
         sc.law_as_of,
-        measures=measures_as_known(sc.measures, sc.law_as_of),
+        measures=measures_as_known(sc.measure_objects(), sc.law_as_of),
     ).deadline("decision")
     assert d is not None
     assert (d.status is DeadlineStatus.MET) == (decided <= due)
@@ -146,3 +146,48 @@ def test_working_days_are_the_legal_calendars() -> None:
     days = np.arange(np.datetime64("2021-01-01"), np.datetime64("2025-01-01"))
     for d, w in zip(days, working_days(days), strict=True):
         assert bool(w) == cal.is_working_day(d.item())
+
+
+DEFINE = """
+[[law.define]]
+id = "syr-what-if"
+kind = "decision_moratorium"
+title_en = "What if: a decision moratorium for Syrians"
+title_nl = "Stel: een besluitmoratorium voor Syriërs"
+effect_status = "confirmed"
+legal_basis = "vw-43-1"
+term_extension_months = 12
+[law.define.scope]
+nationalities = ["SYR"]
+[[law.define.periods]]
+from = 2022-02-01
+until = 2022-05-01
+source = "vw-43-1"
+
+[[hold]]
+measure = "syr-what-if"
+"""
+
+
+def test_a_measure_defined_in_the_scenario_acts_as_the_law_says(tmp_path: Path) -> None:
+    text = scenario_text(measures="[]").replace("\n[[group]]", DEFINE + "\n[[group]]", 1)
+    sc = load_scenario(str(write(tmp_path, text)))
+    assert sc.measures == ("syr-what-if",)
+    plan = build_plan(sc)
+    lodged = dt.date(2022, 1, 10)
+    case = parse_case(
+        {
+            "applicant": {"nationality": "SYR"},
+            "events": [{"kind": "application_lodged", "date": lodged.isoformat()}],
+        }
+    )
+    a = assess(case, sc.law_as_of, measures=measures_as_known(sc.measure_objects(), sc.law_as_of))
+    deadline = a.deadline("decision")
+    assert deadline is not None
+    due = deadline.due
+    assert due == dt.date(2023, 7, 10)  # 6 months + 12
+    i = (lodged - plan.first).days
+    assert plan.first + dt.timedelta(days=int(plan.due[0, i])) == due
+    held = plan.hold[SimStage.GENERAL_PROCEDURE][0]
+    assert held[(dt.date(2022, 2, 1) - plan.first).days]
+    assert not held[(dt.date(2022, 5, 1) - plan.first).days]

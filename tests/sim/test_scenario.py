@@ -170,3 +170,23 @@ def test_a_scenario_can_extend_another_and_override_only_what_differs(tmp_path: 
     assert sc.stages[next(iter(sc.stages))].capacity  # the rest came from the base
     gp = next(v for v in sc.stages.values() if v.stage.value == "general_procedure")
     assert gp.capacity.values == (50.0,)
+
+
+def test_a_bad_measure_definition_names_the_key(tmp_path: Path) -> None:
+    define = """
+[[law.define]]
+id = "x"
+kind = "decision_moratorium"
+title_en = "x"
+title_nl = "x"
+effect_status = "confirmed"
+legal_basis = "vw-43-1"
+[[law.define.periods]]
+until = 2022-05-01
+source = "vw-43-1"
+"""
+    text = scenario_text().replace("\n[[group]]", define + "\n[[group]]", 1)
+    with pytest.raises(
+        ScenarioError, match=r"law\.define\[0\]\.periods\[0\]\.from: only an unconfirmed"
+    ):
+        load_scenario(str(write(tmp_path, text)))

@@ -40,9 +40,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="SCENARIO",
         help="scenario TOML file, or a bundled one: " + ", ".join(bundled_scenarios()),
     )
-    p.add_argument("--replications", "-n", type=_positive, default=1000, metavar="N")
-    p.add_argument("--seed", type=_seed, default=0, metavar="S")
-    p.add_argument("--out", type=Path, default=Path("simulation-output"), metavar="DIR")
+    p.add_argument(
+        "--replications", "-n", type=_positive, default=1000, metavar="N", help="default 1000"
+    )
+    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("simulation-output"),
+        metavar="DIR",
+        help="where the CSV files and plots go (default simulation-output/)",
+    )
     p.add_argument(
         "--compare",
         action="append",
@@ -79,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         return fail(f"two scenarios have the same name {names}; give each its own [scenario] name")
+    try:  # fail before a long run, not after it
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return fail(f"cannot write to {args.out}: {exc.strerror or exc}")
     total = args.replications * len(scenarios)
     try:
         with tqdm(total=total, unit="rep", disable=args.quiet, file=sys.stderr) as bar:

@@ -34,7 +34,7 @@ import numpy.typing as npt
 from toevlucht.law import Applicant, Measure, legal_calendar
 from toevlucht.law.bulk import SEX_CODES, CaseTable, compute
 from toevlucht.law.errors import DataError
-from toevlucht.law.measures import EffectStatus, MatchStatus, MeasureKind, groups, load_measures
+from toevlucht.law.measures import EffectStatus, MatchStatus, MeasureKind, groups
 from toevlucht.law.params import value
 from toevlucht.law.remedies import administrative_penalty_amount
 from toevlucht.sim.errors import SimError
@@ -88,11 +88,11 @@ def _pydates(d: npt.NDArray[np.datetime64]) -> list[dt.date]:
     return [x.item() for x in d.astype("datetime64[D]")]
 
 
-def measures_as_known(ids: Sequence[str], as_of: dt.date) -> dict[str, Measure]:
-    """The scenario's measures with only the periods and rulings known on ``as_of``."""
+def measures_as_known(measures: Sequence[Measure], as_of: dt.date) -> dict[str, Measure]:
+    """The measures with only the periods and rulings known on ``as_of``, by id."""
     out: dict[str, Measure] = {}
-    for mid in ids:
-        m = load_measures()[mid]
+    for m in measures:
+        mid = m.id
         rulings = tuple(r for r in m.rulings if r.date is None or r.date <= as_of)
         periods = m.periods_known(as_of)
         if periods:
@@ -127,11 +127,11 @@ def _due_cached(
     first: dt.date,
     days: int,
     as_of: dt.date,
-    ids: tuple[str, ...],
+    known: tuple[Measure, ...],
 ) -> tuple[int, ...]:
     """Due dates of cases lodged on each day, undecided, by :func:`toevlucht.law.bulk.compute`
     (the law's vectorised :func:`~toevlucht.law.assess`; tests compare both)."""
-    measures = measures_as_known(ids, as_of)
+    measures = measures_as_known(known, as_of)
     group = Group(
         id="x",
         nationality=nationality,
@@ -178,12 +178,13 @@ def _due_cached(
 def decision_due(sc: Scenario, group: Group, profile: Profile, first: dt.date, days: int) -> Ints:
     """Due day (days after ``first``) of the decision on a case of this profile lodged on
     each of ``days`` days from ``first``, by :func:`toevlucht.law.assess`."""
-    measures = measures_as_known(sc.measures, sc.law_as_of)
+    measures = measures_as_known(sc.measure_objects(), sc.law_as_of)
     sig = _signature(group, profile, measures)
     nationality = group.nationality if sig[0] != "*" else "XXX"
     plain = dataclasses.replace(profile, id="", share=1.0, grant_rate=None)
     return np.array(
-        _due_cached(nationality, plain, first, days, sc.law_as_of, sc.measures), dtype=np.int64
+        _due_cached(nationality, plain, first, days, sc.law_as_of, sc.measure_objects()),
+        dtype=np.int64,
     )
 
 
@@ -195,7 +196,7 @@ def hold_days(
     out: dict[str, npt.NDArray[np.bool_]] = {}
     end = first + dt.timedelta(days=days)
     for h in sc.holds:
-        m = load_measures()[h.measure]
+        m = sc.measure(h.measure)
         for p in m.periods_known(sc.law_as_of):
             start = p.start or h.assume_from
             assert start is not None
@@ -220,8 +221,7 @@ def departure_days(
     (Vw 2000 art. 45(4)): a refused applicant in scope does not leave while it lasts."""
     out = np.zeros(days, bool)
     end = first + dt.timedelta(days=days)
-    for mid in sc.measures:
-        m = load_measures()[mid]
+    for m in sc.measure_objects():
         if m.kind is not MeasureKind.DEPARTURE_MORATORIUM:
             continue
         for p in m.periods_known(sc.law_as_of):
@@ -301,8 +301,8 @@ def describe_measures(sc: Scenario) -> list[MeasureEffect]:
     """One line per measure of the scenario, saying plainly what the law does with it and
     what the simulation assumes the IND does."""
     out: list[MeasureEffect] = []
-    for mid in sc.measures:
-        m = load_measures()[mid]
+    for m in sc.measure_objects():
+        mid = m.id
         moves = m.applied_to_deadlines(sc.law_as_of)
         holds = []
         for h in sc.holds:

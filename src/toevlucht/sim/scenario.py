@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from toevlucht.law.errors import LawError
-from toevlucht.law.measures import MeasureKind, groups, load_measures
+from toevlucht.law.errors import DataError, LawError
+from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures, measure_from_dict
 from toevlucht.law.model import Sex, Stage, Track, country_codes
 from toevlucht.sim.errors import ScenarioError
 
@@ -226,10 +226,22 @@ class Scenario:
     failure_appeal_share: float
     court_ruling_days: int
     targets: tuple[Target, ...] = field(default=())
+    defined: tuple[Measure, ...] = field(default=())  # measures defined in the scenario file
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def measure(self, measure_id: str) -> Measure:
+        """A measure of this scenario: defined in the file, or the law's."""
+        for m in self.defined:
+            if m.id == measure_id:
+                return m
+        return load_measures()[measure_id]
+
+    def measure_objects(self) -> tuple[Measure, ...]:
+        """The measures that exist in this scenario, in the order of ``law.measures``."""
+        return tuple(self.measure(mid) for mid in self.measures)
 
 
 # --- a strict reader ---------------------------------------------------------------------
@@ -487,9 +499,8 @@ def _stage(t: _T, stage: SimStage) -> StageSpec:
     return spec
 
 
-def _holds(top: _T, measures: Sequence[str]) -> tuple[Hold, ...]:
+def _holds(top: _T, measures: Sequence[str], law: Mapping[str, Measure]) -> tuple[Hold, ...]:
     out: list[Hold] = []
-    law = load_measures()
     for h in top.tables("hold"):
         mid = h.text("measure")
         if mid not in measures:
@@ -605,16 +616,28 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
 
     law = top.table("law", required=False) or _T(file, "law", {})
     as_of = law.day("as_of", required=False) or end
-    known = load_measures()
+    known = dict(load_measures())
     ids = law.texts("measures")
+    defined: list[Measure] = []
+    for i, d in enumerate(law.tables("define")):
+        try:
+            m = measure_from_dict(d.t, where=f"law.define[{i}]")
+        except DataError as exc:
+            raise ScenarioError(file, f"law.define[{i}].{exc.key}", exc.problem) from None
+        if m.id in known:
+            raise d.err("id", f"{m.id!r} is already a measure of the law or of this file")
+        known[m.id] = m
+        defined.append(m)
+        if m.id not in ids:
+            ids.append(m.id)  # a measure defined here exists in this scenario
     for i, mid in enumerate(ids):
         if mid not in known:
             raise law.err(
                 f"measures[{i}]",
-                f"unknown measure {mid!r} (the law knows: {', '.join(sorted(known))})",
+                f"unknown measure {mid!r} (the law knows: {', '.join(sorted(load_measures()))})",
             )
     law.done()
-    holds = _holds(top, ids)
+    holds = _holds(top, ids, known)
 
     unc = top.table("uncertainty", required=False) or _T(file, "uncertainty", {})
     level_sd = unc.dated("inflow_level_sd", required=False)
@@ -694,6 +717,7 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
         failure_appeal_share=rem.share("failure_appeal_share"),
         court_ruling_days=rem.int_("court_ruling_days"),
         targets=tuple(targets),
+        defined=tuple(defined),
     )
     for t in (rec, appeals, rem):
         t.done()
