@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from toevlucht.cases.models import Applicant, ProcedureEvent
+from toevlucht.law import EVENT_FIELDS, Case, Event, EventKind, Sex, groups, parse_event
 from toevlucht.law import Applicant as LawApplicant
-from toevlucht.law import Case, Event, Sex, groups, parse_event
 from toevlucht.law.assess import Assessment
 from toevlucht.law.deadlines import DeadlineStatus
 
@@ -56,6 +56,52 @@ def law_event(e: ProcedureEvent) -> Event:
             corrects_id=e.corrects_id,
         ),
         index=e.seq,
+    )
+
+
+_DATE_FIELDS = {
+    kind: tuple(name for name, spec in specs.items() if spec.type is dt.date)
+    for kind, specs in EVENT_FIELDS.items()
+}
+
+
+def trusted_event(
+    *,
+    kind: str,
+    effective_date: dt.date,
+    data: Mapping[str, Any],
+    recorded_on: dt.date | None,
+    pk: int,
+    corrects_id: int | None,
+    seq: int,
+) -> Event:
+    """A stored event as a law event without re-validating it (it was validated when it was
+    recorded): the fast path of bulk recomputation."""
+    k = EventKind(kind)
+    values = dict(data)
+    for name in _DATE_FIELDS[k]:
+        if isinstance(values.get(name), str):
+            values[name] = dt.date.fromisoformat(values[name])
+    return Event(
+        kind=k,
+        date=effective_date,
+        data=values,
+        recorded=recorded_on,
+        id=str(pk),
+        corrects=str(corrects_id) if corrects_id is not None else None,
+        index=seq,
+    )
+
+
+def law_applicant_values(
+    nationality: str, birth_date: dt.date | None, sex: str, applicant_groups: list[str]
+) -> LawApplicant:
+    known = groups()
+    return LawApplicant(
+        nationality=nationality,
+        birth_date=birth_date,
+        sex=Sex(sex) if sex else None,
+        groups=frozenset(g for g in applicant_groups if g in known),
     )
 
 

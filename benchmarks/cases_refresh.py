@@ -1,0 +1,177 @@
+"""Benchmark: ``toevlucht seed`` and ``toevlucht refresh`` with 100,000 cases, on SQLite and
+(with ``--postgres``) on a throwaway PostgreSQL server started like .ci/run does.
+
+Run:  .venv/bin/python benchmarks/cases_refresh.py [--cases 100000] [--postgres]
+
+Times the real commands as a user runs them, in a fresh database; writes the figures to
+docs/benchmarks.md between the cases-refresh markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- cases-refresh:start -->", "<!-- cases-refresh:end -->"
+TOEVLUCHT = str(ROOT / ".venv" / "bin" / "toevlucht")
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    return time.perf_counter() - t0, out.stdout.strip().splitlines()[-1]
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[str]:
+    pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    root = Path(tempfile.mkdtemp(prefix="pgbench."))
+    shutil.chown(root, "postgres", "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    as_pg = ["runuser", "-u", "postgres", "--"]
+    subprocess.run(
+        [
+            *as_pg,
+            str(pgbin / "initdb"),
+            "-D",
+            str(root / "data"),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_pg,
+            str(pgbin / "pg_ctl"),
+            "-D",
+            str(root / "data"),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        subprocess.run(
+            [
+                str(pgbin / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "bench",
+            ],
+            check=True,
+        )
+        yield f"postgres://postgres@127.0.0.1:{port}/bench"
+    finally:
+        subprocess.run(
+            [*as_pg, str(pgbin / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def measure(label: str, n: int, database_url: str | None) -> list[str]:
+    var = tempfile.mkdtemp(prefix="tvbench.")
+    env = {**os.environ, "TOEVLUCHT_VAR": var}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    try:
+        seed_s, seed_out = run([TOEVLUCHT, "seed", "--cases", str(n), "--quiet"], env)
+        rows = [f"| {label} | `seed --cases {n:,}` | {seed_s:.1f} s | {seed_out} |"]
+        for as_of in ("2022-05-10", "2022-11-09"):
+            secs, out = run([TOEVLUCHT, "refresh", "--as-of", as_of, "--quiet"], env)
+            m = re.search(r"refreshed (\d+) open cases", out)
+            open_n = int(m.group(1)) if m else 0
+            rows.append(
+                f"| {label} | `refresh --as-of {as_of}` | {secs:.1f} s | {out} "
+                f"({secs / max(open_n, 1) * 1000:.2f} ms per open case) |"
+            )
+        return rows
+    finally:
+        shutil.rmtree(var, ignore_errors=True)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    rows = measure("SQLite (WAL)", args.cases, None)
+    if args.postgres:
+        with postgres() as url:
+            rows += measure("PostgreSQL 15", args.cases, url)
+    report = "\n".join(
+        [
+            START,
+            "## Case core: seed and refresh (`benchmarks/cases_refresh.py`)",
+            "",
+            f"Run on {dt.date.today().isoformat()} on {machine()}; other work was running on the "  # noqa: DTZ011
+            "machine at the same time, so treat single figures as upper bounds.",
+            "",
+            "| database | command | wall time | output |",
+            "| --- | --- | ---: | --- |",
+            *rows,
+            "",
+            "`refresh` recomputes every open case with the law engine (one worker process per core "
+            "from 5,000 open cases) and writes each chunk of 2,000 in its own transaction. Goal: "
+            "under 60 s for 100,000 cases.",
+            END,
+        ]
+    )
+    print(report)
+    if not args.no_write:
+        text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+        if START in text:
+            head, rest = text.split(START, 1)
+            text = head + report + rest.split(END, 1)[1]
+        else:
+            text = text.rstrip() + "\n\n" + report + "\n"
+        DOC.write_text(text, encoding="utf-8")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

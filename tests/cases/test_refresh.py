@@ -1,0 +1,75 @@
+"""Time passes: deadlines expire without any event; refresh recomputes the projections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from toevlucht.cases.models import CaseStatus
+from toevlucht.cases.refresh import refresh_all
+
+D = dt.date
+
+
+def test_refresh_marks_a_case_overdue_once_its_term_has_passed(make_case: Any) -> None:
+    app = make_case(nationality="SYR", events=[("application_lodged", D(2021, 8, 31), {})])
+    s = CaseStatus.objects.get(application=app)
+    assert (s.overdue, s.decision_due) == (True, D(2022, 2, 28))
+    late = make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 10), {})])
+    assert not CaseStatus.objects.get(application=late).overdue
+    report = refresh_all(D(2022, 9, 11))
+    assert report.cases == 2
+    s = CaseStatus.objects.get(application=late)
+    assert s.overdue
+    assert s.computed_on == D(2022, 9, 11)
+    assert s.decision_status == "expired"
+
+
+def test_refresh_brings_in_a_measure_announced_since(make_case: Any) -> None:
+    app = make_case(
+        nationality="RUS",
+        birth_date=D(2000, 1, 15),
+        sex="male",
+        applicant_groups=["conscript_refusing_service"],
+    )
+    assert CaseStatus.objects.get(application=app).decision_due == D(2022, 9, 10)
+    report = refresh_all(D(2022, 7, 15))
+    s = CaseStatus.objects.get(application=app)
+    assert report.changed == 1
+    assert s.decision_due == D(2023, 9, 10)
+    assert s.suspended
+    assert "ru-conscripts-2022-decision" in s.measures_in_force
+
+
+def test_a_refresh_in_worker_processes_gives_the_same_projection(make_case: Any) -> None:
+    apps = [
+        make_case(nationality="SYR", events=[("application_lodged", D(2022, 1, 3 + i), {})])
+        for i in range(6)
+    ]
+    refresh_all(D(2022, 7, 6), processes=1)
+    single = {
+        s.pk: (s.decision_due, s.overdue, s.deadlines)
+        for s in CaseStatus.objects.filter(pk__in=[a.pk for a in apps])
+    }
+    refresh_all(D(2022, 7, 6), processes=2)
+    multi = {
+        s.pk: (s.decision_due, s.overdue, s.deadlines)
+        for s in CaseStatus.objects.filter(pk__in=[a.pk for a in apps])
+    }
+    assert single == multi
+    # lodged 3-8 January: due 3-8 July; on 6 July the first three have expired
+    assert sum(overdue for _, overdue, _ in single.values()) == 3
+
+
+def test_a_final_case_is_no_longer_refreshed(make_case: Any) -> None:
+    app = make_case(
+        nationality="SYR",
+        events=[
+            ("application_lodged", D(2022, 1, 10), {}),
+            ("decision_notified", D(2022, 3, 1), {"outcome": "refused", "procedure": "extended"}),
+        ],
+    )
+    refresh_all(D(2022, 4, 1))
+    s = CaseStatus.objects.get(application=app)
+    assert (s.stage, s.open) == ("final", False)
+    assert refresh_all(D(2022, 5, 1)).cases == 0

@@ -1,0 +1,108 @@
+"""Announcing a policy measure in the app: validated by the law, previewed and applied in
+bulk to every case it touches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from toevlucht.cases.models import CaseStatus
+from toevlucht.measures.models import AnnouncedMeasure
+from toevlucht.measures.services import MeasureRejected, measure_announce, measure_preview
+
+D = dt.date
+
+SYRIA = {
+    "id": "syr-2022-test",
+    "kind": "decision_moratorium",
+    "title_en": "Decision moratorium for Syrian applicants (test)",
+    "title_nl": "Besluitmoratorium Syrische aanvragers (test)",
+    "effect_status": "confirmed",
+    "legal_basis": "vw-43-1",
+    "term_extension_months": 6,
+    "scope": {"nationalities": ["SYR"]},
+    "periods": [
+        {
+            "from": "2022-05-01",
+            "until": "2022-11-01",
+            "announced": "2022-05-01",
+            "source": {
+                "kind": "decree",
+                "instrument": "Besluit (test)",
+                "url": "https://example.org/stcrt",
+                "status": "confirmed",
+            },
+        }
+    ],
+}
+
+
+@pytest.fixture
+def cases(make_case: Any) -> dict[str, Any]:
+    return {
+        "syr": make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 10), {})]),
+        "syr_decided": make_case(
+            nationality="SYR",
+            events=[
+                ("application_lodged", D(2022, 1, 10), {}),
+                (
+                    "decision_notified",
+                    D(2022, 4, 1),
+                    {"outcome": "granted", "procedure": "extended"},
+                ),
+            ],
+        ),
+        "rus": make_case(nationality="RUS", events=[("application_lodged", D(2022, 3, 10), {})]),
+    }
+
+
+def test_the_preview_counts_the_cases_a_measure_moves(cases: dict[str, Any]) -> None:
+    p = measure_preview(SYRIA)
+    assert p.touched == [cases["syr"].pk]
+    assert p.changed == [cases["syr"].pk]
+
+
+def test_announcing_a_moratorium_recomputes_the_touched_cases(
+    cases: dict[str, Any], make_user: Any
+) -> None:
+    sv = make_user("sv", "supervisor", "ind")
+    row = measure_announce(actor=sv, definition=SYRIA)
+    assert (row.cases_touched, row.cases_changed) == (1, 1)
+    s = CaseStatus.objects.get(application=cases["syr"])
+    assert s.decision_due == D(2023, 3, 10)  # 10 Sep 2022 + 6 months
+    assert s.decision_status == "suspended"
+    assert "syr-2022-test" in s.measures_in_force
+    assert CaseStatus.objects.get(application=cases["rus"]).decision_due == D(2022, 9, 10)
+
+
+def test_only_a_supervisor_announces(cases: dict[str, Any], make_user: Any) -> None:
+    cw = make_user("cw", "caseworker", "ind")
+    with pytest.raises(MeasureRejected, match="only a supervisor"):
+        measure_announce(actor=cw, definition=SYRIA)
+    assert not AnnouncedMeasure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"term_extension_months": 24}, "term_extension_months", "at most 12"),
+        ({"kind": "holiday"}, "kind", "'holiday' is not one of"),
+        ({"scope": {"nationalities": ["Syria"]}}, "scope.nationalities", "ISO 3166-1"),
+        (
+            {"periods": [{"from": "2022-13-01", "source": "vw-43-1"}]},
+            "periods[0].from",
+            "expected a date",
+        ),
+        ({"id": "ru-conscripts-2022-decision"}, "id", "already exists"),
+    ],
+)
+def test_a_bad_measure_is_rejected_with_the_field(
+    cases: dict[str, Any], make_user: Any, change: dict[str, Any], field: str, message: str
+) -> None:
+    sv = make_user("sv", "supervisor", "ind")
+    with pytest.raises(MeasureRejected) as info:
+        measure_announce(actor=sv, definition={**SYRIA, **change})
+    assert info.value.field == field
+    assert message in info.value.message
