@@ -73,3 +73,19 @@ def test_a_final_case_is_no_longer_refreshed(make_case: Any) -> None:
     s = CaseStatus.objects.get(application=app)
     assert (s.stage, s.open) == ("final", False)
     assert refresh_all(D(2022, 5, 1)).cases == 0
+
+
+def test_a_closed_case_gets_its_retention_date(make_case: Any, settings: Any) -> None:
+    settings.TOEVLUCHT_RETENTION_YEARS = 10
+    app = make_case(
+        nationality="SYR",
+        events=[
+            ("application_lodged", D(2022, 1, 10), {}),
+            ("decision_notified", D(2022, 5, 2), {"outcome": "refused", "procedure": "extended"}),
+        ],
+    )
+    app.refresh_from_db()
+    assert app.retention_until is None  # the appeal term runs until 30 May
+    refresh_all(D(2022, 6, 1))
+    app.refresh_from_db()
+    assert app.retention_until == D(2032, 6, 1)

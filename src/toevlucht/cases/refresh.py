@@ -135,6 +135,24 @@ def _save(rows: Iterable[tuple[int, dict[str, object]]]) -> None:
             cursor.executemany(sql, params)
 
 
+def retention_mark(rows: Iterable[tuple[int, dict[str, object]]], as_of: dt.date) -> int:
+    """Give cases that closed (final or withdrawn) their retention date: personal data is due
+    for deletion ``TOEVLUCHT_RETENTION_YEARS`` after the case closed."""
+    from django.conf import settings
+
+    closed = [pk for pk, fields in rows if fields.get("open") is False]
+    if not closed:
+        return 0
+    years = int(settings.TOEVLUCHT_RETENTION_YEARS)
+    try:
+        until = as_of.replace(year=as_of.year + years)
+    except ValueError:  # 29 February
+        until = as_of.replace(year=as_of.year + years, day=28)
+    return Application.objects.filter(pk__in=closed, retention_until__isnull=True).update(
+        retention_until=until
+    )
+
+
 def recompute_applications(ids: Sequence[int], as_of: dt.date | None = None) -> int:
     from toevlucht.measures.services import all_measures
 
@@ -149,6 +167,7 @@ def recompute_applications(ids: Sequence[int], as_of: dt.date | None = None) -> 
                 for pk, case, _ in _load(chunk)
             ]
             _save(rows)
+            retention_mark(rows, as_of)
             n += len(rows)
     return n
 
@@ -250,6 +269,7 @@ def refresh_all(
                     report.changed += old.get(pk) != new
                     report.errors += bool(fields["error"])
                 _save(rows)
+                retention_mark(rows, as_of)
             report.cases += len(chunk)
             if progress is not None:
                 progress(report.cases, len(ids))

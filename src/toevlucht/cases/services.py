@@ -26,6 +26,7 @@ from toevlucht.cases.models import (
     ProcedureEvent,
     ReceptionCentre,
 )
+from toevlucht.cases.refresh import retention_mark
 from toevlucht.law import CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
@@ -228,7 +229,9 @@ def _append(
             **({"corrects": corrects.pk} if corrects else {}),
         },
     )
-    CaseStatus.objects.update_or_create(application=app, defaults=status_fields(assessment))
+    fields = status_fields(assessment)
+    CaseStatus.objects.update_or_create(application=app, defaults=fields)
+    retention_mark([(app.pk, fields)], today)
     return event
 
 
