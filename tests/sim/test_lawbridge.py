@@ -18,8 +18,9 @@ from toevlucht.sim.lawbridge import (
     procedure_end,
     working_days,
 )
+from toevlucht.sim.loader import load_scenario
 from toevlucht.sim.plan import Plan, build_plan
-from toevlucht.sim.scenario import Scenario, SimStage, load_scenario
+from toevlucht.sim.scenario import Scenario, SimStage
 
 RU_MEASURES = '["ru-conscripts-2022-decision", "nl-wbv-2022-22", "ru-decision-stop-2022-press"]'
 HOLDS = """

@@ -19,9 +19,10 @@ from scipy import stats
 from tests.sim.helpers import scenario_text, write
 from toevlucht.sim.engine import Flows, Inputs, draw, flows
 from toevlucht.sim.flow import joint
+from toevlucht.sim.loader import load_scenario
 from toevlucht.sim.plan import Plan, build_plan
 from toevlucht.sim.reference import Chain, Outcome, simulate_des
-from toevlucht.sim.scenario import Route, SimStage, load_scenario
+from toevlucht.sim.scenario import Route, SimStage
 
 pytest.importorskip("simpy")
 

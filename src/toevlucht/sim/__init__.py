@@ -9,8 +9,9 @@ the policy measures are those of :mod:`toevlucht.law` (see :mod:`toevlucht.sim.l
 """
 
 from toevlucht.sim.errors import ScenarioError, SimError
+from toevlucht.sim.loader import bundled_scenarios, load_scenario
 from toevlucht.sim.runner import Run, run, run_many
-from toevlucht.sim.scenario import Scenario, SimStage, bundled_scenarios, load_scenario
+from toevlucht.sim.scenario import Scenario, SimStage
 
 __all__ = [
     "Run",

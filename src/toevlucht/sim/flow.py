@@ -13,7 +13,7 @@ subgroup and integer capacity).
 * A hold (a decision stop or moratorium) makes some subgroups ineligible on some days: their
   cases keep their place while others are served, and are served first once the hold ends
   because they are older. That needs a loop over days, vectorised over replications, with a
-  bisection for the arrival day up to which the capacity reaches (:func:`_fifo_held`).
+  bisection for the arrival day up to which the capacity reaches (:func:`held_segments`).
 
 The waiting time of every case follows from two cumulative curves (arrivals and departures):
 case ``n`` arrives on the first day ``A >= n`` and leaves on the first day ``D >= n``.

@@ -6,7 +6,7 @@ day from the law's calendar) and, if referred, queues for a decision in the exte
 procedure. Each queue has a server process that runs once a day, takes the oldest waiting
 applicants that may be served (arrived before today, not held by a measure) up to the day's
 capacity, and wakes them. Nothing is vectorised and nothing is shared with the engine but
-the inputs, which is what makes it an oracle. It is about 10^4 times slower (see
+the inputs, which is what makes it an oracle. It is about 10^3 times slower (see
 ``benchmarks/sim_speed.py``); use it on small chains only.
 
 SimPy is a development dependency (``uv sync --extra dev``).

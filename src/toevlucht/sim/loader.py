@@ -1,0 +1,455 @@
+"""Loading scenario files: TOML, ``extends``, strict validation into a :class:`Scenario`.
+
+>>> s = load_scenario("nl-2022")
+>>> [g.id for g in s.groups]
+['SYR', 'AFG', 'TUR', 'RUS', 'OTHER']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from toevlucht.law.errors import DataError, LawError
+from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures, measure_from_dict
+from toevlucht.law.model import Sex, Stage, Track, country_codes
+from toevlucht.sim.errors import ScenarioError
+from toevlucht.sim.reader import Table, show
+from toevlucht.sim.scenario import (
+    HOLDABLE,
+    METRICS,
+    QUEUE_STAGES,
+    ROUTE_STAGES,
+    Group,
+    Hold,
+    InitialBacklog,
+    Profile,
+    Scenario,
+    SimStage,
+    StageSpec,
+    Target,
+)
+
+__all__ = ["bundled_scenarios", "load_scenario", "parse_scenario"]
+
+BUNDLED = "toevlucht.sim.scenarios"
+
+
+def _profiles(t: Table, gkey: Table) -> tuple[Profile, ...]:
+    known = groups()
+    out: list[Profile] = []
+    for p in t.tables("profile"):
+        sex_raw = p.text("sex", required=False)
+        try:
+            sex = Sex(sex_raw) if sex_raw else None
+        except ValueError:
+            raise p.err("sex", f"{sex_raw!r} is not one of: male, female, x") from None
+        gs = p.texts("groups")
+        for i, g in enumerate(gs):
+            if g not in known:
+                raise p.err(
+                    f"groups[{i}]", f"unknown group {g!r} (known: {', '.join(sorted(known))})"
+                )
+        age = p.int_("age", required=False, default=-1)
+        grant = p.dated("grant_rate", required=False, unit=True) if p.has("grant_rate") else None
+        out.append(
+            Profile(
+                id=p.text("id"),
+                share=p.share("share"),
+                sex=sex,
+                age=None if age < 0 else age,
+                groups=frozenset(gs),
+                grant_rate=grant,
+            )
+        )
+        p.done()
+    if not out:
+        return (Profile(id="all", share=1.0),)
+    total = sum(x.share for x in out)
+    if abs(total - 1) > 1e-6:
+        raise gkey.err("profile", f"the profiles' shares add up to {total:g}, not 1")
+    ids = [x.id for x in out]
+    if len(set(ids)) != len(ids):
+        raise gkey.err("profile", "profile ids must be unique")
+    return tuple(out)
+
+
+def _group(t: Table) -> Group:
+    gid = t.text("id")
+    nat = t.text("nationality")
+    if nat not in country_codes():
+        raise t.err(
+            "nationality", f"{nat!r} is not an ISO 3166-1 alpha-3 code (use XXX for 'other')"
+        )
+    seas = t.get("seasonality", (list,), "a list of 12 numbers", False)
+    seasonality: tuple[float, ...]
+    if seas is None:
+        seasonality = (1.0,) * 12
+    else:
+        if len(seas) != 12 or not all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) and x >= 0 for x in seas
+        ):
+            raise t.err("seasonality", "expected 12 non-negative numbers, January first")
+        seasonality = tuple(float(x) for x in seas)
+    shocks: list[tuple[dt.date, dt.date, float]] = []
+    for s in t.tables("shocks"):
+        a, b = s.day("from"), s.day("until")
+        assert a is not None
+        assert b is not None
+        f = s.num("factor")
+        s.done()
+        if b <= a:
+            raise s.err("until", f"{b} is not after from = {a}")
+        if shocks and a < shocks[-1][1]:
+            raise s.err(
+                "from", f"{a} overlaps the previous shock, which runs until {shocks[-1][1]}"
+            )
+        shocks.append((a, b, f))
+    tr = t.table("tracks")
+    assert tr is not None
+    tracks = {k: tr.share(k.value, required=False) for k in Track}
+    tr.done()
+    total = sum(tracks.values())
+    if abs(total - 1) > 1e-6:
+        raise t.err("tracks", f"the track shares add up to {total:g}, not 1")
+    g = Group(
+        id=gid,
+        nationality=nat,
+        name=t.text("name", required=False, default=gid),
+        requests_per_month=t.dated("requests_per_month"),
+        seasonality=seasonality,
+        shocks=tuple(shocks),
+        level_sd=t.num("level_sd", required=False),
+        tracks=tracks,
+        extended_share=t.dated("extended_share", unit=True),
+        grant_rate=t.dated("grant_rate", unit=True),
+        safe_country_grant_rate=t.dated("safe_country_grant_rate", required=False, unit=True),
+        appeal_rate=t.dated("appeal_rate", unit=True),
+        profiles=_profiles(t, t),
+    )
+    t.done()
+    return g
+
+
+def _stage(t: Table, stage: SimStage) -> StageSpec:
+    days = t.text("days", required=False, default="working")
+    if days not in ("working", "calendar"):
+        raise t.err("days", f"{days!r} is not one of: working, calendar")
+    spec = StageSpec(
+        stage=stage,
+        capacity=t.dated("capacity"),
+        working_days=days == "working",
+        capacity_sd=t.num("capacity_sd", required=False),
+    )
+    t.done()
+    return spec
+
+
+def _holds(top: Table, measures: Sequence[str], law: Mapping[str, Measure]) -> tuple[Hold, ...]:
+    out: list[Hold] = []
+    for h in top.tables("hold"):
+        mid = h.text("measure")
+        if mid not in measures:
+            raise h.err(
+                "measure",
+                f"{mid!r} is not among law.measures, so it does not exist in this scenario",
+            )
+        m = law[mid]
+        if m.kind is MeasureKind.DEPARTURE_MORATORIUM:
+            raise h.err("measure", f"{mid!r} is a departure moratorium; it holds no decisions")
+        if m.scope.lodged_from is not None or m.scope.lodged_before is not None:
+            raise h.err(
+                "measure",
+                f"{mid!r} is scoped by lodging date; holds by lodging date are not modelled",
+            )
+        names = h.texts("stages") or [
+            SimStage.GENERAL_PROCEDURE.value,
+            SimStage.EXTENDED_PROCEDURE.value,
+        ]
+        stages: list[SimStage] = []
+        for i, n in enumerate(names):
+            if n not in {s.value for s in HOLDABLE}:
+                raise h.err(
+                    f"stages[{i}]", f"{n!r} is not one of: {', '.join(s.value for s in HOLDABLE)}"
+                )
+            stages.append(SimStage(n))
+        assume = h.day("assume_from", required=False)
+        if m.periods[0].start is None and assume is None:
+            raise h.err(
+                "assume_from", f"the law does not know when {mid!r} started; give assume_from"
+            )
+        out.append(Hold(measure=mid, stages=tuple(stages), assume_from=assume))
+        h.done()
+    return tuple(out)
+
+
+def _initial(top: Table, gids: Sequence[str]) -> tuple[tuple[InitialBacklog, ...], float]:
+    out: list[InitialBacklog] = []
+    holders = 0.0
+    for b in top.tables("initial"):
+        name = b.text("stage")
+        if name == SimStage.HOUSING.value:
+            holders += b.num("count")
+            b.done()
+            continue
+        if name not in {s.value for s in QUEUE_STAGES} or name == SimStage.APPEAL.value:
+            allowed = [s.value for s in QUEUE_STAGES if s is not SimStage.APPEAL]
+            raise b.err("stage", f"{name!r} is not one of: {', '.join(allowed)}")
+        stage = SimStage(name)
+        if any(x.stage is stage for x in out):
+            raise b.err("stage", f"a second initial backlog for {name}; give one per stage")
+        a, u = b.day("lodged_from"), b.day("lodged_until")
+        assert a is not None
+        assert u is not None
+        if u <= a:
+            raise b.err("lodged_until", f"{u} is not after lodged_from = {a}")
+        shares: dict[str, float] = {}
+        st = b.table("shares", required=False)
+        if st is not None:
+            for k in list(st.t):
+                if k not in gids:
+                    raise st.err(k, f"unknown group {k!r} (groups: {', '.join(gids)})")
+                shares[k] = st.share(k)
+            st.done()
+            if abs(sum(shares.values()) - 1) > 1e-6:
+                raise b.err("shares", f"the shares add up to {sum(shares.values()):g}, not 1")
+        out.append(
+            InitialBacklog(
+                stage=stage, count=b.num("count"), lodged_from=a, lodged_until=u, shares=shares
+            )
+        )
+        b.done()
+    # FIFO: a case further along the procedure was lodged before one behind it
+    order = list(SimStage)
+    for x in out:
+        for y in out:
+            later = order.index(x.stage) < order.index(y.stage) and _upstream(x.stage, y.stage)
+            if later and y.lodged_until > x.lodged_from:
+                raise ScenarioError(
+                    top.file,
+                    f"initial ({y.stage.value}).lodged_until",
+                    f"{y.lodged_until} is after the {x.stage.value} backlog's lodged_from "
+                    f"{x.lodged_from}: cases further along the procedure must have been lodged "
+                    "earlier (first in, first out)",
+                )
+    return tuple(out), holders
+
+
+def _upstream(a: SimStage, b: SimStage) -> bool:
+    """Whether some route passes ``a`` before ``b``."""
+    for stages in ROUTE_STAGES.values():
+        if a in stages and b in stages and stages.index(a) < stages.index(b):
+            return True
+    return False
+
+
+def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
+    """Validate a scenario given as parsed TOML (after ``extends`` is resolved)."""
+    top = Table(file, "", content)
+    top.seen.add("extends")
+    meta = top.table("scenario")
+    assert meta is not None
+    start, end = meta.day("start"), meta.day("end")
+    assert start is not None
+    assert end is not None
+    if end <= start:
+        raise meta.err("end", f"{end} is not after start = {start}")
+    name = meta.text("name")
+    title = meta.text("title", required=False, default=name)
+    description = meta.text("description", required=False)
+    meta.seen.add("extends")
+    meta.done()
+
+    law = top.table("law", required=False) or Table(file, "law", {})
+    as_of = law.day("as_of", required=False) or end
+    known = dict(load_measures())
+    ids = law.texts("measures")
+    defined: list[Measure] = []
+    for i, d in enumerate(law.tables("define")):
+        try:
+            m = measure_from_dict(d.t, where=f"law.define[{i}]")
+        except DataError as exc:
+            raise ScenarioError(file, f"law.define[{i}].{exc.key}", exc.problem) from None
+        if m.id in known:
+            raise d.err("id", f"{m.id!r} is already a measure of the law or of this file")
+        known[m.id] = m
+        defined.append(m)
+        if m.id not in ids:
+            ids.append(m.id)  # a measure defined here exists in this scenario
+    for i, mid in enumerate(ids):
+        if mid not in known:
+            raise law.err(
+                f"measures[{i}]",
+                f"unknown measure {mid!r} (the law knows: {', '.join(sorted(load_measures()))})",
+            )
+    law.done()
+    holds = _holds(top, ids, known)
+
+    unc = top.table("uncertainty", required=False) or Table(file, "uncertainty", {})
+    level_sd = unc.dated("inflow_level_sd", required=False)
+    month_cv = unc.dated("inflow_month_cv", required=False)
+    unc.done()
+
+    gs = [_group(g) for g in top.tables("group", required=True)]
+    if not gs:
+        raise top.err("group", "a scenario needs at least one group")
+    gids = [g.id for g in gs]
+    if len(set(gids)) != len(gids):
+        raise top.err("group", f"group ids must be unique: {gids}")
+
+    st = top.table("stages")
+    assert st is not None
+    stages: dict[SimStage, StageSpec] = {}
+    rest = st.table(Stage.REST_PERIOD.value)
+    assert rest is not None
+    rest_days = rest.int_("days")
+    rest.done()
+    for s in SimStage:
+        t = st.table(s.value)
+        assert t is not None
+        stages[s] = _stage(t, s)
+    st.done()
+
+    initial, holders = _initial(top, gids)
+
+    rec = top.table("reception")
+    assert rec is not None
+    appeals = top.table("appeals")
+    assert appeals is not None
+    rem = top.table("remedies")
+    assert rem is not None
+    targets: list[Target] = []
+    for v in top.tables("validation"):
+        metric = v.text("metric")
+        if metric not in METRICS:
+            raise v.err("metric", f"{metric!r} is not one of: {', '.join(METRICS)}")
+        period = v.get("period", (int, dt.date), "a year or a date", True)
+        targets.append(
+            Target(
+                metric=metric,
+                period=str(period),
+                value=v.num("value"),
+                source=v.text("source"),
+                note=v.text("note", required=False),
+            )
+        )
+        v.done()
+    sc = Scenario(
+        file=file,
+        name=name,
+        title=title,
+        description=description,
+        start=start,
+        end=end,
+        law_as_of=as_of,
+        measures=tuple(ids),
+        holds=holds,
+        inflow_level_sd=level_sd,
+        inflow_month_cv=month_cv,
+        groups=tuple(gs),
+        stages=stages,
+        rest_period_days=rest_days,
+        initial=initial,
+        initial_status_holders=holders,
+        reception_capacity=rec.dated("capacity"),
+        ter_apel_capacity=rec.num("ter_apel_capacity"),
+        other_residents=rec.dated("other_residents", required=False),
+        departure_days=rec.int_("departure_days"),
+        dublin_exit_days=rec.int_("dublin_exit_days"),
+        appeal_lodged_after_days=appeals.int_("lodged_after_days"),
+        appeal_success=appeals.dated("success_share", unit=True),
+        notice_share=rem.share("notice_share"),
+        notice_delay_days=rem.int_("notice_delay_days"),
+        failure_appeal_share=rem.share("failure_appeal_share"),
+        court_ruling_days=rem.int_("court_ruling_days"),
+        targets=tuple(targets),
+        defined=tuple(defined),
+    )
+    for t in (rec, appeals, rem):
+        t.done()
+    top.done()
+    for b in initial:
+        if b.lodged_until > start:
+            raise ScenarioError(
+                file,
+                f"initial ({b.stage.value}).lodged_until",
+                f"{b.lodged_until} is after the scenario start {start}",
+            )
+    return sc
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def bundled_scenarios() -> list[str]:
+    """Names of the scenarios shipped with Toevlucht (``nl-2022``, ...)."""
+    files = resources.files(BUNDLED).iterdir()
+    return sorted(f.name[:-5] for f in files if f.name.endswith(".toml"))
+
+
+def _read(path: str) -> tuple[str, dict[str, Any]]:
+    """(display name, parsed TOML) of a path or a bundled scenario name."""
+    p = Path(path)
+    if p.is_file():
+        display, raw = str(path), p.read_bytes()
+    else:
+        stem = p.name[:-5] if p.name.endswith(".toml") else p.name
+        if p.parent != Path(".") or stem not in bundled_scenarios():
+            raise ScenarioError(
+                str(path),
+                "",
+                "no such file (bundled scenarios: " + ", ".join(bundled_scenarios()) + ")",
+            )
+        display = f"{stem}.toml"
+        raw = resources.files(BUNDLED).joinpath(display).read_bytes()
+    try:
+        return display, tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(display, "", "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(display, "", f"not valid TOML: {exc}") from None
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _resolve(path: str, depth: int = 0) -> tuple[str, dict[str, Any]]:
+    display, content = _read(path)
+    meta = content.get("scenario")
+    parent = meta.get("extends") if isinstance(meta, dict) else None
+    if parent is None:
+        return display, content
+    if not isinstance(parent, str):
+        raise ScenarioError(display, "scenario.extends", f"expected text, got {show(parent)}")
+    if depth > 4:
+        raise ScenarioError(
+            display, "scenario.extends", "scenarios extend each other too deeply (a cycle?)"
+        )
+    p = Path(path)
+    candidate = p.parent / parent if p.is_file() else Path(parent)
+    _, base = _resolve(str(candidate) if candidate.is_file() else parent, depth + 1)
+    return display, _merge(base, content)
+
+
+def load_scenario(path: str) -> Scenario:
+    """Load and validate a scenario file, or a bundled scenario by name.
+
+    Raises:
+        ScenarioError: naming the file and the key that is wrong.
+    """
+    display, content = _resolve(path)
+    try:
+        return parse_scenario(display, content)
+    except LawError as exc:  # the law's own data failed to load: not the user's doing
+        raise ScenarioError(display, "", f"the law's data could not be read: {exc}") from exc
