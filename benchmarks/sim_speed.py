@@ -233,16 +233,18 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args()
+    load0 = os.getloadavg()[0]
+    body = [*reduced(args), "", *full(args)]
+    load1 = os.getloadavg()[0]
     lines = [
         START,
         "## Simulator (`benchmarks/sim_speed.py`)",
         "",
         f"Run on {dt.date.today().isoformat()} on {machine()}. Wall time, "  # noqa: DTZ011
-        "`time.perf_counter()`; other jobs may have shared the machine.",
+        f"`time.perf_counter()`; 1-minute load average {load0:.2f} at the start and "
+        f"{load1:.2f} at the end (above ~1, other jobs shared the two cores).",
         "",
-        *reduced(args),
-        "",
-        *full(args),
+        *body,
         END,
     ]
     report = "\n".join(lines)
