@@ -115,6 +115,21 @@ class _Acc:
         self.idx.append(idx)
         self.w.append(w[ok])
 
+    def add_split(
+        self, stage: int, rep: Ints, year: Ints, wait: Ints, w: F, share: list[F]
+    ) -> None:
+        """Add masses ``w`` to the total and ``w * share[g]`` to each group ``g``."""
+        ok = np.nonzero((year >= 0) & (year < self.Y) & (w > 0))[0]
+        _, ns, G1, Y, nb = self.shape
+        cell = year[ok] * nb + _bin(wait[ok], nb)
+        base = (rep[ok] * ns + stage) * G1
+        wk = w[ok]
+        self.idx.append((base + self.G) * Y * nb + cell)
+        self.w.append(wk)
+        for g, sh in enumerate(share):
+            self.idx.append((base + g) * Y * nb + cell)
+            self.w.append(wk * sh[ok])
+
     def quantiles(self, lo: F, width: F) -> F:
         size = int(np.prod(self.shape))
         h = np.bincount(np.concatenate(self.idx), np.concatenate(self.w), minlength=size)
@@ -337,19 +352,19 @@ def reduce(plan: Plan, fl: Flows) -> Batch:
     acc.add(len(WAIT_STAGES), rep, G, decided_y, dep - arr, mass)
     has_term = due < T * 4
     in_time = (dep <= due) & (dep < T) & has_term
-    yearly["decided_with_term"] = _sum_ryg(
-        rep, grp, decided_y, mass * (has_term & (dep < T)), R, G, Y
-    )
-    yearly["decided_in_time"] = _sum_ryg(rep, grp, decided_y, mass * in_time, R, G, Y)
+    by_decision = _Cells(rep, grp, decided_y, R, G, Y)
     within15 = has_term & (dep < T) & (dep <= plan.plus_15_months[arr])
-    yearly["decided_within_15_months"] = _sum_ryg(rep, grp, decided_y, mass * within15, R, G, Y)
+    yearly["decided_with_term"] = by_decision.sum(mass * (has_term & (dep < T)))
+    yearly["decided_in_time"] = by_decision.sum(mass * in_time)
+    yearly["decided_within_15_months"] = by_decision.sum(mass * within15)
     lodged_y = plan.year[arr]
     late = has_term & (dep > due) & (due < T)
+    by_lodging = _Cells(rep, grp, lodged_y, R, G, Y)
     cohort = {
-        "size": _sum_ryg(rep, grp, lodged_y, mass * has_term, R, G, Y),
-        "in_time": _sum_ryg(rep, grp, lodged_y, mass * in_time, R, G, Y),
-        "late": _sum_ryg(rep, grp, lodged_y, mass * late, R, G, Y),
-        "pending_end": _sum_ryg(rep, grp, lodged_y, mass * (dep >= T), R, G, Y),
+        "size": by_lodging.sum(mass * has_term),
+        "in_time": by_lodging.sum(mass * in_time),
+        "late": by_lodging.sum(mass * late),
+        "pending_end": by_lodging.sum(mass * (dep >= T)),
     }
     lt = np.nonzero(late)[0]
     _remedies(plan, yearly, rep[lt], grp[lt], due[lt], dep[lt], mass[lt], R, G, Y)
@@ -361,6 +376,20 @@ def reduce(plan: Plan, fl: Flows) -> Batch:
     return Batch(
         series=series, pending_by_group=pending_by_group, yearly=yearly, cohort=cohort, waits=waits
     )
+
+
+class _Cells:
+    """(replication, group, year) cells of many masses: the index is computed once."""
+
+    def __init__(self, rep: Ints, grp: Ints, year: Ints, R: int, G: int, Y: int) -> None:
+        self.ok = np.nonzero((year >= 0) & (year < Y))[0]
+        self.idx = (rep[self.ok] * G + grp[self.ok]) * Y + year[self.ok]
+        self.shape = (R, G, Y)
+
+    def sum(self, w: F) -> F:
+        size = self.shape[0] * self.shape[1] * self.shape[2]
+        out: F = np.bincount(self.idx, weights=w[self.ok], minlength=size).reshape(self.shape)
+        return out
 
 
 def _sum_ryg(rep: Ints, grp: Ints, year: Ints, w: F, R: int, G: int, Y: int) -> F:
@@ -458,6 +487,4 @@ def _stage_waits(
         row, arr, dep, mass = joint(Ac, Dc)
         yr = plan.year[np.minimum(dep, T)]
         m = mass * (arr >= h0)  # the initial backlog's arrival day at the stage is unknown
-        acc.add(k, row, G, yr, dep - arr, m)
-        for g in range(G):
-            acc.add(k, row, g, yr, dep - arr, m * w[row, g, arr])
+        acc.add_split(k, row, yr, dep - arr, m, [w[row, g, arr] for g in range(G)])
