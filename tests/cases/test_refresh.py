@@ -18,7 +18,7 @@ def test_refresh_marks_a_case_overdue_once_its_term_has_passed(make_case: Any) -
     late = make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 10), {})])
     assert not CaseStatus.objects.get(application=late).overdue
     report = refresh_all(D(2022, 9, 11))
-    assert report.cases == 2
+    assert (report.cases, report.unchanged) == (1, 1)  # the overdue one cannot change
     s = CaseStatus.objects.get(application=late)
     assert s.overdue
     assert s.computed_on == D(2022, 9, 11)
@@ -46,12 +46,12 @@ def test_a_refresh_in_worker_processes_gives_the_same_projection(make_case: Any)
         make_case(nationality="SYR", events=[("application_lodged", D(2022, 1, 3 + i), {})])
         for i in range(6)
     ]
-    refresh_all(D(2022, 7, 6), processes=1)
+    refresh_all(D(2022, 7, 6), processes=1, force=True)
     single = {
         s.pk: (s.decision_due, s.overdue, s.deadlines)
         for s in CaseStatus.objects.filter(pk__in=[a.pk for a in apps])
     }
-    refresh_all(D(2022, 7, 6), processes=2)
+    refresh_all(D(2022, 7, 6), processes=2, force=True)
     multi = {
         s.pk: (s.decision_due, s.overdue, s.deadlines)
         for s in CaseStatus.objects.filter(pk__in=[a.pk for a in apps])
@@ -89,3 +89,48 @@ def test_a_closed_case_gets_its_retention_date(make_case: Any, settings: Any) ->
     refresh_all(D(2022, 6, 1))
     app.refresh_from_db()
     assert app.retention_until == D(2032, 6, 1)
+
+
+def test_skipping_unaffected_cases_gives_the_same_projections_as_recomputing_all(
+    make_case: Any,
+) -> None:
+    apps = [
+        make_case(
+            nationality=nat,
+            birth_date=D(2000, 1, 15),
+            sex="male",
+            applicant_groups=["conscript_refusing_service"],
+            events=[("application_lodged", D(2022, 1, 3) + dt.timedelta(days=9 * i), {})],
+        )
+        for i, nat in enumerate(["RUS", "SYR", "UKR", "AFG", "RUS", "SYR", "IRN", "RUS"])
+    ]
+    ids = [a.pk for a in apps]
+
+    def snapshot() -> dict[int, tuple[Any, ...]]:
+        return {
+            s.pk: (
+                s.stage,
+                s.decision_due,
+                s.decision_status,
+                s.overdue,
+                s.suspended,
+                s.measures_in_force,
+                s.deadlines,
+                s.next_deadline_due,
+            )
+            for s in CaseStatus.objects.filter(pk__in=ids)
+        }
+
+    for day in (
+        D(2022, 6, 1),
+        D(2022, 6, 29),
+        D(2022, 7, 5),
+        D(2022, 9, 30),
+        D(2023, 1, 2),
+        D(2023, 7, 1),
+        D(2024, 2, 1),
+    ):
+        refresh_all(day)
+        skipped = snapshot()
+        refresh_all(day, force=True)
+        assert snapshot() == skipped, day

@@ -44,9 +44,10 @@ STATUS_COLUMNS = (
 @dataclass
 class RefreshReport:
     as_of: dt.date
-    cases: int = 0
+    cases: int = 0  # recomputed by the law engine
     changed: int = 0
     errors: int = 0
+    unchanged: int = 0  # open cases time could not have changed (clock moved only)
 
 
 def _load(ids: Sequence[int]) -> list[tuple[int, Case, str]]:
@@ -201,23 +202,79 @@ def _worker_assess(batch: list[tuple[int, Case]]) -> list[tuple[int, dict[str, o
     return [(pk, {**_defaults(as_of), **_fields(case, as_of, measures)}) for pk, case in batch]
 
 
+def _measure_dates(measures: dict[str, Measure]) -> list[tuple[dt.date, frozenset[str]]]:
+    """Every date on which a measure can change a projection (a period starts or ends, an
+    extension is announced, a ruling disapplies it), with the nationalities it is scoped to
+    (empty: all)."""
+    out: list[tuple[dt.date, frozenset[str]]] = []
+    for m in measures.values():
+        days: set[dt.date] = set()
+        for p in m.periods:
+            days |= {d for d in (p.start, p.until, p.announced) if d is not None}
+        days |= {r.date for r in m.rulings if r.disapplies and r.date is not None}
+        out += [(d, m.scope.nationalities) for d in days]
+    return out
+
+
+def _needs_recompute(
+    row: tuple[Any, ...], as_of: dt.date, boundaries: list[tuple[dt.date, frozenset[str]]]
+) -> bool:
+    """Whether time passing from the row's ``computed_on`` to ``as_of`` can change its
+    projection: a deadline still running has fallen due, or a measure that could touch the
+    case began, ended, was extended or disapplied in between. Anything unusual: yes."""
+    _pk, computed_on, deadlines, error, stage, nationality = row
+    if computed_on == as_of:
+        return False
+    if error or not stage or computed_on is None or as_of < computed_on:
+        return True
+    for d in deadlines or []:
+        if (
+            d.get("status") in ("running", "suspended")
+            and d.get("due")
+            and (dt.date.fromisoformat(d["due"]) < as_of)
+        ):
+            return True
+    return any(
+        computed_on < day <= as_of and (not scope or nationality in scope)
+        for day, scope in boundaries
+    )
+
+
 def refresh_all(
     as_of: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
     processes: int | None = None,
+    force: bool = False,
 ) -> RefreshReport:
-    """Recompute every open case's projection on ``as_of``; report how many changed.
+    """Bring every open case's projection to ``as_of``; report how many changed.
 
-    The law engine runs in ``processes`` worker processes (default: one per core, from
-    5,000 open cases); the database is read and written by this process only, one
-    transaction per chunk.
+    A case is recomputed by the law engine only if time can have changed it since its
+    projection was computed (a running deadline fell due, a measure that may touch it began,
+    ended, was extended or disapplied) — or always with ``force``. The law engine runs in
+    ``processes`` worker processes (default: one per core when there are 5,000 cases to
+    recompute); the database is read and written by this process only, one transaction per
+    chunk of 2,000 cases.
     """
     from toevlucht.measures.services import all_measures
 
     as_of = as_of or clock.today()
     measures = all_measures()
-    ids = list(CaseStatus.objects.filter(open=True).order_by("pk").values_list("pk", flat=True))
-    report = RefreshReport(as_of=as_of)
+    boundaries = _measure_dates(measures)
+    rows_all = (
+        CaseStatus.objects.filter(open=True)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "computed_on",
+            "deadlines",
+            "error",
+            "stage",
+            "application__applicant__nationality",
+        )
+    )
+    ids = [r[0] for r in rows_all if force or _needs_recompute(r, as_of, boundaries)]
+    report = RefreshReport(as_of=as_of, cases=0)
+    total_open = CaseStatus.objects.filter(open=True).count()
     n_proc = (
         processes
         if processes is not None
@@ -273,10 +330,27 @@ def refresh_all(
             report.cases += len(chunk)
             if progress is not None:
                 progress(report.cases, len(ids))
+        # the others only move their clock: nothing in their projection depends on the day
+        with transaction.atomic():
+            _touch_clock(ids, as_of)
     finally:
         if pool is not None:
             pool.shutdown()
+    report.unchanged = total_open - report.cases
     return report
+
+
+def _touch_clock(recomputed: list[int], as_of: dt.date) -> None:
+    done = set(recomputed)
+    rest = [
+        pk
+        for pk in CaseStatus.objects.filter(open=True)
+        .exclude(computed_on=as_of)
+        .values_list("pk", flat=True)
+        if pk not in done
+    ]
+    for k in range(0, len(rest), 5000):
+        CaseStatus.objects.filter(pk__in=rest[k : k + 5000]).update(computed_on=as_of)
 
 
 __all__ = ["RefreshReport", "open_cases_as_law", "recompute_applications", "refresh_all"]

@@ -17,6 +17,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="the date to compute for (default: the case clock's today)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="recompute every open case, not only those time may have changed",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         bar.n = done
         bar.refresh()
 
-    report = refresh_all(args.as_of, progress)
+    report = refresh_all(args.as_of, progress, force=args.all)
     bar.close()
     print(
         f"refreshed {report.cases} open cases on {report.as_of.isoformat()}: "
