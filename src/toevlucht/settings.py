@@ -18,7 +18,11 @@ import dj_database_url
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("TOEVLUCHT_VAR", Path.cwd() / "var")).resolve()
+# Runtime files (SQLite database, secret key, demo logins, audit checkpoint): the checkout's
+# var/ when run from a source checkout, else ./var, unless TOEVLUCHT_VAR says otherwise.
+_CHECKOUT = BASE_DIR.parent.parent
+_DEFAULT_VAR = _CHECKOUT / "var" if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd() / "var"
+VAR_DIR = Path(os.environ.get("TOEVLUCHT_VAR", _DEFAULT_VAR)).resolve()
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 _secret = os.environ.get("DJANGO_SECRET_KEY", "")
