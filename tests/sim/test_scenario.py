@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.sim.helpers import scenario_text, write
-from toevlucht.sim import ScenarioError, bundled_scenarios, load_scenario
+from toevlucht.sim import ScenarioError, SimError, bundled_scenarios, load_scenario
+from toevlucht.sim.plan import build_plan
 
 
 @pytest.mark.parametrize("name", bundled_scenarios())
@@ -91,6 +92,13 @@ BAD = [
         "add up to 0.7",
     ),
     ("end before start", "end = 2022-06-30", "end = 2021-06-30", "scenario.end", "not after start"),
+    (
+        "outside the legal calendar",
+        "start = 2022-01-01",
+        "start = 2012-01-01",
+        "scenario.start",
+        "outside the legal calendar",
+    ),
     ("a missing section", "[remedies]", "[remedies_]", "remedies", "is required"),
 ]
 
@@ -190,3 +198,17 @@ source = "vw-43-1"
         ScenarioError, match=r"law\.define\[0\]\.periods\[0\]\.from: only an unconfirmed"
     ):
         load_scenario(str(write(tmp_path, text)))
+
+
+def test_a_scenario_where_nothing_flows_is_a_clear_error(tmp_path: Path) -> None:
+    sc = load_scenario(str(write(tmp_path, scenario_text(rate_syr=0))))
+    with pytest.raises(SimError, match="nothing flows"):
+        build_plan(sc)
+
+
+def test_extending_a_missing_scenario_names_the_key(tmp_path: Path) -> None:
+    child = write(tmp_path, '[scenario]\nextends = "nope.toml"\n', "child.toml")
+    with pytest.raises(
+        ScenarioError, match=r"child\.toml: scenario\.extends: 'nope\.toml' is neither"
+    ):
+        load_scenario(str(child))

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from toevlucht.law.calendar import legal_calendar
 from toevlucht.law.errors import DataError, LawError
 from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures, measure_from_dict
 from toevlucht.law.model import Sex, Stage, Track, country_codes
@@ -203,6 +204,8 @@ def _initial(top: Table, gids: Sequence[str]) -> tuple[tuple[InitialBacklog, ...
         if any(x.stage is stage for x in out):
             raise b.err("stage", f"a second initial backlog for {name}; give one per stage")
         a, u = b.day("lodged_from"), b.day("lodged_until")
+        if a is not None and a.year < legal_calendar().first_year:
+            raise b.err("lodged_from", f"{a} is before the legal calendar's first year")
         assert a is not None
         assert u is not None
         if u <= a:
@@ -258,6 +261,14 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
     assert end is not None
     if end <= start:
         raise meta.err("end", f"{end} is not after start = {start}")
+    cal = legal_calendar()
+    for key, day in (("start", start), ("end", end)):
+        if not cal.first_year <= day.year <= cal.last_year:
+            raise meta.err(
+                key,
+                f"{day} is outside the legal calendar, which covers "
+                f"{cal.first_year}-{cal.last_year}",
+            )
     name = meta.text("name")
     title = meta.text("title", required=False, default=name)
     description = meta.text("description", required=False)
@@ -438,7 +449,16 @@ def _resolve(path: str, depth: int = 0) -> tuple[str, dict[str, Any]]:
         )
     p = Path(path)
     candidate = p.parent / parent if p.is_file() else Path(parent)
-    _, base = _resolve(str(candidate) if candidate.is_file() else parent, depth + 1)
+    target = str(candidate) if candidate.is_file() else parent
+    stem = parent[:-5] if parent.endswith(".toml") else parent
+    if not candidate.is_file() and stem not in bundled_scenarios():
+        raise ScenarioError(
+            display,
+            "scenario.extends",
+            f"{parent!r} is neither a file next to this one nor a bundled scenario "
+            f"({', '.join(bundled_scenarios())})",
+        )
+    _, base = _resolve(target, depth + 1)
     return display, _merge(base, content)
 
 

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from toevlucht.law.model import Track
 from toevlucht.law.periods import add_months
+from toevlucht.sim.errors import SimError
 from toevlucht.sim.lawbridge import (
     NEVER,
     RemedyParams,
@@ -145,6 +146,11 @@ def build_plan(sc: Scenario) -> Plan:
                     subs.append(Sub(g, p, route))
                     rates.append(r)
     S = len(subs)
+    if S == 0:
+        raise SimError(
+            f"{sc.file}: nothing flows: every group's requests are 0 in the scenario's period "
+            "and there is no initial backlog"
+        )
 
     capacity: dict[SimStage, F] = {}
     for stage, spec in sc.stages.items():
