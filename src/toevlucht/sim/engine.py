@@ -65,9 +65,9 @@ class Batch:
     """Reduced results of R replications (first axis)."""
 
     series: F32  # (R, n_series, days + 1): end of each day from the day before the start
-    pending_by_group: F32  # (R, G, days + 1)
-    yearly: dict[str, F]  # name -> (R, G, Y) per group and year
-    cohort: dict[str, F]  # name -> (R, G, Y) by lodging year
+    pending_by_group: F32  # (R, U, days + 1) per reporting unit
+    yearly: dict[str, F]  # name -> (R, U, Y) per reporting unit (plan.units) and year
+    cohort: dict[str, F]  # name -> (R, U, Y) by lodging year
     waits: F  # (R, n_stages + 1, G + 1, Y, 2): median and p90 by exit year; last stage = end to end
 
     @staticmethod
@@ -272,10 +272,10 @@ def simulate_batch(plan: Plan, R: int, seed: np.random.SeedSequence) -> Batch:
 
 def reduce(plan: Plan, fl: Flows) -> Batch:
     """The outputs of each replication: series, counts per year, waiting-time quantiles."""
-    sc, T, h0, S = plan.scenario, plan.T, plan.h0, plan.S
-    G, Y = len(sc.groups), len(plan.years)
+    T, h0, S = plan.T, plan.h0, plan.S
+    G, Y = len(plan.units), len(plan.years)
     R = fl.requests.shape[0]
-    g_of = np.array([s.group for s in plan.subs])
+    g_of = plan.unit  # outputs are per reporting unit (a group, or a profile of one)
     onehot = np.zeros((S, G))
     onehot[np.arange(S), g_of] = 1.0
     arrivals, departed, idx = fl.arrivals, fl.departed, fl.subs

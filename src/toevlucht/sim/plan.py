@@ -32,7 +32,7 @@ from toevlucht.sim.lawbridge import (
 )
 from toevlucht.sim.scenario import ROUTE_STAGES, Dated, Route, Scenario, SimStage
 
-__all__ = ["Plan", "Sub", "build_plan", "daily"]
+__all__ = ["Plan", "Sub", "Unit", "build_plan", "daily"]
 
 F = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -46,6 +46,15 @@ class Sub:
     group: int
     profile: int
     route: Route
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A reporting unit: a nationality group, or one profile of a group that has several
+    (``RUS:conscript``), so that a measure on part of a group shows in the output."""
+
+    id: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,6 +71,8 @@ class Plan:
     level_sd: F  # (T,) sd of the log inflow level factor on each day
     month_cv: F  # (n_months,) coefficient of variation of each month's factor
     subs: tuple[Sub, ...]
+    units: tuple[Unit, ...]  # what outputs are reported by: a group, or a profile of it
+    unit: Ints  # (S,) the unit of each subgroup
     rates: F  # (S, T) expected requests per day
     capacity: Mapping[SimStage, F]  # (T,) cases per day, 0 on closed days and before h0
     capacity_sd: Mapping[SimStage, float]
@@ -214,6 +225,17 @@ def build_plan(sc: Scenario) -> Plan:
             grant[i] = daily(rate, first, T)
             appeal[i] = daily(grp.appeal_rate, first, T)
 
+    units: list[Unit] = []
+    unit_index: dict[tuple[int, int], int] = {}
+    for g, grp in enumerate(sc.groups):
+        for p, prof in enumerate(grp.profiles):
+            if len(grp.profiles) == 1:
+                units.append(Unit(grp.id, grp.name))
+            else:
+                units.append(Unit(f"{grp.id}:{prof.id}", f"{grp.name} ({prof.id})"))
+            unit_index[(g, p)] = len(units) - 1
+    unit = np.array([unit_index[(s.group, s.profile)] for s in subs], dtype=np.int64)
+
     gp_end = (procedure_end(dates) - dates[0]).astype(np.int64)
     plus15 = np.array([(add_months(d, 15) - first).days for d in py], dtype=np.int64)
     return Plan(
@@ -229,6 +251,8 @@ def build_plan(sc: Scenario) -> Plan:
         level_sd=daily(sc.inflow_level_sd, first, T),
         month_cv=_monthly(daily(sc.inflow_month_cv, first, T), month, int(month.max()) + 1),
         subs=tuple(subs),
+        units=tuple(units),
+        unit=unit,
         rates=np.array(rates).reshape(S, T),
         capacity=capacity,
         capacity_sd={k: v.capacity_sd for k, v in sc.stages.items()},

@@ -76,14 +76,14 @@ def write_plots(runs: Sequence[Run], out: Path) -> list[Path]:
     files.append(_finish(fig, ax, f"Backlog per stage ({sub})", out / "backlog.png"))
 
     if multi:  # one panel per group, the scenarios on top of each other
-        groups = runs[0].scenario.groups
+        groups = runs[0].plan.units
         ncol = min(3, len(groups))
         nrow = -(-len(groups) // ncol)
         fig, axs = plt.subplots(nrow, ncol, figsize=(4.4 * ncol, 3.4 * nrow), squeeze=False)
         for j, g in enumerate(groups):
             ax = axs[j // ncol][j % ncol]
             for k, r in enumerate(runs):
-                gi = next((i for i, x in enumerate(r.scenario.groups) if x.id == g.id), None)
+                gi = next((i for i, u in enumerate(r.plan.units) if u.id == g.id), None)
                 if gi is not None:
                     _band(ax, _dates(r), r.batch.pending_by_group[:, gi], r.scenario.name, f"C{k}")
             ax.set_title(g.name, fontsize=9)
@@ -102,7 +102,7 @@ def write_plots(runs: Sequence[Run], out: Path) -> list[Path]:
     else:
         fig, ax = plt.subplots(figsize=(9, 4.8))
         r = runs[0]
-        for j, g in enumerate(r.scenario.groups):
+        for j, g in enumerate(r.plan.units):
             _band(ax, _dates(r), r.batch.pending_by_group[:, j], g.name)
         ax.set_yscale("symlog", linthresh=100)
         title = f"Pending first decision by nationality group ({sub})"

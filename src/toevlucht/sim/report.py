@@ -78,9 +78,9 @@ def summary_text(runs: Sequence[Run]) -> str:
     out += _table(rows, header)
 
     out.append("")
-    out.append("Per nationality group (decisions of the year):")
+    out.append("Per nationality group, or profile of one (decisions of the year):")
     rows = []
-    for grp in first.scenario.groups:
+    for grp in first.plan.units:
         for key, label, unit in (
             ("within_term", "within term", "share"),
             ("wait_median", "median wait", "days"),
@@ -88,7 +88,7 @@ def summary_text(runs: Sequence[Run]) -> str:
             ("pending_end", "pending at year end", "count"),
         ):
             for r in runs:
-                gi = next((i for i, x in enumerate(r.scenario.groups) if x.id == grp.id), None)
+                gi = _unit(r, grp.id)
                 if gi is None:
                     continue
                 vals = by_year(r, key, gi)
@@ -134,6 +134,10 @@ def summary_text(runs: Sequence[Run]) -> str:
     return "\n".join(out)
 
 
+def _unit(r: Run, unit_id: str) -> int | None:
+    return next((i for i, u in enumerate(r.plan.units) if u.id == unit_id), None)
+
+
 def _differences(runs: Sequence[Run], header: list[str]) -> list[str]:
     """Each scenario minus the first, per replication: the runs share their random numbers
     (same seed, same groups), so a paired difference is much sharper than the two bands."""
@@ -149,11 +153,11 @@ def _differences(runs: Sequence[Run], header: list[str]) -> list[str]:
     for r in runs[1:]:
         if r.replications != first.replications or r.plan.years != years:
             continue
-        for grp in [None, *range(len(first.scenario.groups))]:
-            gid = "all" if grp is None else first.scenario.groups[grp].id
+        for grp in [None, *range(len(first.plan.units))]:
+            gid = "all" if grp is None else first.plan.units[grp].id
             gi = grp
             if grp is not None:
-                gi = next((i for i, x in enumerate(r.scenario.groups) if x.id == gid), None)
+                gi = _unit(r, gid)
                 if gi is None:
                     continue
             for key, label, unit in metrics:
@@ -207,7 +211,7 @@ def write_csv(runs: Sequence[Run], out: Path) -> list[Path]:
             blocks = [(name, "all", r.batch.series[:, i]) for i, name in enumerate(SERIES)]
             blocks += [
                 ("pending", g.id, r.batch.pending_by_group[:, j])
-                for j, g in enumerate(r.scenario.groups)
+                for j, g in enumerate(r.plan.units)
             ]
             for name, group, x in blocks:
                 b = bands(x)
@@ -230,7 +234,7 @@ def write_csv(runs: Sequence[Run], out: Path) -> list[Path]:
             for key, _, _ in YEARLY:
                 groups: list[tuple[str, int | None]] = [("all", None)]
                 if key not in ("reception_end", "reception_over", "ter_apel_max"):
-                    groups += [(g.id, j) for j, g in enumerate(r.scenario.groups)]
+                    groups += [(g.id, j) for j, g in enumerate(r.plan.units)]
                 for gid, gi in groups:
                     b = bands(by_year(r, key, gi))
                     for j, y in enumerate(r.plan.years):
@@ -247,7 +251,7 @@ def write_csv(runs: Sequence[Run], out: Path) -> list[Path]:
             for k, st in enumerate(names):
                 for gi, gid in [
                     (None, "all"),
-                    *[(j, g.id) for j, g in enumerate(r.scenario.groups)],
+                    *[(j, g.id) for j, g in enumerate(r.plan.units)],
                 ]:
                     xw = stage_waits(r, k, gi)
                     for q, qn in enumerate(("median", "p90")):

@@ -84,9 +84,10 @@ def _year_slice(run: Run, year: int) -> slice:
 
 
 def by_year(run: Run, key: str, group: int | None = None) -> F:
-    """Per replication and year ``(R, Y)``; ``group`` None = all groups."""
+    """Per replication and year ``(R, Y)``; ``group``: index into ``run.plan.units``, None
+    for all."""
     b = run.batch
-    G = len(run.scenario.groups)
+    G = len(run.plan.units)
     gsel = slice(None) if group is None else slice(group, group + 1)
 
     def tot(x: F) -> F:
@@ -140,7 +141,7 @@ def capacity_series(run: Run) -> F:
 
 def stage_waits(run: Run, stage: int, group: int | None = None) -> F:
     """``(R, Y, 2)``: median and p90 wait at a stage, by the year cases left it."""
-    g = len(run.scenario.groups) if group is None else group
+    g = len(run.plan.units) if group is None else group
     out: F = run.batch.waits[:, stage, g].astype(np.float64)
     return out
 
