@@ -1,0 +1,147 @@
+"""The applicant's pages about a case: my case, by when, measures, when the IND is late,
+appointments and placement, my data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from toevlucht.portal import presenters, selectors, texts
+from toevlucht.portal.languages import law_language
+from toevlucht.portal.views.access import applicant_page
+
+
+def _case_context(request: HttpRequest, reference: str, page: str) -> dict[str, Any]:
+    app = selectors.case_for_applicant(request.user, reference)
+    lang = get_language()
+    a = selectors.case_assessment(app, lang)
+    return {
+        "case": app,
+        "a": a,
+        "as_of": dt.date.fromisoformat(a["as_of"]),
+        "law_lang": law_language(lang),
+        "page": page,
+        "decision": presenters.decision_deadline(a),
+        "decision_state": presenters.decision_state(a),
+        "applied_measures": [m for m in a["measures"] if m["applied"]],
+    }
+
+
+@never_cache
+@applicant_page
+def home(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_for_applicant(request.user)
+    if len(cases) == 1:
+        return redirect("portal:case", reference=cases[0].reference)
+    return render(request, "portal/home.html", {"cases": cases, "page": "home"})
+
+
+@never_cache
+@applicant_page
+def case(request: HttpRequest, reference: str) -> HttpResponse:
+    ctx = _case_context(request, reference, "case")
+    stage = ctx["a"]["stage"] or "none"
+    events = selectors.case_events(ctx["case"], ctx["as_of"])
+    lang = get_language()
+    ctx.update(
+        {
+            "stage_explained": texts.STAGE_EXPLAINED.get(stage, []),
+            "prepare": [*texts.PREPARE.get(stage, []), *texts.ALWAYS_PREPARE],
+            "history": [
+                {"date": e.date, "text": texts.event_text(e.kind, e.date, e.data, lang)}
+                for e in events
+            ],
+        }
+    )
+    return render(request, "portal/case.html", ctx)
+
+
+@never_cache
+@applicant_page
+def deadlines(request: HttpRequest, reference: str) -> HttpResponse:
+    ctx = _case_context(request, reference, "deadlines")
+    ctx["others"] = presenters.other_deadlines(ctx["a"])
+    return render(request, "portal/deadlines.html", ctx)
+
+
+@never_cache
+@applicant_page
+def measures(request: HttpRequest, reference: str) -> HttpResponse:
+    ctx = _case_context(request, reference, "measures")
+    ctx["measures"] = [
+        {
+            **m,
+            "what": texts.MEASURE_WHAT.get(m["kind"], ""),
+            "after": texts.MEASURE_AFTER.get(m["kind"], ""),
+        }
+        for m in ctx["a"]["measures"]
+    ]
+    return render(request, "portal/measures.html", ctx)
+
+
+@never_cache
+@applicant_page
+def late(request: HttpRequest, reference: str) -> HttpResponse:
+    ctx = _case_context(request, reference, "late")
+    ctx["remedies"] = presenters.remedy_views(ctx["a"])
+    ctx["helpers"] = selectors.representatives_for(request.user)
+    return render(request, "portal/late.html", ctx)
+
+
+@never_cache
+@applicant_page
+def appointments(request: HttpRequest, reference: str) -> HttpResponse:
+    ctx = _case_context(request, reference, "appointments")
+    events = selectors.case_events(ctx["case"], ctx["as_of"])
+    coming, _earlier = presenters.appointments(events, ctx["as_of"])
+    placements = selectors.placements_for(request.user)
+    current = presenters.current_placement(placements, ctx["as_of"])
+    ctx.update(
+        {
+            "coming": [
+                {
+                    "when": e.data["scheduled_for"],
+                    "label": texts.INTERVIEW.get(e.data.get("interview", ""), ""),
+                }
+                for e in coming
+            ],
+            "held": [
+                {"when": e.date, "label": texts.INTERVIEW[e.kind.removesuffix("_interview_held")]}
+                for e in events
+                if e.kind in ("registration_interview_held", "detailed_interview_held")
+            ],
+            "current": current,
+            "previous": [p for p in placements if p is not current and p.start <= ctx["as_of"]],
+        }
+    )
+    return render(request, "portal/appointments.html", ctx)
+
+
+@never_cache
+@applicant_page
+def my_data(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_for_applicant(request.user)
+    return render(
+        request,
+        "portal/my_data.html",
+        {"page": "my_data", "case": cases[0] if len(cases) == 1 else None},
+    )
+
+
+@require_POST
+@applicant_page
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    data = selectors.my_data_export(request.user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    day = data.get("exported_on", "")
+    response["Content-Disposition"] = f'attachment; filename="toevlucht-my-data-{day}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
