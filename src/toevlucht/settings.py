@@ -11,6 +11,7 @@ Configuration comes from the environment:
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_htmx",
     "toevlucht.accounts",
     "toevlucht.audit",
     "toevlucht.cases",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -160,6 +163,60 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an unauthenticated request gets 401 with WWW-Authenticate: Token.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["toevlucht.api.permissions.IsActiveUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "toevlucht.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "toevlucht.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "toevlucht.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Toevlucht API",
+    "DESCRIPTION": (
+        "Cases, procedure events, deadlines with their legal explanation, policy measures and "
+        "placements of the Dutch asylum procedure. Token authentication "
+        "(`Authorization: Token <key>`); errors are RFC 9457 problem documents. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationKindEnum": "toevlucht.cases.models.Application.Kind",
+        "EventKindEnum": "toevlucht.law.EventKind",
+    },
+    # Swagger UI's files; the docs page's CSP admits this origin and no other.
+    "SWAGGER_UI_DIST": os.environ.get(
+        "TOEVLUCHT_SWAGGER_UI_DIST", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0"
+    ),
+    "SWAGGER_UI_FAVICON_HREF": os.environ.get(
+        "TOEVLUCHT_SWAGGER_UI_DIST", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0"
+    )
+    + "/favicon-32x32.png",
+}
+# E-mail (reminders): the console in the demo; DJANGO_EMAIL_BACKEND and, as JSON,
+# DJANGO_EMAIL_OPTIONS (e.g. {"host": "smtp.example.org", "port": 587, "use_tls": true}).
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+        "OPTIONS": json.loads(os.environ.get("DJANGO_EMAIL_OPTIONS", "{}")),
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "toevlucht@localhost")
+# Reminders: how many working days (law.legal_calendar) before a deadline to send one.
+TOEVLUCHT_REMINDER_WORKING_DAYS = int(os.environ.get("TOEVLUCHT_REMINDER_WORKING_DAYS", "5"))
+# Seconds between two runs of the periodic reminder task (it re-enqueues itself).
+TOEVLUCHT_REMINDER_INTERVAL = int(os.environ.get("TOEVLUCHT_REMINDER_INTERVAL", "3600"))
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -199,4 +256,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"toevlucht": {"level": "INFO"}, "django.request": {"level": "ERROR"}},
 }
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+# Staff (caseworkers, supervisors, legal aid, administrators) must set up and use a TOTP
+# second factor when 1; otherwise it is asked only of those who set one up (the demo).
+TOEVLUCHT_REQUIRE_2FA = os.environ.get("TOEVLUCHT_REQUIRE_2FA", "0") == "1"

@@ -1,0 +1,139 @@
+"""Errors as RFC 9457 problem documents (``application/problem+json``).
+
+Every error the API answers has ``type``, ``title``, ``status`` and ``detail``; errors about
+input also name the ``field`` that was wrong (``data.months``, ``effective_date``) and list
+every wrong field in ``errors``. ``type`` is ``about:blank`` for plain HTTP errors (404, 405,
+...) and a ``urn:toevlucht:problem:<name>`` documented in ``docs/api.md`` otherwise.
+
+Mapped here, and nowhere else:
+
+* DRF validation errors → 400 ``invalid-input``;
+* :class:`~toevlucht.cases.services.InputRejected` / ``EventRejected`` and
+  :class:`~toevlucht.measures.services.MeasureRejected` → 422 (``input-rejected``,
+  ``event-rejected``, ``measure-rejected``); a measure refused because of the actor's role → 403;
+* ``Http404`` / ``NotFound`` → 404, ``PermissionDenied`` → 403, not authenticated → 401 with
+  ``WWW-Authenticate``; other DRF errors keep their status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from toevlucht.cases.services import EventRejected, InputRejected
+from toevlucht.measures.services import MeasureRejected
+
+__all__ = ["PROBLEM_CONTENT_TYPE", "PROBLEM_TYPES", "exception_handler", "problem"]
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+_URN = "urn:toevlucht:problem:"
+
+# name -> title; the type URI is urn:toevlucht:problem:<name>
+PROBLEM_TYPES = {
+    "invalid-input": "The request is not valid",
+    "input-rejected": "The input was refused",
+    "event-rejected": "The law engine refused the event",
+    "measure-rejected": "The measure was refused",
+}
+
+
+def problem(
+    status_code: int,
+    detail: str,
+    *,
+    name: str = "",
+    field: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    instance: str = "",
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem document response."""
+    body: dict[str, Any] = {
+        "type": f"{_URN}{name}" if name else "about:blank",
+        "title": PROBLEM_TYPES[name] if name else HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if field is not None:
+        body["field"] = field
+    if errors is not None:
+        body["errors"] = errors
+    return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _flatten(detail: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(field path, message) pairs from DRF's nested error detail."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "" if key == "non_field_errors" else str(key)
+            yield from _flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name)
+    elif isinstance(detail, list):
+        if detail and all(not isinstance(d, (dict, list)) for d in detail):
+            for d in detail:
+                yield prefix, str(d)
+        else:
+            for i, d in enumerate(detail):
+                yield from _flatten(d, f"{prefix}[{i}]")
+    else:
+        yield prefix, str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's ``EXCEPTION_HANDLER``: every error as a problem document."""
+    request = context.get("request")
+    instance = request.path if request is not None else ""
+    if isinstance(exc, (EventRejected, InputRejected, MeasureRejected)):
+        set_rollback()
+        if isinstance(exc, MeasureRejected) and exc.field == "actor":
+            return problem(status.HTTP_403_FORBIDDEN, exc.message, instance=instance)
+        name = (
+            "event-rejected"
+            if isinstance(exc, EventRejected)
+            else "measure-rejected"
+            if isinstance(exc, MeasureRejected)
+            else "input-rejected"
+        )
+        return problem(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            exc.message,
+            name=name,
+            field=exc.field,
+            errors=[{"field": exc.field, "message": exc.message}],
+            instance=instance,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a server error: Django's 500 handling and logging
+    set_rollback()
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+    if isinstance(exc, exceptions.ValidationError):
+        pairs = list(_flatten(exc.detail))
+        errors = [{"field": f, "message": m} for f, m in pairs]
+        first_field, first_message = pairs[0] if pairs else ("", "invalid input")
+        return problem(
+            exc.status_code,
+            f"{first_field}: {first_message}" if first_field else first_message,
+            name="invalid-input",
+            field=first_field,
+            errors=errors,
+            instance=instance,
+            headers=headers or None,
+        )
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return problem(exc.status_code, str(detail), instance=instance, headers=headers or None)

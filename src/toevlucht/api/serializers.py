@@ -1,0 +1,366 @@
+"""Serializers: what the API shows of cases, events, deadlines, measures and placements.
+
+They render what a selector or service returned; none of them decides anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from toevlucht.cases.models import (
+    Applicant,
+    Application,
+    Placement,
+    ProcedureEvent,
+    ReceptionCentre,
+)
+from toevlucht.law import LANGUAGES, Stage
+
+__all__ = [
+    "ApplicantSerializer",
+    "AssessmentSerializer",
+    "CaseDetailSerializer",
+    "CaseListSerializer",
+    "CentreSerializer",
+    "DeadlinesQuerySerializer",
+    "EventSerializer",
+    "MeasureDefinitionSerializer",
+    "MeasurePreviewSerializer",
+    "MeasureSerializer",
+    "PlacementInputSerializer",
+    "PlacementSerializer",
+    "TokenSerializer",
+]
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+class ApplicantBriefSerializer(serializers.ModelSerializer[Applicant]):
+    name = serializers.CharField(source="display_name", help_text="in Latin script")
+
+    class Meta:
+        model = Applicant
+        fields = ["id", "v_number", "name", "nationality"]
+
+
+class ApplicantSerializer(serializers.ModelSerializer[Applicant]):
+    class Meta:
+        model = Applicant
+        fields = [
+            "id",
+            "v_number",
+            "given_names",
+            "family_name",
+            "given_names_latin",
+            "family_name_latin",
+            "birth_date",
+            "nationality",
+            "sex",
+            "languages",
+            "groups",
+        ]
+
+
+class NextDeadlineSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    due = serializers.DateField()
+
+
+class ProjectedDeadlineSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    due = serializers.DateField()
+    status = serializers.CharField()
+    done_on = serializers.DateField(allow_null=True)
+
+
+class StatusSerializer(serializers.Serializer[Any]):
+    """The stored projection (``CaseStatus``), computed by the law engine."""
+
+    computed_on = serializers.DateField()
+    stage = serializers.CharField(help_text="empty when the engine could not assess the case")
+    open = serializers.BooleanField()
+    next_deadline = serializers.SerializerMethodField()
+    decision_due = serializers.DateField(allow_null=True)
+    decision_status = serializers.CharField()
+    overdue = serializers.BooleanField()
+    suspended = serializers.BooleanField()
+    measures_in_force = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema_field(NextDeadlineSerializer(allow_null=True))
+    def get_next_deadline(self, obj: Any) -> dict[str, Any] | None:
+        if not obj.next_deadline_kind or obj.next_deadline_due is None:
+            return None
+        return {"kind": obj.next_deadline_kind, "due": obj.next_deadline_due.isoformat()}
+
+
+class StatusDetailSerializer(StatusSerializer):
+    deadlines = ProjectedDeadlineSerializer(many=True)
+    error = serializers.CharField()
+
+
+class CaseListSerializer(serializers.ModelSerializer[Application]):
+    applicant = ApplicantBriefSerializer()
+    status = StatusSerializer(allow_null=True)
+    caseworker: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Application
+        fields = ["id", "reference", "kind", "track", "applicant", "caseworker", "status"]
+
+
+class CaseDetailSerializer(serializers.ModelSerializer[Application]):
+    applicant = ApplicantSerializer()
+    status = StatusDetailSerializer(allow_null=True)
+    caseworker: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    organisation: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "track",
+            "applicant",
+            "organisation",
+            "caseworker",
+            "created_at",
+            "retention_until",
+            "status",
+        ]
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer[ProcedureEvent]):
+    recorded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    corrects: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+    corrected_by = serializers.SerializerMethodField(
+        help_text="ids of the events that correct or retract this one"
+    )
+    note = serializers.SerializerMethodField(help_text="internal; empty for applicants")
+    data = serializers.DictField()  # type: ignore[assignment]
+
+    class Meta:
+        model = ProcedureEvent
+        fields = [
+            "id",
+            "seq",
+            "kind",
+            "effective_date",
+            "data",
+            "recorded_on",
+            "recorded_at",
+            "recorded_by",
+            "corrects",
+            "corrected_by",
+            "note",
+        ]
+
+    def get_corrected_by(self, obj: ProcedureEvent) -> list[int]:
+        return list(self.context.get("corrected_by", {}).get(obj.pk, []))
+
+    def get_note(self, obj: ProcedureEvent) -> str:
+        return "" if self.context.get("hide_notes") else obj.note
+
+
+# --- deadlines (the law's assessment) ----------------------------------------------------------
+
+
+class StepSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    source = serializers.CharField(allow_null=True)  # type: ignore[assignment]
+    source_url = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    date = serializers.DateField(required=False)
+    citation = serializers.DictField(required=False, help_text="the structured legal source")
+
+
+class AssessedDeadlineSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    start = serializers.DateField(allow_null=True)
+    due = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    certainty = serializers.CharField()
+    done_on = serializers.DateField(allow_null=True)
+    late_by_days = serializers.IntegerField(allow_null=True)
+    alternative_due = serializers.DateField(allow_null=True)
+    steps = StepSerializer(many=True, help_text="the explanation, step by step, with sources")
+
+
+class KeyTextSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    text = serializers.CharField()
+
+
+class AssessmentSerializer(serializers.Serializer[Any]):
+    """The law engine's assessment of the case (``law.report.assessment_json``)."""
+
+    reference = serializers.CharField()
+    as_of = serializers.DateField()
+    language = serializers.ChoiceField(choices=list(LANGUAGES))
+    stage = serializers.CharField(allow_null=True)
+    stage_label = serializers.CharField()
+    track = serializers.CharField()
+    overdue = serializers.BooleanField()
+    next_deadline = NextDeadlineSerializer(allow_null=True)
+    deadlines = AssessedDeadlineSerializer(many=True)
+    measures = serializers.ListField(
+        child=serializers.DictField(), help_text="measures touching the case, with their effect"
+    )
+    remedies = serializers.ListField(
+        child=serializers.DictField(), help_text="remedies against a late decision"
+    )
+    next_steps = KeyTextSerializer(many=True)
+    notes = KeyTextSerializer(many=True)
+    disclaimer = serializers.CharField()
+
+
+class DeadlinesQuerySerializer(serializers.Serializer[Any]):
+    lang = serializers.ChoiceField(choices=list(LANGUAGES), default="en")
+    as_of = serializers.DateField(
+        required=False, help_text="assess on this day (default: the case clock's today)"
+    )
+
+    def validate_as_of(self, value: Any) -> Any:
+        from toevlucht.law import legal_calendar
+
+        cal = legal_calendar()
+        if value is not None and not cal.first_year <= value.year <= cal.last_year:
+            raise serializers.ValidationError(
+                f"the legal calendar covers {cal.first_year}-{cal.last_year}"
+            )
+        return value
+
+
+# --- measures ----------------------------------------------------------------------------------
+
+
+class PeriodSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField(allow_null=True)
+    until = serializers.DateField(allow_null=True, help_text="exclusive")
+    announced = serializers.DateField(allow_null=True)
+    source = serializers.CharField()  # type: ignore[assignment]
+    source_url = serializers.CharField()
+
+
+class MeasureSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    effect_status = serializers.CharField()
+    term_extension_months = serializers.IntegerField(allow_null=True)
+    source = serializers.CharField()  # type: ignore[assignment]
+    source_url = serializers.CharField()
+    nationalities = serializers.ListField(child=serializers.CharField())
+    groups = serializers.ListField(child=serializers.CharField())
+    periods = PeriodSerializer(many=True)
+    origin = serializers.ChoiceField(
+        choices=["law_data", "announced"],
+        help_text="from law/data/nl/measures.toml or announced in the app",
+    )
+    announced_by = serializers.CharField(allow_null=True)
+    announced_at = serializers.DateTimeField(allow_null=True)
+    cases_touched = serializers.IntegerField(allow_null=True)
+    cases_changed = serializers.IntegerField(allow_null=True)
+
+
+class MeasureDefinitionSerializer(serializers.Serializer[Any]):
+    definition = serializers.DictField(
+        help_text=(
+            "the measure in the format of law/data/nl/measures.toml (id, kind, title_en, "
+            "title_nl, effect_status, legal_basis, scope, periods, ...), dates as YYYY-MM-DD"
+        )
+    )
+
+
+class MeasurePreviewSerializer(serializers.Serializer[Any]):
+    as_of = serializers.DateField()
+    touched = serializers.IntegerField(help_text="open cases whose decision term it moves")
+    changed = serializers.IntegerField(help_text="of which due date or status changes today")
+
+
+# --- reception ---------------------------------------------------------------------------------
+
+
+class CentreSerializer(serializers.ModelSerializer[ReceptionCentre]):
+    occupancy = serializers.IntegerField(read_only=True, help_text="current placements")
+
+    class Meta:
+        model = ReceptionCentre
+        fields = ["id", "name", "municipality", "capacity", "occupancy"]
+
+
+class PlacementSerializer(serializers.ModelSerializer[Placement]):
+    centre: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True
+    )
+    centre_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Placement
+        fields = ["id", "centre_id", "centre", "start", "end"]
+
+
+class PlacementInputSerializer(serializers.Serializer[Any]):
+    centre: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=ReceptionCentre.objects.all()
+    )
+    start = serializers.DateField()
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()
+
+
+STAGES = [s.value for s in Stage]
+
+
+def measure_as_dict(m: Any, row: Any | None, lang: str = "en") -> dict[str, Any]:
+    """A law ``Measure`` (and its ``AnnouncedMeasure`` row, if announced in the app)."""
+
+    def d(day: Any) -> str | None:
+        return day.isoformat() if day is not None else None
+
+    return {
+        "id": m.id,
+        "kind": m.kind.value,
+        "title": m.title(lang),
+        "effect_status": m.effect_status.value,
+        "term_extension_months": m.term_extension_months,
+        "source": m.legal_basis.label,
+        "source_url": m.legal_basis.url,
+        "nationalities": sorted(m.scope.nationalities),
+        "groups": sorted(m.scope.groups_any),
+        "periods": [
+            {
+                "start": d(p.start),
+                "until": d(p.until),
+                "announced": d(p.announced),
+                "source": p.source.label,
+                "source_url": p.source.url,
+            }
+            for p in m.periods
+        ],
+        "origin": "announced" if row is not None else "law_data",
+        "announced_by": row.announced_by.username if row is not None else None,
+        "announced_at": row.announced_at.isoformat() if row is not None else None,
+        "cases_touched": row.cases_touched if row is not None else None,
+        "cases_changed": row.cases_changed if row is not None else None,
+    }

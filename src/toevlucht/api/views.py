@@ -1,0 +1,358 @@
+"""REST API views: validate input, call one selector or service, render.
+
+Access to cases is decided by ``toevlucht.cases.selectors`` alone (a case the user may not see
+is a 404); who may write is in :mod:`toevlucht.api.permissions`; errors are problem documents
+(:mod:`toevlucht.api.problems`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.decorators import method_decorator
+from django.views.decorators.csp import csp_override
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import generics, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from toevlucht.api import permissions as perms
+from toevlucht.api.events import (
+    EVENT_INPUT_SCHEMA,
+    EventCorrectionSerializer,
+    EventInputSerializer,
+)
+from toevlucht.api.filters import CaseFilter
+from toevlucht.api.serializers import (
+    AssessmentSerializer,
+    CaseDetailSerializer,
+    CaseListSerializer,
+    CentreSerializer,
+    DeadlinesQuerySerializer,
+    EventSerializer,
+    MeasureDefinitionSerializer,
+    MeasurePreviewSerializer,
+    MeasureSerializer,
+    PlacementInputSerializer,
+    PlacementSerializer,
+    TokenSerializer,
+    measure_as_dict,
+)
+from toevlucht.cases import clock
+from toevlucht.cases.models import Application, Placement, ProcedureEvent, ReceptionCentre
+from toevlucht.cases.selectors import (
+    application_get_for_user,
+    application_list_for_user,
+    audit_list_read,
+    events_for_application,
+)
+from toevlucht.cases.services import assessment_for, event_correct, event_record, placement_record
+from toevlucht.law import LANGUAGES
+from toevlucht.measures.models import AnnouncedMeasure
+from toevlucht.measures.services import all_measures, measure_announce, measure_preview
+
+LANG_PARAM = OpenApiParameter(
+    "lang", str, enum=list(LANGUAGES), description="language of the texts (default en)"
+)
+
+
+def _case(request: Request, pk: int, purpose: str) -> Application:
+    """The case, if the user may see it (audited); 404 otherwise."""
+    return application_get_for_user(user=request.user, pk=pk, purpose=purpose)
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+class CaseList(generics.ListAPIView[Application]):
+    """Cases the user may see, soonest next deadline first; filtered and paginated."""
+
+    serializer_class = CaseListSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CaseFilter
+
+    def get_queryset(self) -> Any:
+        return application_list_for_user(user=self.request.user, purpose="api case list")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        qs = self.filter_queryset(self.get_queryset()).select_related("caseworker")
+        page = self.paginate_queryset(qs)
+        assert page is not None  # the API always paginates
+        audit_list_read(user=request.user, applications=page, purpose="api case list")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class CaseDetail(APIView):
+    @extend_schema(responses=CaseDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        """One case: applicant, status projection with every deadline."""
+        app = _case(request, pk, "api case detail")
+        return Response(CaseDetailSerializer(app).data)
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+def _render_events(request: Request, events: list[ProcedureEvent]) -> Any:
+    corrected_by: dict[int, list[int]] = defaultdict(list)
+    for e in events:
+        if e.corrects_id is not None:
+            corrected_by[e.corrects_id].append(e.pk)
+    hide = getattr(request.user, "role", "") == "applicant"
+    ctx = {"corrected_by": corrected_by, "hide_notes": hide}
+    return EventSerializer(events, many=True, context=ctx).data
+
+
+class EventList(APIView):
+    @extend_schema(responses=EventSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        """The case's history in the order it was recorded, corrections included."""
+        app = _case(request, pk, "api events")
+        return Response(_render_events(request, list(events_for_application(app))))
+
+    @extend_schema(request=EVENT_INPUT_SCHEMA, responses={201: EventSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Record an event. The law engine checks it against the whole history; a refused
+        event is a 422 problem naming the field, and nothing is written."""
+        app = _case(request, pk, "api record event")
+        s = EventInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = s.validated_data
+        if not perms.can_record_event(request.user, v["kind"]):
+            raise PermissionDenied(f"a {request.user.role} may not record {v['kind']}")  # type: ignore[union-attr]
+        event = event_record(
+            actor=request.user,  # type: ignore[arg-type]
+            application=app,
+            kind=v["kind"],
+            effective_date=v["effective_date"],
+            data=v["data"],
+            note=v["note"],
+            purpose="api record event",
+        )
+        return Response(_render_events(request, [event])[0], status=status.HTTP_201_CREATED)
+
+
+class EventCorrection(APIView):
+    @extend_schema(request=EventCorrectionSerializer, responses={201: EventSerializer})
+    def post(self, request: Request, pk: int, event_pk: int) -> Response:
+        """Correct an event (new date or data) or retract it (``retract: true``); the
+        original stays in the history."""
+        app = _case(request, pk, "api correct event")
+        event = events_for_application(app).filter(pk=event_pk).first()
+        if event is None:
+            raise NotFound("no such event in this case")
+        s = EventCorrectionSerializer(data=request.data, context={"kind": event.kind})
+        s.is_valid(raise_exception=True)
+        if not perms.can_record_event(request.user, event.kind):
+            raise PermissionDenied(f"a {request.user.role} may not correct {event.kind}")  # type: ignore[union-attr]
+        v = s.validated_data
+        new = event_correct(
+            actor=request.user,  # type: ignore[arg-type]
+            event=event,
+            effective_date=v.get("effective_date"),
+            data=v.get("data"),
+            retract=v["retract"],
+            note=v["note"],
+            purpose="api correct event",
+        )
+        return Response(_render_events(request, [new])[0], status=status.HTTP_201_CREATED)
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+
+class Deadlines(APIView):
+    @extend_schema(
+        parameters=[
+            LANG_PARAM,
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="default: today"),
+        ],
+        responses=AssessmentSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        """Every deadline of the case with its explanation step by step (each step with its
+        legal source), the measures touching it and the remedies — the law engine's
+        assessment on ``as_of``."""
+        q = DeadlinesQuerySerializer(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        app = _case(request, pk, "api deadlines")
+        return Response(
+            assessment_for(app, q.validated_data.get("as_of"), q.validated_data["lang"])
+        )
+
+
+# --- placements and centres --------------------------------------------------------------------
+
+
+class PlacementList(APIView):
+    @extend_schema(responses=PlacementSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        """Where the case's applicant stayed, from when until when."""
+        app = _case(request, pk, "api placements")
+        rows = Placement.objects.filter(applicant_id=app.applicant_id).select_related("centre")
+        return Response(PlacementSerializer(rows, many=True).data)
+
+    @extend_schema(request=PlacementInputSerializer, responses={201: PlacementSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Place the applicant in a centre from ``start``; the current placement ends then."""
+        app = _case(request, pk, "api record placement")
+        s = PlacementInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        if not perms.can_record_placement(request.user):
+            raise PermissionDenied("only authority staff record placements")
+        p = placement_record(
+            actor=request.user,  # type: ignore[arg-type]
+            applicant=app.applicant,
+            centre=s.validated_data["centre"],
+            start=s.validated_data["start"],
+            purpose="api record placement",
+        )
+        return Response(PlacementSerializer(p).data, status=status.HTTP_201_CREATED)
+
+
+class CentreList(APIView):
+    @extend_schema(responses=CentreSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """Reception centres with capacity and current occupancy (no personal data)."""
+        rows = ReceptionCentre.objects.annotate(
+            occupancy=Count("placements", filter=Q(placements__end__isnull=True))
+        ).order_by("name")
+        return Response(CentreSerializer(rows, many=True).data)
+
+
+# --- measures ----------------------------------------------------------------------------------
+
+
+def _measures(lang: str) -> list[dict[str, Any]]:
+    rows = {r.measure_id: r for r in AnnouncedMeasure.objects.select_related("announced_by")}
+    return [measure_as_dict(m, rows.get(mid), lang) for mid, m in all_measures().items()]
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+class MeasureList(APIView):
+    @extend_schema(parameters=[LANG_PARAM], responses=MeasureSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """Every policy measure: the law data's and those announced in the app."""
+        return Response(MeasureSerializer(_measures(_lang(request)), many=True).data)
+
+    @extend_schema(request=MeasureDefinitionSerializer, responses={201: MeasureSerializer})
+    def post(self, request: Request) -> Response:
+        """Announce a measure (supervisors): stored, then every case it touches is
+        recomputed; the answer says how many were touched and changed."""
+        if not perms.can_announce_measures(request.user):
+            raise PermissionDenied("only a supervisor announces a policy measure")
+        s = MeasureDefinitionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        row = measure_announce(actor=request.user, definition=s.validated_data["definition"])  # type: ignore[arg-type]
+        data = next(m for m in _measures(_lang(request)) if m["id"] == row.measure_id)
+        return Response(MeasureSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+class MeasurePreview(APIView):
+    @extend_schema(request=MeasureDefinitionSerializer, responses=MeasurePreviewSerializer)
+    def post(self, request: Request) -> Response:
+        """How many open cases a measure would touch, and change today, before announcing
+        it. Nothing is stored."""
+        if not perms.can_announce_measures(request.user):
+            raise PermissionDenied("only a supervisor previews a policy measure")
+        s = MeasureDefinitionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        preview = measure_preview(s.validated_data["definition"])
+        out = {"as_of": clock.today(), "touched": len(preview.touched)}
+        out["changed"] = len(preview.changed)
+        return Response(MeasurePreviewSerializer(out).data)
+
+
+class MeasureDetail(APIView):
+    @extend_schema(parameters=[LANG_PARAM], responses=MeasureSerializer)
+    def get(self, request: Request, measure_id: str) -> Response:
+        """One policy measure."""
+        found = next((m for m in _measures(_lang(request)) if m["id"] == measure_id), None)
+        if found is None:
+            raise NotFound("no such measure")
+        return Response(MeasureSerializer(found).data)
+
+
+class NotFoundView(APIView):
+    """Every other path under /api/: a 404 problem document, whoever asks."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    schema = None
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self.http_method_names = [*APIView.http_method_names]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise NotFound()
+
+    post = put = patch = delete = get
+
+
+# --- tokens and docs ---------------------------------------------------------------------------
+
+
+class TokenView(APIView):
+    """The API token of the signed-in user. Only a browser session (signed in with the second
+    factor where the user has one) can get one, so a token never bypasses two-factor sign-in."""
+
+    authentication_classes = [SessionAuthentication]
+
+    def _check(self, request: Request) -> None:
+        from django_otp import user_has_device
+
+        user = request.user
+        if user_has_device(user) and not getattr(user, "is_verified", lambda: False)():
+            raise PermissionDenied("sign in with your second factor first")
+
+    @extend_schema(request=None, responses={201: TokenSerializer})
+    def post(self, request: Request) -> Response:
+        """Create (or replace) the user's API token."""
+        self._check(request)
+        user: Any = request.user
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        """Revoke the user's API token."""
+        user: Any = request.user
+        Token.objects.filter(user=user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _docs_csp() -> dict[str, Any]:
+    """The site's policy, widened for the docs page only by the origin Swagger UI's files
+    come from (nothing when they are served from our own static files)."""
+    policy: dict[str, Any] = dict(settings.SECURE_CSP)
+    dist = str(getattr(settings, "SPECTACULAR_SETTINGS", {}).get("SWAGGER_UI_DIST", ""))
+    if dist.startswith("https://"):
+        origin = "/".join(dist.split("/")[:3])
+        policy["script-src"] = [*policy.get("script-src", []), origin]
+        policy["style-src"] = [*policy.get("style-src", []), origin]
+        policy["img-src"] = [*policy.get("img-src", []), origin]
+    return policy
+
+
+@method_decorator(csp_override(_docs_csp()), name="dispatch")
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI without inline script: its start-up script is a separate same-origin file
+    (``?script``), and our template has no inline style."""
+
+    template_name = "api/swagger_ui.html"
