@@ -99,7 +99,11 @@ def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None)
     r0, r1 = compute(table, as_of, before), compute(table, as_of, after)
     col = r1.measure_ids.index(m.id) if m.id in r1.measure_ids else None
     touched_mask = r1.measure_applied[:, col] if col is not None else np.zeros(len(ids), bool)
-    changed_mask = (r0.decision_due != r1.decision_due) | (r0.decision_status != r1.decision_status)
+    # NaT != NaT in numpy: a case without a decision term on both sides did not change.
+    same_due = (r0.decision_due == r1.decision_due) | (
+        np.isnat(r0.decision_due) & np.isnat(r1.decision_due)
+    )
+    changed_mask = ~same_due | (r0.decision_status != r1.decision_status)
     touched = [ids[i] for i in np.flatnonzero(touched_mask)]
     changed = [ids[i] for i in np.flatnonzero(changed_mask)]
     return Preview(touched=touched, changed=changed)

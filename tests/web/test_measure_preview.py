@@ -1,0 +1,50 @@
+"""The measure preview the supervisor sees before announcing: a case without a decision term
+(Dublin, not yet lodged) is not counted as changed by a measure that does not touch it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from toevlucht.measures.services import measure_preview
+
+D = dt.date
+
+SYRIA = {
+    "id": "syr-2022-preview",
+    "kind": "decision_moratorium",
+    "title_en": "Decision moratorium for Syrian applicants (test)",
+    "title_nl": "Besluitmoratorium Syrische aanvragers (test)",
+    "effect_status": "confirmed",
+    "legal_basis": "vw-43-1",
+    "term_extension_months": 6,
+    "scope": {"nationalities": ["SYR"]},
+    "periods": [
+        {
+            "from": "2022-05-01",
+            "until": "2022-11-01",
+            "announced": "2022-05-01",
+            "source": {
+                "kind": "decree",
+                "instrument": "Besluit (test)",
+                "url": "https://example.org/stcrt",
+                "status": "confirmed",
+            },
+        }
+    ],
+}
+
+
+def test_cases_without_a_decision_term_are_not_counted_as_changed(make_case: Any) -> None:
+    syr = make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 10), {})])
+    make_case(nationality="GEO", events=[("asylum_requested", D(2022, 5, 2), {})])
+    make_case(
+        nationality="GEO",
+        events=[
+            ("application_lodged", D(2022, 3, 21), {}),
+            ("track_assigned", D(2022, 3, 21), {"track": "dublin"}),
+        ],
+    )
+    p = measure_preview(SYRIA)
+    assert p.touched == [syr.pk]
+    assert p.changed == [syr.pk]
