@@ -125,7 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
+    # A file (WAL does not apply in memory), one per test run: several runs in one checkout
+    # (people, CI, helpers) would otherwise create and delete each other's test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_db.{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
