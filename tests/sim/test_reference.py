@@ -10,6 +10,7 @@ arrivals (per-replication means within a fraction of a day) and with independent
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -124,7 +125,7 @@ def test_independent_streams_give_the_same_distributions_ks_and_welch(tmp_path: 
     plan = _plan(
         tmp_path,
         start="2022-03-01",
-        end="2022-06-30",
+        end="2022-06-10",
         extra_group="RUS",
         rate_syr=360,
         rate_rus=150,
@@ -167,3 +168,28 @@ def _metrics_des(plan: Plan, out: Outcome) -> list[float]:
         h = _pairs_des(plan, out, s)
         row += [h[:, : plan.T].sum(), _mean_wait(h, plan.T)]
     return row
+
+
+def test_with_a_priority_every_applicant_gets_the_same_decision_day_as_in_the_reference(
+    tmp_path: Path,
+) -> None:
+    """Cases decided in the general procedure (RUS here) are started before referred ones."""
+    text = scenario_text(
+        extra_group="RUS", ext_rus=0.0, rate_rus=300, registration=1000000, general=30
+    ).replace(
+        "[stages.general_procedure]\n", '[stages.general_procedure]\npriority = ["general"]\n'
+    )
+    plan = build_plan(load_scenario(str(write(tmp_path, text))))
+    level = plan.level[SimStage.GENERAL_PROCEDURE]
+    assert sorted(level.tolist()) == [0, 1]
+    inp = draw(plan, 2, np.random.SeedSequence(8))
+    fl = flows(plan, inp)
+    for r in range(2):
+        chain = dataclasses.replace(_chain(plan, inp, r), general_level=tuple(level.tolist()))
+        out = simulate_des(chain, seed=r)
+        for s in range(plan.S):
+            assert np.array_equal(_pairs_engine(plan, fl, r, s), _pairs_des(plan, out, s))
+    # the priority shows: the referred cases wait longer for the general procedure
+    waits = [_mean_wait(_pairs_engine(plan, fl, 0, s), plan.T) for s in range(plan.S)]
+    general = next(i for i, s in enumerate(plan.subs) if s.route is Route.GENERAL)
+    assert waits[general] < min(w for i, w in enumerate(waits) if i != general)

@@ -93,6 +93,13 @@ BAD = [
     ),
     ("end before start", "end = 2022-06-30", "end = 2021-06-30", "scenario.end", "not after start"),
     (
+        "an unknown priority",
+        "[stages.dublin]\n",
+        '[stages.dublin]\npriority = ["fast"]\n',
+        "stages.dublin.priority[0]",
+        "not a route or group",
+    ),
+    (
         "outside the legal calendar",
         "start = 2022-01-01",
         "start = 2012-01-01",

@@ -208,7 +208,7 @@ def flows(plan: Plan, inp: Inputs) -> Flows:
     def stage(st: SimStage, a: F, subs: Ints) -> F:
         idx[st] = subs
         arrivals[st] = a
-        D = fifo(a, cap[st], LAGS.get(st, 1), plan.hold[st][subs])
+        D = fifo(a, cap[st], LAGS.get(st, 1), plan.hold[st][subs], plan.level[st][subs])
         departed[st] = D
         return np.diff(D, axis=2, prepend=0.0)
 
@@ -462,15 +462,40 @@ def _remedies(
 def _stage_waits(
     plan: Plan, acc: _Acc, k: int, st: SimStage, a: F, D: F, subs: Ints, g_of: Ints, R: int, G: int
 ) -> None:
-    """Waits at one stage, per group: the aggregate of subgroups that are never held is one
-    FIFO queue, so each of its arrival days has one wait distribution shared by all groups
-    in proportion to their arrivals that day; held subgroups are merged on their own."""
+    """Waits at one stage, per group. Within a priority level, the aggregate of subgroups
+    that are never held is one FIFO queue, so each of its arrival days has one wait
+    distribution shared by all groups in proportion to their arrivals that day; held
+    subgroups are merged on their own."""
     T = plan.T
     held = plan.hold[st][subs].any(axis=1)
     A = np.cumsum(a, axis=2)
     h0 = plan.h0
     classes: list[tuple[F, F, F]] = []  # (A, D, weights (R, G, T))
-    main = ~held
+    level = plan.level[st][subs]
+    for lv in np.unique(level):  # each priority level is a queue of its own
+        _level_classes(
+            classes, a, A, D, (~held) & (level == lv), held & (level == lv), subs, g_of, R, G, T
+        )
+    for Ac, Dc, w in classes:
+        row, arr, dep, mass = joint(Ac, Dc)
+        yr = plan.year[np.minimum(dep, T)]
+        m = mass * (arr >= h0)  # the initial backlog's arrival day at the stage is unknown
+        acc.add_split(k, row, yr, dep - arr, m, [w[row, g, arr] for g in range(G)])
+
+
+def _level_classes(
+    classes: list[tuple[F, F, F]],
+    a: F,
+    A: F,
+    D: F,
+    main: npt.NDArray[np.bool_],
+    held: npt.NDArray[np.bool_],
+    subs: Ints,
+    g_of: Ints,
+    R: int,
+    G: int,
+    T: int,
+) -> None:
     if main.any():
         daily_a = a[:, main]
         onehot = np.zeros((int(main.sum()), G))
@@ -483,8 +508,3 @@ def _stage_waits(
         w = np.zeros((R, G, T))
         w[:, g_of[subs[j]]] = 1.0
         classes.append((A[:, j], D[:, j], w))
-    for Ac, Dc, w in classes:
-        row, arr, dep, mass = joint(Ac, Dc)
-        yr = plan.year[np.minimum(dep, T)]
-        m = mass * (arr >= h0)  # the initial backlog's arrival day at the stage is unknown
-        acc.add_split(k, row, yr, dep - arr, m, [w[row, g, arr] for g in range(G)])

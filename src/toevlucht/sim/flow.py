@@ -104,7 +104,7 @@ def split(A_sub: F, A_agg: F, D_agg: F) -> F:
     return out
 
 
-def fifo(a: F, capacity: F, lag: int, hold: B | None = None) -> F:
+def fifo(a: F, capacity: F, lag: int, hold: B | None = None, level: Ints | None = None) -> F:
     """Cumulative departures ``(R, S, T)`` of a shared FIFO stage.
 
     Args:
@@ -112,7 +112,18 @@ def fifo(a: F, capacity: F, lag: int, hold: B | None = None) -> F:
         capacity: cases that can be served each day ``(R, T)``.
         lag: days between arriving and the first day one can be served (0 or more).
         hold: ``(S, T)``, True where a subgroup may not be served that day.
+        level: ``(S,)`` priority: level 0 is served first (first in, first out among
+            itself), the next level gets the capacity left over each day, and so on.
     """
+    if level is not None and len(np.unique(level)) > 1:
+        out = np.empty_like(a)
+        left = capacity.copy()
+        for lv in np.unique(level):
+            sel = np.nonzero(level == lv)[0]
+            D = fifo(a[:, sel], left, lag, None if hold is None else hold[sel])
+            out[:, sel] = D
+            left = left - np.diff(D.sum(axis=1), axis=1, prepend=0.0)
+        return out
     a = shift(a, lag)
     A = np.cumsum(a, axis=2)
     held = np.zeros(a.shape[1], bool) if hold is None else hold.any(axis=1)

@@ -29,6 +29,7 @@ from toevlucht.sim.scenario import (
     Hold,
     InitialBacklog,
     Profile,
+    Route,
     Scenario,
     SimStage,
     StageSpec,
@@ -136,15 +137,23 @@ def _group(t: Table) -> Group:
     return g
 
 
-def _stage(t: Table, stage: SimStage) -> StageSpec:
+def _stage(t: Table, stage: SimStage, gids: Sequence[str]) -> StageSpec:
     days = t.text("days", required=False, default="working")
     if days not in ("working", "calendar"):
         raise t.err("days", f"{days!r} is not one of: working, calendar")
+    priority = t.texts("priority")
+    allowed = [r.value for r in Route] + list(gids)
+    for i, name in enumerate(priority):
+        if name not in allowed:
+            raise t.err(
+                f"priority[{i}]", f"{name!r} is not a route or group ({', '.join(allowed)})"
+            )
     spec = StageSpec(
         stage=stage,
         capacity=t.dated("capacity"),
         working_days=days == "working",
         capacity_sd=t.num("capacity_sd", required=False),
+        priority=tuple(priority),
     )
     t.done()
     return spec
@@ -322,7 +331,7 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
     for s in SimStage:
         t = st.table(s.value)
         assert t is not None
-        stages[s] = _stage(t, s)
+        stages[s] = _stage(t, s, gids)
     st.done()
 
     initial, holders = _initial(top, gids)

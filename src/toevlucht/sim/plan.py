@@ -79,6 +79,7 @@ class Plan:
     inject: Mapping[SimStage, F]  # (S, T) initial backlog by pseudo-lodging day
     inject_housing: F  # (T,)
     hold: Mapping[SimStage, B]  # (S, T)
+    level: Mapping[SimStage, Ints]  # (S,) priority level at each stage (0 first)
     gp_end: Ints  # (T,) day the general procedure started that day ends
     plus_15_months: Ints  # (T,) the day 15 months after each day (the IND's published measure)
     due: Ints  # (S, T) decision due day by lodging day (NEVER: no term)
@@ -236,6 +237,16 @@ def build_plan(sc: Scenario) -> Plan:
             unit_index[(g, p)] = len(units) - 1
     unit = np.array([unit_index[(s.group, s.profile)] for s in subs], dtype=np.int64)
 
+    level: dict[SimStage, Ints] = {}
+    for stage, spec in sc.stages.items():
+        lv = np.full(S, len(spec.priority), dtype=np.int64)
+        for i, sub in enumerate(subs):
+            for k, name in enumerate(spec.priority):
+                if name in (sub.route.value, sc.groups[sub.group].id):
+                    lv[i] = k
+                    break
+        level[stage] = lv
+
     gp_end = (procedure_end(dates) - dates[0]).astype(np.int64)
     plus15 = np.array([(add_months(d, 15) - first).days for d in py], dtype=np.int64)
     return Plan(
@@ -259,6 +270,7 @@ def build_plan(sc: Scenario) -> Plan:
         inject=inject,
         inject_housing=inject_housing,
         hold=hold,
+        level=level,
         gp_end=gp_end,
         plus_15_months=plus15,
         due=due,

@@ -40,6 +40,7 @@ class Chain:
     gp_end: Ints  # (T,) day the general procedure started on each day ends
     extended_capacity: Ints  # (T,) decisions per day in the extended procedure
     hold: B  # (K, T) no decision (general or extended procedure) for this class today
+    general_level: tuple[int, ...] = ()  # per class: priority at the general procedure (0 first)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,22 +68,27 @@ def simulate_des(chain: Chain, seed: int = 0) -> Outcome:
     }
     people: list[list[int]] = []  # [class, lodged, interviewed, started, decided]
 
-    def serve(name: str, capacity: Ints, holds: bool) -> Generator[Any, Any, None]:
+    def serve(
+        name: str, capacity: Ints, holds: bool, level: tuple[int, ...] = ()
+    ) -> Generator[Any, Any, None]:
         q = queues[name]
+        levels = sorted(set(level)) or [0]
         for day in range(T):
             yield env.timeout(day + 0.5 - env.now)
             left = int(capacity[day])
-            kept: deque[tuple[int, int, Any, list[int]]] = deque()
-            while q and left > 0:
-                arrived, k, ev, rec = q.popleft()
-                if arrived >= day or (holds and chain.hold[k, day]):
-                    kept.append((arrived, k, ev, rec))
-                    continue
-                ev.succeed(day)
-                left -= 1
-            kept.extend(q)
-            q.clear()
-            q.extend(kept)
+            for lv in levels:  # the highest priority first, each level in arrival order
+                kept: deque[tuple[int, int, Any, list[int]]] = deque()
+                while q and left > 0:
+                    arrived, k, ev, rec = q.popleft()
+                    skip = arrived >= day or (holds and chain.hold[k, day])
+                    if skip or (level and level[k] != lv):
+                        kept.append((arrived, k, ev, rec))
+                        continue
+                    ev.succeed(day)
+                    left -= 1
+                kept.extend(q)
+                q.clear()
+                q.extend(kept)
 
     def join(name: str, day: int, k: int, rec: list[int]) -> Any:
         ev = env.event()
@@ -120,7 +126,7 @@ def simulate_des(chain: Chain, seed: int = 0) -> Outcome:
 
     env.process(arrivals())
     env.process(serve("registration", chain.registration, holds=False))
-    env.process(serve("general", chain.general, holds=True))
+    env.process(serve("general", chain.general, holds=True, level=chain.general_level))
     env.process(serve("extended", chain.extended_capacity, holds=True))
     env.run(until=T)
     people.sort(key=lambda r: (r[1], r[2] if r[2] >= 0 else T))

@@ -140,6 +140,7 @@ class StageSpec:
     capacity: Dated  # per working day (or per calendar day, see ``working_days``)
     working_days: bool
     capacity_sd: float
+    priority: tuple[str, ...] = ()  # routes or group ids served first, in this order
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
