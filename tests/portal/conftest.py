@@ -39,6 +39,11 @@ def compile_catalogues() -> bool:
 
 @pytest.fixture(scope="session", autouse=True)
 def _catalogues() -> None:
+    from django.conf import settings
+
+    # WhiteNoise warns (an error under -W error) when STATIC_ROOT is missing, as in a fresh
+    # checkout before collectstatic; the tests serve static files from the apps instead.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     if compile_catalogues():
         from django.utils.translation import trans_real
 

@@ -50,11 +50,12 @@ def decision_state(a: dict[str, Any]) -> str:
 
 def remedy_state(r: dict[str, Any], as_of: dt.date) -> str:
     """``used`` (notice received, appeal lodged), ``available`` now, ``from`` a later date,
-    or ``not`` available."""
+    ``by_court`` (a penalty a court may attach to its order: never something the applicant
+    can simply do now), or ``not`` available."""
     if r.get("used_on"):
         return "used"
     if r.get("available"):
-        return "available"
+        return "by_court" if r.get("kind") == "court_penalty" else "available"
     start = parse_day(r.get("available_from"))
     if start is not None and start > as_of:
         return "from"
