@@ -8,21 +8,23 @@ killed refresh leaves every case either as it was or fully recomputed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing as mp
 import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import Field, TextField
+from django.db.models.functions import Cast
 
 from toevlucht.cases import clock
 from toevlucht.cases.lawcase import law_applicant_values, status_fields, trusted_event
 from toevlucht.cases.models import Application, CaseStatus, ProcedureEvent
-from toevlucht.law import Case, Event, LawError, Measure, assess
+from toevlucht.law import Case, LawError, Measure, assess
 
 CHUNK = 2000
 STATUS_COLUMNS = (
@@ -50,12 +52,26 @@ class RefreshReport:
     unchanged: int = 0  # open cases time could not have changed (clock moved only)
 
 
-def _load(ids: Sequence[int]) -> list[tuple[int, Case, str]]:
-    """(application id, law case, reference) for the ids, with two queries and no model
-    instances (the bulk path: events were validated when they were recorded)."""
+# A case as plain values (cheap to send to a worker process): application id, reference,
+# nationality, birth date, sex, groups, and its events as
+# (seq, kind, effective date, data as JSON text, recorded on, event id, corrects id).
+RawCase = tuple[
+    int,
+    str,
+    str,
+    dt.date | None,
+    str,
+    list[str],
+    list[tuple[int, str, dt.date, str, dt.date | None, int, int | None]],
+]
+
+
+def _fetch(ids: Sequence[int]) -> list[RawCase]:
+    """The cases with these ids as plain values, with two queries and no model instances
+    (the bulk path: events were validated when they were recorded)."""
     apps = {
-        pk: (ref, law_applicant_values(nat, birth, sex, grp or []))
-        for pk, ref, nat, birth, sex, grp in Application.objects.filter(pk__in=ids).values_list(
+        r[0]: r
+        for r in Application.objects.filter(pk__in=ids).values_list(
             "pk",
             "reference",
             "applicant__nationality",
@@ -64,42 +80,55 @@ def _load(ids: Sequence[int]) -> list[tuple[int, Case, str]]:
             "applicant__groups",
         )
     }
-    events: dict[int, list[Event]] = defaultdict(list)
+    events: dict[int, list[Any]] = defaultdict(list)
     rows = (
         ProcedureEvent.objects.filter(application_id__in=ids)
         .order_by("application_id", "seq")
+        # the data as JSON text: the workers decode it, not this (the busiest) process
+        .annotate(data_text=Cast("data", TextField()))
         .values_list(
             "application_id",
             "seq",
             "kind",
             "effective_date",
-            "data",
+            "data_text",
             "recorded_on",
             "pk",
             "corrects_id",
         )
     )
-    for app_id, seq, kind, day, data, recorded, pk, corrects in rows:
-        events[app_id].append(
+    for app_id, *event in rows:
+        events[app_id].append(tuple(event))
+    return [
+        (pk, ref, nat, birth, sex, grp or [], events[pk])
+        for pk, ref, nat, birth, sex, grp in (apps[i] for i in ids if i in apps)
+    ]
+
+
+def _build(raw: RawCase) -> Case:
+    """The law engine's case from its plain values (runs in the worker processes)."""
+    _pk, reference, nationality, birth_date, sex, applicant_groups, events = raw
+    return Case(
+        applicant=law_applicant_values(nationality, birth_date, sex, applicant_groups),
+        events=tuple(
             trusted_event(
                 kind=kind,
                 effective_date=day,
-                data=data,
+                data=json.loads(data) if data else {},
                 recorded_on=recorded,
                 pk=pk,
                 corrects_id=corrects,
                 seq=seq,
             )
-        )
-    return [
-        (
-            pk,
-            Case(applicant=apps[pk][1], events=tuple(events[pk]), reference=apps[pk][0]),
-            apps[pk][0],
-        )
-        for pk in ids
-        if pk in apps
-    ]
+            for seq, kind, day, data, recorded, pk, corrects in events
+        ),
+        reference=reference,
+    )
+
+
+def _load(ids: Sequence[int]) -> list[tuple[int, Case, str]]:
+    """(application id, law case, reference) for the ids."""
+    return [(raw[0], _build(raw), raw[1]) for raw in _fetch(ids)]
 
 
 def open_cases_as_law() -> tuple[list[int], list[Case]]:
@@ -197,9 +226,50 @@ def _worker_init(as_of: dt.date, measures: dict[str, Measure]) -> None:
     _worker_state["as_of"], _worker_state["measures"] = as_of, measures
 
 
-def _worker_assess(batch: list[tuple[int, Case]]) -> list[tuple[int, dict[str, object]]]:
+def _worker_assess(batch: list[RawCase]) -> list[tuple[int, dict[str, object]]]:
     as_of, measures = _worker_state["as_of"], _worker_state["measures"]
-    return [(pk, {**_defaults(as_of), **_fields(case, as_of, measures)}) for pk, case in batch]
+    return [
+        (raw[0], {**_defaults(as_of), **_fields(_build(raw), as_of, measures)}) for raw in batch
+    ]
+
+
+def _assessed_chunks(
+    chunks: list[list[int]], as_of: dt.date, measures: dict[str, Measure], processes: int
+) -> Iterator[tuple[list[int], list[tuple[int, dict[str, object]]]]]:
+    """(chunk, projections) for each chunk, in order. With worker processes, one chunk is
+    always in flight: while the workers assess it, this process reads the next one and the
+    caller writes the previous one. Only this process touches the database."""
+    if processes <= 1:
+        _worker_init(as_of, measures)
+        for chunk in chunks:
+            yield chunk, _worker_assess(_fetch(chunk))
+        return
+    if not connection.in_atomic_block:
+        connection.close()  # the workers fork below: let them inherit no open connection
+    pool = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=mp.get_context("fork"),
+        initializer=_worker_init,
+        initargs=(as_of, measures),
+    )
+    pending: deque[tuple[list[int], list[Future[list[tuple[int, dict[str, object]]]]]]] = deque()
+    try:
+        pool.submit(os.getpid).result()  # fork every worker now, before a connection opens
+        for chunk in chunks:
+            raw = _fetch(chunk)
+            size = -(-len(raw) // processes) or 1
+            futures = [
+                pool.submit(_worker_assess, raw[k : k + size]) for k in range(0, len(raw), size)
+            ]
+            pending.append((chunk, futures))
+            if len(pending) > 1:
+                done, fs = pending.popleft()
+                yield done, [row for f in fs for row in f.result()]
+        while pending:
+            done, fs = pending.popleft()
+            yield done, [row for f in fs for row in f.result()]
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _measure_dates(measures: dict[str, Measure]) -> list[tuple[dt.date, frozenset[str]]]:
@@ -280,62 +350,40 @@ def refresh_all(
         if processes is not None
         else (min(os.cpu_count() or 1, 4) if len(ids) >= 5000 else 1)
     )
-    pool: ProcessPoolExecutor | None = None
-    if n_proc > 1:
-        if not connection.in_atomic_block:
-            connection.close()  # forked workers never use it (they end with os._exit)
-        pool = ProcessPoolExecutor(
-            max_workers=n_proc,
-            mp_context=mp.get_context("fork"),
-            initializer=_worker_init,
-            initargs=(as_of, measures),
-        )
-    try:
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            loaded = [(pk, case) for pk, case, _ in _load(chunk)]
-            if pool is not None:
-                size = -(-len(loaded) // n_proc)
-                parts = [loaded[k : k + size] for k in range(0, len(loaded), size)]
-                rows = [r for part in pool.map(_worker_assess, parts) for r in part]
-            else:
-                _worker_init(as_of, measures)
-                rows = _worker_assess(loaded)
-            with transaction.atomic():
-                old = {
-                    r[0]: r[1:]
-                    for r in CaseStatus.objects.filter(pk__in=chunk).values_list(
-                        "pk",
-                        "stage",
-                        "next_deadline_due",
-                        "decision_due",
-                        "decision_status",
-                        "overdue",
-                        "measures_in_force",
-                    )
-                }
-                for pk, fields in rows:
-                    new = (
-                        fields["stage"],
-                        fields["next_deadline_due"],
-                        fields["decision_due"],
-                        fields["decision_status"],
-                        fields["overdue"],
-                        fields["measures_in_force"],
-                    )
-                    report.changed += old.get(pk) != new
-                    report.errors += bool(fields["error"])
-                _save(rows)
-                retention_mark(rows, as_of)
-            report.cases += len(chunk)
-            if progress is not None:
-                progress(report.cases, len(ids))
-        # the others only move their clock: nothing in their projection depends on the day
+    chunks = [ids[k : k + CHUNK] for k in range(0, len(ids), CHUNK)]
+    for chunk, rows in _assessed_chunks(chunks, as_of, measures, n_proc):
         with transaction.atomic():
-            _touch_clock(ids, as_of)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+            old = {
+                r[0]: r[1:]
+                for r in CaseStatus.objects.filter(pk__in=chunk).values_list(
+                    "pk",
+                    "stage",
+                    "next_deadline_due",
+                    "decision_due",
+                    "decision_status",
+                    "overdue",
+                    "measures_in_force",
+                )
+            }
+            for pk, fields in rows:
+                new = (
+                    fields["stage"],
+                    fields["next_deadline_due"],
+                    fields["decision_due"],
+                    fields["decision_status"],
+                    fields["overdue"],
+                    fields["measures_in_force"],
+                )
+                report.changed += old.get(pk) != new
+                report.errors += bool(fields["error"])
+            _save(rows)
+            retention_mark(rows, as_of)
+        report.cases += len(chunk)
+        if progress is not None:
+            progress(report.cases, len(ids))
+    # the others only move their clock: nothing in their projection depends on the day
+    with transaction.atomic():
+        _touch_clock(ids, as_of)
     report.unchanged = total_open - report.cases
     return report
 

@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     report = refresh_all(args.as_of, progress, force=args.all)
     bar.close()
     print(
-        f"refreshed {report.cases} open cases on {report.as_of.isoformat()}: "
-        f"{report.changed} changed, {report.errors} could not be assessed "
-        f"({time.perf_counter() - t0:.1f} s)"
+        f"refresh on {report.as_of.isoformat()}: {report.cases + report.unchanged} open cases, "
+        f"{report.cases} recomputed, {report.changed} changed, "
+        f"{report.errors} could not be assessed ({time.perf_counter() - t0:.1f} s)"
     )
     return 0
