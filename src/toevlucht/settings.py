@@ -216,6 +216,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "toevlucht@localhost")
 # Reminders: how many working days (law.legal_calendar) before a deadline to send one.
 TOEVLUCHT_REMINDER_WORKING_DAYS = int(os.environ.get("TOEVLUCHT_REMINDER_WORKING_DAYS", "5"))
+# Seconds an API list's count is cached (0: count on every request).
+TOEVLUCHT_API_COUNT_CACHE_SECONDS = int(os.environ.get("TOEVLUCHT_API_COUNT_CACHE_SECONDS", "30"))
 # Seconds between two runs of the periodic reminder task (it re-enqueues itself).
 TOEVLUCHT_REMINDER_INTERVAL = int(os.environ.get("TOEVLUCHT_REMINDER_INTERVAL", "3600"))
 

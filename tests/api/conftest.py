@@ -16,6 +16,14 @@ from toevlucht.cases.models import ReceptionCentre
 D = dt.date
 
 
+@pytest.fixture(autouse=True)
+def _fresh_counts() -> None:
+    """List counts are cached (api/pagination.py); ids repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(orgs: dict[str, Any], make_user: Any, make_case: Any) -> dict[str, Any]:
     """IND's case with a VWN mandate (``own``), another authority's case (``other``) and an
