@@ -21,6 +21,8 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("User name")
         self.fields["username"].help_text = _("It is on the letter with your code.")
+        # No autofocus: a screen-reader user should land at the top and hear what the page is.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         )

@@ -81,7 +81,8 @@ def measures(request: HttpRequest, reference: str) -> HttpResponse:
             "what": texts.MEASURE_WHAT.get(m["kind"], ""),
             "after": texts.MEASURE_AFTER.get(m["kind"], ""),
         }
-        for m in ctx["a"]["measures"]
+        # the measures that move the case's dates first, then those in force, then the rest
+        for m in sorted(ctx["a"]["measures"], key=lambda m: (not m["applied"], not m["in_force"]))
     ]
     return render(request, "portal/measures.html", ctx)
 
