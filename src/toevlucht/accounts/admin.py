@@ -1,7 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from toevlucht.accounts.models import Mandate, Organisation, User
+from toevlucht.cases.admin import ReadOnly
+from toevlucht.cases.services import mandate_revoke
 
 
 @admin.register(User)
@@ -18,6 +24,20 @@ admin.site.register(Organisation)
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MandateAdmin(ReadOnly):
+    """Mandates are granted and revoked through the services (audited), never edited here."""
+
     list_display = ("organisation", "applicant", "valid_from", "valid_until", "revoked_on")
-    raw_id_fields = ("applicant",)
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected mandates from today", permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Mandate]) -> None:
+        n = 0
+        for mandate in queryset.filter(revoked_on__isnull=True):
+            mandate_revoke(actor=request.user, mandate=mandate)  # type: ignore[arg-type]
+            n += 1
+        self.message_user(request, f"{n} mandate(s) revoked")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # actions need change permission to be offered; the form itself stays read-only
+        return obj is None and super(ReadOnly, self).has_change_permission(request, obj)

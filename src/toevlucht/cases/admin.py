@@ -18,9 +18,14 @@ from toevlucht.cases.models import (
     ReceptionCentre,
 )
 from toevlucht.cases.selectors import applications_visible_to
+from toevlucht.cases.services import assessment_for
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only; every page that shows personal data is audited (lists with the ids shown)."""
+
+    personal_data = True
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -33,14 +38,29 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
-        record(
-            actor=request.user,
-            action="read",
-            purpose="admin",
-            object_type=self.model._meta.model_name or "",
-            object_ids=[object_id],
-        )
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self.personal_data and response.status_code == 200:
+            record(
+                actor=request.user,
+                action="read",
+                purpose="admin",
+                object_type=self.model._meta.model_name or "",
+                object_ids=[object_id],
+            )
+        return response
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        cl = (getattr(response, "context_data", None) or {}).get("cl")
+        if self.personal_data and cl is not None and len(cl.result_list):
+            record(
+                actor=request.user,
+                action="list",
+                purpose="admin",
+                object_type=self.model._meta.model_name or "",
+                object_ids=[o.pk for o in cl.result_list],
+            )
+        return response
 
 
 class EventInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -61,6 +81,18 @@ class ApplicationAdmin(ReadOnly):
     list_filter = ("status__stage", "status__overdue", "applicant__nationality")
     search_fields = ("reference",)
     inlines = [EventInline]
+    fields = (
+        "reference",
+        "applicant",
+        "kind",
+        "track",
+        "organisation",
+        "caseworker",
+        "retention_until",
+        "status_summary",
+        "measures",
+    )
+    readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
         return applications_visible_to(request.user).select_related("status", "applicant")
@@ -77,6 +109,34 @@ class ApplicationAdmin(ReadOnly):
     @admin.display(boolean=True)
     def overdue(self, obj: Application) -> bool:
         return obj.status.overdue
+
+    @admin.display(description="status (law engine)")
+    def status_summary(self, obj: Application) -> str:
+        s = obj.status
+        if s.error:
+            return f"could not be assessed on {s.computed_on}: {s.error}"
+        parts = [f"on {s.computed_on}: stage {s.stage or '-'}"]
+        if s.next_deadline_due:
+            parts.append(f"next deadline {s.next_deadline_kind} {s.next_deadline_due}")
+        if s.decision_due:
+            parts.append(f"decision due {s.decision_due} ({s.decision_status})")
+        if s.overdue:
+            parts.append("OVERDUE")
+        return "; ".join(parts)
+
+    @admin.display(description="policy measures")
+    def measures(self, obj: Application) -> str:
+        """Each measure that concerns the case, with its legal effect as the law engine
+        states it (an unconfirmed one is shown, never applied)."""
+        if obj.status.error:
+            return "-"
+        data = assessment_for(obj, obj.status.computed_on)
+        return (
+            "; ".join(
+                f"{m['title']}: {m['legal_effect']}" for m in data["measures"] if m["in_force"]
+            )
+            or "-"
+        )
 
 
 @admin.register(Applicant)
@@ -115,4 +175,5 @@ class PlacementAdmin(ReadOnly):
 
 @admin.register(ReceptionCentre)
 class ReceptionCentreAdmin(ReadOnly):
+    personal_data = False
     list_display = ("name", "municipality", "capacity")
