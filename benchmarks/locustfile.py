@@ -1,0 +1,72 @@
+"""Locust users for ``benchmarks/web_load.py``: caseworkers who open the work queue and case
+pages (web) and call the API's case list and detail. Run by ``web_load.py`` as its own
+process (``locust`` monkey-patches with gevent: never import it in pytest).
+
+Environment (set by web_load.py):
+  BENCH_TOKEN     an API token of the demo caseworker
+  BENCH_USER, BENCH_PASSWORD   the caseworker's login for the web pages
+  BENCH_CASES     a JSON file with ids of cases the caseworker may see
+  BENCH_WEB       1 to include the web pages (work queue ``/``, case page ``/cases/<pk>/``)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+CASES: list[int] = json.loads(open(os.environ["BENCH_CASES"]).read())  # noqa: SIM115
+WEB = os.environ.get("BENCH_WEB") == "1"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Caseworker(HttpUser):
+    """A caseworker with a think time of 1–2 s between requests."""
+
+    wait_time = between(1, 2)
+
+    def on_start(self) -> None:
+        self.api = {"Authorization": f"Token {os.environ['BENCH_TOKEN']}"}
+        if WEB:
+            page = self.client.get("/accounts/login/", name="login (setup)")
+            m = CSRF.search(page.text)
+            self.client.post(
+                "/accounts/login/",
+                data={
+                    "username": os.environ["BENCH_USER"],
+                    "password": os.environ["BENCH_PASSWORD"],
+                    "csrfmiddlewaretoken": m.group(1) if m else "",
+                },
+                headers={"Referer": self.host + "/accounts/login/"},
+                name="login (setup)",
+            )
+
+    @task(3)
+    def api_case_list(self) -> None:
+        page = random.randint(1, 20)
+        self.client.get(f"/api/cases/?open=true&page={page}", headers=self.api, name="/api/cases/")
+
+    @task(3)
+    def api_case_detail(self) -> None:
+        pk = random.choice(CASES)
+        self.client.get(f"/api/cases/{pk}/", headers=self.api, name="/api/cases/[pk]/")
+
+    @task(1)
+    def api_deadlines(self) -> None:
+        pk = random.choice(CASES)
+        self.client.get(
+            f"/api/cases/{pk}/deadlines/", headers=self.api, name="/api/cases/[pk]/deadlines/"
+        )
+
+    @task(3)
+    def work_queue(self) -> None:
+        if WEB:
+            self.client.get("/", name="/ (work queue)")
+
+    @task(3)
+    def case_page(self) -> None:
+        if WEB:
+            self.client.get(f"/cases/{random.choice(CASES)}/", name="/cases/[pk]/")
