@@ -342,7 +342,7 @@ def _docs_csp() -> dict[str, Any]:
     come from (nothing when they are served from our own static files)."""
     policy: dict[str, Any] = dict(settings.SECURE_CSP)
     dist = str(getattr(settings, "SPECTACULAR_SETTINGS", {}).get("SWAGGER_UI_DIST", ""))
-    if dist.startswith("https://"):
+    if dist.startswith(("https://", "http://")):
         origin = "/".join(dist.split("/")[:3])
         policy["script-src"] = [*policy.get("script-src", []), origin]
         policy["style-src"] = [*policy.get("style-src", []), origin]
