@@ -119,6 +119,9 @@ def test_export_subject_of_an_unknown_person_is_one_line_and_exit_2(tmp_path: Pa
         (["seed", "--cases", "many"], "invalid int value"),
         (["refresh", "--as-of", "yesterday"], "expected a date as YYYY-MM-DD"),
         (["demo", "--port", "99999", "--no-serve"], "is not a TCP port"),
+        (["seed", "--cases", "5", "--as-of", "1700-01-01"], "no value in force on"),
+        (["refresh", "--as-of", "2101-01-01"], "outside the legal calendar"),
+        (["demo", "--as-of", "2013-05-01", "--no-serve"], "no value in force on"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(

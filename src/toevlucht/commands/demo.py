@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 
-from toevlucht.commands._django import date_arg, migrate_quietly, setup
+from toevlucht.commands._django import date_arg, law_date_problem, migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -31,6 +31,10 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date(2022, 5, 9)
     if not 1 <= args.port <= 65535:
         print(f"toevlucht demo: --port {args.port} is not a TCP port", file=sys.stderr)
+        return 2
+    problem = law_date_problem(as_of)
+    if problem:
+        print(f"toevlucht demo: --as-of {as_of.isoformat()}: {problem}", file=sys.stderr)
         return 2
     setup(as_of)
     print(f"Toevlucht demo — the case clock stands at {as_of.isoformat()}")

@@ -4,9 +4,10 @@ expire without any event)."""
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
-from toevlucht.commands._django import date_arg, migrate_quietly, setup
+from toevlucht.commands._django import date_arg, law_date_problem, migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,6 +26,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    problem = args.as_of and law_date_problem(args.as_of)
+    if problem:
+        print(f"toevlucht refresh: --as-of {args.as_of.isoformat()}: {problem}", file=sys.stderr)
+        return 2
     setup(args.as_of)
     migrate_quietly()
     from tqdm import tqdm

@@ -24,6 +24,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from toevlucht.commands._django import law_date_problem
+
+    # the generated histories start up to a year before --as-of
+    problem = law_date_problem(args.as_of, args.as_of - dt.timedelta(days=366))
+    if problem:
+        print(f"toevlucht seed: --as-of {args.as_of.isoformat()}: {problem}", file=sys.stderr)
+        return 2
     setup(args.as_of)
     migrate_quietly()
     from tqdm import tqdm
