@@ -50,7 +50,16 @@ def test_the_export_holds_every_fact_about_the_person(
     assert application["status"]["deadlines"][0]["kind"] == "decision"
     assert data["placements"] == [{"centre": "Ter Apel", "start": "2022-03-09", "end": None}]
     assert data["mandates"][0]["organisation"] == "VluchtelingenWerk"
-    assert any(x["action"] == "create" for x in data["access_log"])
+    logged = {(x["action"], x["object"]) for x in data["access_log"]}
+    assert {
+        ("create", "applicant"),
+        ("create", "application"),
+        ("record", "procedure_event"),
+        ("correct", "procedure_event"),
+        ("create", "placement"),
+        ("create", "mandate"),
+    } <= logged
+    assert "account" not in data  # no portal account
     assert AuditEntry.objects.order_by("seq").last().action == "export"  # type: ignore[union-attr]
 
 
@@ -68,3 +77,17 @@ def test_the_export_without_internal_notes_leaves_them_out(make_case: Any) -> No
 def test_an_unknown_v_number_is_reported(db: None) -> None:
     with pytest.raises(SubjectNotFound, match="no applicant with V-number 42"):
         export_subject(v_number="42", actor=None, purpose="test")
+
+
+def test_the_export_names_the_persons_account_and_not_other_peoples_entries(
+    make_case: Any, make_user: Any
+) -> None:
+    app = make_case(v_number="1234567892")
+    other = make_case(v_number="1234567893")
+    make_user("ap", "applicant", applicant=app.applicant, email="ap@example.org")
+    data = export_subject(v_number="1234567892", actor=None, purpose="test")
+    assert data["account"]["username"] == "ap"
+    assert data["account"]["email"] == "ap@example.org"
+    theirs = export_subject(v_number="1234567893", actor=None, purpose="test")
+    assert len(data["access_log"]) == len(theirs["access_log"]) == 3  # create x2, record
+    assert other.reference not in repr(data)

@@ -12,6 +12,7 @@ from toevlucht.audit.models import AuditEntry
 from toevlucht.cases import clock
 from toevlucht.cases.models import Applicant, Application, Placement, ProcedureEvent
 from toevlucht.cases.services import assessment_for
+from toevlucht.law import LawError
 
 
 class SubjectNotFound(Exception):
@@ -20,6 +21,23 @@ class SubjectNotFound(Exception):
 
 def _d(x: Any) -> Any:
     return x.isoformat() if hasattr(x, "isoformat") else x
+
+
+def _status(app: Application) -> dict[str, Any]:
+    try:
+        return assessment_for(app)
+    except LawError as exc:
+        return {"error": f"the law engine could not assess this case: {exc}"}
+
+
+def _concerns(e: AuditEntry, applicant_id: int, app_ids: list[int]) -> bool:
+    ids = {str(i) for i in e.object_ids}
+    if e.object_type == "applicant" and str(applicant_id) in ids:
+        return True
+    if e.object_type == "application" and ids & {str(i) for i in app_ids}:
+        return True
+    detail = e.detail if isinstance(e.detail, dict) else {}
+    return detail.get("applicant") == applicant_id or detail.get("application") in app_ids
 
 
 @transaction.atomic
@@ -61,6 +79,16 @@ def export_subject(
             for m in Mandate.objects.filter(applicant=applicant).select_related("organisation")
         ],
     }
+    account = getattr(applicant, "account", None)
+    if account is not None:
+        out["account"] = {
+            "username": account.username,
+            "email": account.email,
+            "language": account.language,
+            "active": account.is_active,
+            "created_at": _d(account.date_joined),
+            "last_login": _d(account.last_login),
+        }
     app_ids = [a.pk for a in apps]
     for app in apps:
         events = ProcedureEvent.objects.filter(application=app).order_by("seq")
@@ -83,20 +111,21 @@ def export_subject(
                     }
                     for e in events
                 ],
-                "status": assessment_for(app),
+                "status": _status(app),
             }
         )
-    # who accessed the data: the audit entries about this person and their cases
-    wanted = {("applicant", str(applicant.pk))} | {("application", str(i)) for i in app_ids}
-    entries = (
-        AuditEntry.objects.filter(object_type__in=("applicant", "application"))
-        .order_by("seq")
-        .iterator(chunk_size=5000)
-    )
+    # who read or changed the data: the audit entries about this person, their cases and what
+    # hangs off them (events, placements, mandates name the applicant or case in ``detail``)
     out["access_log"] = [
-        {"at": _d(e.at), "action": e.action, "purpose": e.purpose, "role": e.actor_role}
-        for e in entries
-        if any((e.object_type, i) in wanted for i in e.object_ids)
+        {
+            "at": _d(e.at),
+            "action": e.action,
+            "object": e.object_type,
+            "purpose": e.purpose,
+            "role": e.actor_role,
+        }
+        for e in AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
+        if _concerns(e, applicant.pk, app_ids)
     ]
     record(
         actor=actor,
