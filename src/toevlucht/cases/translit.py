@@ -120,6 +120,7 @@ def icao(text: str, ukrainian: bool = False) -> str:
 
 # Latin spellings that differ between transliteration systems collapse to one key.
 _FOLD = [
+    (r"(.)\1", r"\1"),  # first too: "Iuliia" (Юлия) must fold like "Yulia" and "Iulia"
     (r"shch|sch", "s"),
     (r"zh", "z"),
     (r"kh|ch|h", "h"),
