@@ -122,6 +122,7 @@ def test_export_subject_of_an_unknown_person_is_one_line_and_exit_2(tmp_path: Pa
         (["seed", "--cases", "5", "--as-of", "1700-01-01"], "no value in force on"),
         (["refresh", "--as-of", "2101-01-01"], "outside the legal calendar"),
         (["demo", "--as-of", "2013-05-01", "--no-serve"], "no value in force on"),
+        (["export-subject", "1", "--out", "/nonexistent/x.json"], "no writable folder"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(
