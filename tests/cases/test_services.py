@@ -185,3 +185,24 @@ def test_two_people_recording_on_one_case_at_once_lose_no_event(make_case: Any) 
     assert not errors, errors
     seqs = sorted(app.events.values_list("seq", flat=True))
     assert seqs == [1, 2, 3]
+
+
+def test_a_mandate_is_revoked_once_and_not_before_the_consent(
+    make_case: Any, orgs: dict[str, Any]
+) -> None:
+    app = make_case()
+    m = services.mandate_grant(
+        actor=None,
+        organisation=orgs["vwn"],
+        applicant=app.applicant,
+        consent_date=D(2022, 3, 10),
+        valid_from=D(2022, 3, 10),
+    )
+    with pytest.raises(services.InputRejected, match="before the consent of 2022-03-10"):
+        services.mandate_revoke(actor=None, mandate=m, on=D(2022, 3, 1))
+    services.mandate_revoke(actor=None, mandate=m, on=D(2022, 4, 1))
+    with pytest.raises(services.InputRejected, match="was revoked on 2022-04-01"):
+        services.mandate_revoke(actor=None, mandate=m, on=D(2022, 5, 1))
+    m.refresh_from_db()
+    assert m.revoked_on == D(2022, 4, 1)
+    assert AuditEntry.objects.filter(action="revoke").count() == 1

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from toevlucht.accounts.models import Mandate, Organisation, User
 from toevlucht.cases.admin import ReadOnly
-from toevlucht.cases.services import mandate_revoke
+from toevlucht.cases.services import InputRejected, mandate_revoke
 
 
 @admin.register(User)
@@ -34,8 +34,12 @@ class MandateAdmin(ReadOnly):
     def revoke(self, request: HttpRequest, queryset: QuerySet[Mandate]) -> None:
         n = 0
         for mandate in queryset.filter(revoked_on__isnull=True):
-            mandate_revoke(actor=request.user, mandate=mandate)  # type: ignore[arg-type]
-            n += 1
+            try:
+                mandate_revoke(actor=request.user, mandate=mandate)  # type: ignore[arg-type]
+            except InputRejected as exc:
+                self.message_user(request, f"{mandate}: {exc.message}", level="error")
+            else:
+                n += 1
         self.message_user(request, f"{n} mandate(s) revoked")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

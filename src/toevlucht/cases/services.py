@@ -391,6 +391,11 @@ def mandate_grant(
 @transaction.atomic
 def mandate_revoke(*, actor: User | None, mandate: Mandate, on: dt.date | None = None) -> Mandate:
     on = on or clock.today()
+    current = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    if current.revoked_on is not None:
+        raise InputRejected("revoked_on", f"the mandate was revoked on {current.revoked_on}")
+    if on < current.consent_date:
+        raise InputRejected("revoked_on", f"{on} is before the consent of {current.consent_date}")
     Mandate.objects.filter(pk=mandate.pk).update(revoked_on=on)
     mandate.refresh_from_db()
     record(
