@@ -178,3 +178,27 @@ def test_vectorised_birthdays_agree_with_the_scalar_ones(birth: dt.date, age: in
 
     got = _birthday(np.array([birth], dtype="datetime64[D]"), age)[0].astype(object)
     assert got == scalar_birthday(birth, age)
+
+
+def test_a_table_built_from_columns_needs_no_invalid_column() -> None:
+    from toevlucht.law.bulk import CaseTable
+
+    nat = np.datetime64("NaT", "D")
+    t = CaseTable(
+        start=np.array(["2022-03-10"], dtype="datetime64[D]"),
+        lodged=np.array(["2022-03-10"], dtype="datetime64[D]"),
+        nationality=np.array(["SYR"]),
+        birth=np.array([nat]),
+        sex=np.array([-1], dtype=np.int8),
+        groups=np.array([0], dtype=np.uint32),
+        first_decision=np.array([nat]),
+        ext_date=np.full((1, 1), nat),
+        ext_months=np.zeros((1, 1), dtype=np.int16),
+        ext_ground=np.zeros((1, 1), dtype=np.int8),
+        last_decision=np.array(["2022-05-03"], dtype="datetime64[D]"),
+        short_appeal=np.array([False]),
+        appeal_lodged=np.array([nat]),
+    )
+    r = result_row(compute(t, D(2022, 5, 9)), 0)
+    assert r["decision_due"] == D(2022, 9, 10)
+    assert r["appeal_due"] == D(2022, 5, 31)

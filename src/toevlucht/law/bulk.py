@@ -69,7 +69,8 @@ class CaseTable:
     :data:`SEX_CODES`; ``groups`` a bitmask over :func:`toevlucht.law.measures.groups` in
     order; ``first_decision`` and ``last_decision`` the first and latest decision dates;
     ``appeal_lodged`` the date an appeal against the latest decision was lodged.
-    ``invalid`` marks rows whose history the scalar path rejects (they get no deadlines).
+    ``invalid`` marks rows whose history the scalar path rejects (they get no deadlines); left
+    empty, no row is invalid.
     """
 
     start: Dates
@@ -359,7 +360,8 @@ def compute(
     n = len(t)
     asof = np.datetime64(as_of, "D")
     bit = {g: 1 << i for i, g in enumerate(groups())}
-    error = t.invalid.copy() if t.invalid.shape == (n,) else np.zeros(n, dtype=bool)
+    invalid = t.invalid if t.invalid.shape == (n,) else np.zeros(n, dtype=bool)
+    error = invalid.copy()
     first_day = np.datetime64(dt.date(cal.first_year, 1, 1), "D")
     last_day = np.datetime64(dt.date(cal.last_year, 12, 31), "D")
 
@@ -490,7 +492,7 @@ def compute(
     decision_status = np.where(ok_rows, status, NONE).astype(np.int8)
 
     # appeal ------------------------------------------------------------------------------
-    has = ~np.isnat(t.last_decision) & ~t.invalid
+    has = ~np.isnat(t.last_decision) & ~invalid
     dec = np.where(has, t.last_decision, np.datetime64("2000-01-01"))
     short_w = _param("appeal_term_short_weeks", dec)
     long_w = _param("appeal_term_weeks", dec)
