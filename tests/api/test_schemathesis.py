@@ -73,6 +73,8 @@ def real(world: dict[str, Any], make_case: Any) -> dict[str, Any]:
 
 
 def _number(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
