@@ -15,8 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 
 __all__ = ["CachedCountPaginator", "Pages"]
