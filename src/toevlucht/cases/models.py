@@ -10,7 +10,36 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from toevlucht.cases.translit import search_key
 from toevlucht.law import EventKind, Sex, Stage, Track
+
+
+def applicant_search_key(
+    given_names: str, family_name: str, given_names_latin: str, family_name_latin: str
+) -> str:
+    """The words of both spellings of a name as spelling-tolerant keys (``translit``),
+    between spaces, so that `` <key of a word>`` finds a word by its beginning."""
+    words: list[str] = []
+    for part in (given_names, family_name, given_names_latin, family_name_latin):
+        for word in search_key(part).split():
+            if word not in words:
+                words.append(word)
+    return f" {' '.join(words)} " if words else ""
+
+
+class SearchKeyField(models.TextField):  # type: ignore[type-arg]
+    """Filled from the applicant's names whenever a row is saved, bulk_create included
+    (which calls ``pre_save`` too)."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = applicant_search_key(
+            getattr(model_instance, "given_names", ""),
+            getattr(model_instance, "family_name", ""),
+            getattr(model_instance, "given_names_latin", ""),
+            getattr(model_instance, "family_name_latin", ""),
+        )
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class Applicant(models.Model):
@@ -29,6 +58,11 @@ class Applicant(models.Model):
         default=list, blank=True, help_text="groups of law/data/nl/measures.toml"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    search_key = SearchKeyField(
+        blank=True,
+        editable=False,
+        help_text="spelling-tolerant keys of the names in both scripts (for search)",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["nationality"]), models.Index(fields=["family_name_latin"])]
