@@ -1,0 +1,112 @@
+"""The notice of default: its dates and legal sources come from the law engine's assessment,
+it exists only when the assessment opens the remedy, and it renders as a Dutch PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+
+from toevlucht.cases.services import assessment_for
+from toevlucht.letters.notice import (
+    LetterUnavailable,
+    notice_of_default,
+    notice_of_default_html,
+    notice_of_default_pdf,
+)
+
+D = dt.date
+LATE = [("asylum_requested", D(2021, 9, 20), {}), ("application_lodged", D(2021, 9, 27), {})]
+
+
+@pytest.fixture
+def sender(make_user: Any) -> Any:
+    return make_user("la", "legal_aid", "vwn", first_name="Lotte", last_name="Jansen")
+
+
+def test_the_letter_takes_its_dates_and_sources_from_the_assessment(
+    make_case: Any, sender: Any
+) -> None:
+    app = make_case(
+        events=LATE,
+        given_names="Дмитрий",
+        family_name="Соколов",
+        given_names_latin="Dmitrii",
+        family_name_latin="Sokolov",
+    )
+    a = assessment_for(app, lang="nl")
+    letter = notice_of_default(application=app, assessment=a, sender=sender)
+    decision = next(d for d in a["deadlines"] if d["kind"] == "decision")
+    assert letter.decision_due == D.fromisoformat(decision["due"]) == D(2022, 3, 27)
+    assert letter.lodged_on == D(2021, 9, 27)
+    assert letter.as_of == D(2022, 5, 9)
+    assert [s["text"] for s in letter.decision_steps] == [s["text"] for s in decision["steps"]]
+    assert {s.label for s in letter.sources} >= {"Vw 2000 art. 42(1)", "Awb art. 6:12(2)"}
+    assert [r["kind"] for r in letter.follow_up] == [
+        "appeal_failure_to_decide",
+        "administrative_penalty",
+        "court_penalty",
+    ]
+    assert (letter.sender_name, letter.sender_organisation) == ("Lotte Jansen", "VluchtelingenWerk")
+    html = notice_of_default_html(letter)
+    assert '<html lang="nl">' in html
+    assert "27 maart 2022" in html
+    assert "27 september 2021" in html
+    assert "Dmitrii Sokolov (Дмитрий Соколов)" in html
+    assert "https://wetten.overheid.nl/BWBR0005537/2024-01-01#Artikel612" in html
+
+
+def test_no_letter_before_the_decision_term_has_passed(make_case: Any, sender: Any) -> None:
+    app = make_case(events=[("application_lodged", D(2022, 3, 10), {})])
+    with pytest.raises(LetterUnavailable):
+        notice_of_default(application=app, assessment=assessment_for(app, lang="nl"), sender=sender)
+
+
+def test_no_letter_once_the_authority_has_decided(make_case: Any, sender: Any) -> None:
+    app = make_case(
+        events=[
+            *LATE,
+            ("decision_notified", D(2022, 4, 20), {"outcome": "refused", "procedure": "extended"}),
+        ]
+    )
+    with pytest.raises(LetterUnavailable):
+        notice_of_default(application=app, assessment=assessment_for(app, lang="nl"), sender=sender)
+
+
+def test_names_are_escaped_in_the_letter(make_case: Any, sender: Any) -> None:
+    app = make_case(events=LATE, family_name_latin="<b>Evil</b>")
+    letter = notice_of_default(
+        application=app, assessment=assessment_for(app, lang="nl"), sender=sender
+    )
+    html = notice_of_default_html(letter)
+    assert "<b>Evil</b>" not in html
+    assert "&lt;b&gt;Evil&lt;/b&gt;" in html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_pdf_is_a_dutch_letter_with_the_cyrillic_name(
+    make_case: Any, sender: Any, tmp_path: Any
+) -> None:
+    app = make_case(
+        events=LATE,
+        given_names="Дмитрий",
+        family_name="Соколов",
+        given_names_latin="Dmitrii",
+        family_name_latin="Sokolov",
+    )
+    letter = notice_of_default(
+        application=app, assessment=assessment_for(app, lang="nl"), sender=sender
+    )
+    pdf = notice_of_default_pdf(letter)
+    assert pdf.startswith(b"%PDF")
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Ingebrekestelling" in text
+    assert "Дмитрий Соколов" in text
+    assert "De beslistermijn is verstreken op 27 maart 2022" in " ".join(text.split())
