@@ -1,6 +1,45 @@
-"""URLs of toevlucht.web (filled in by its issue)."""
+"""URLs of the staff pages, mounted at ``/``."""
 
-from django.urls import URLPattern, URLResolver
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path, register_converter
+
+from toevlucht.web.views import auth, case, measures, queue, reception
+
+
+class DatabaseId:
+    """A database id: 1 to 18 digits, so a long number is a 404, not an overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(DatabaseId, "web_id")
 
 app_name = "web"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", queue.home, name="home"),
+    path("search/", queue.search_page, name="search"),
+    path("cases/<web_id:pk>/", case.case_detail, name="case"),
+    path("cases/<web_id:pk>/events/new/", case.record_event, name="record_event"),
+    path(
+        "cases/<web_id:pk>/events/<web_id:event_pk>/correct/",
+        case.correct_event,
+        name="correct_event",
+    ),
+    path("cases/<web_id:pk>/notice-of-default.pdf", case.notice_letter, name="notice_letter"),
+    path("measures/", measures.measure_list, name="measures"),
+    path("measures/new/", measures.measure_new, name="measure_new"),
+    path("measures/<slug:measure_id>/", measures.measure_detail, name="measure"),
+    path("reception/", reception.reception, name="reception"),
+    path("accounts/login/", auth.sign_in, name="login"),
+    path("accounts/login/code/", auth.verify, name="verify"),
+    path("accounts/two-factor/", auth.two_factor, name="two_factor"),
+    path("accounts/logout/", auth.sign_out, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,133 @@
+"""Translatable names for the law engine's vocabulary on the staff pages: event kinds, their
+data fields and choices. Stages, deadlines, statuses, remedies and measure kinds are named by
+the law engine's own catalogue (``law.text.render_key``), in the page's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from toevlucht.law import EventKind
+from toevlucht.law.text import render_key
+
+__all__ = [
+    "CHOICE_LABELS",
+    "EVENT_KIND_LABELS",
+    "FIELD_LABELS",
+    "choice_label",
+    "event_kind_label",
+    "field_help",
+    "field_label",
+    "law_label",
+]
+
+EVENT_KIND_LABELS: dict[str, Promise] = {
+    EventKind.ASYLUM_REQUESTED: _("Asylum requested (aanmelding)"),
+    EventKind.APPLICATION_LODGED: _("Application lodged (indiening)"),
+    EventKind.TRACK_ASSIGNED: _("Track assigned (spoor)"),
+    EventKind.DUBLIN_RESPONSIBILITY_ESTABLISHED: _(
+        "Netherlands responsible under the Dublin Regulation"
+    ),
+    EventKind.INTERVIEW_SCHEDULED: _("Interview scheduled"),
+    EventKind.REGISTRATION_INTERVIEW_HELD: _("Registration interview held (aanmeldgehoor)"),
+    EventKind.GENERAL_PROCEDURE_STARTED: _("General asylum procedure started"),
+    EventKind.GENERAL_PROCEDURE_EXTENDED: _("General asylum procedure extended"),
+    EventKind.DETAILED_INTERVIEW_HELD: _("Detailed interview held (nader gehoor)"),
+    EventKind.INTENTION_ISSUED: _("Intention to refuse issued (voornemen)"),
+    EventKind.VIEW_SUBMITTED: _("Written view submitted (zienswijze)"),
+    EventKind.REFERRED_TO_EXTENDED_PROCEDURE: _("Referred to the extended procedure"),
+    EventKind.DECISION_TERM_EXTENDED: _("Decision term extended (verlenging beslistermijn)"),
+    EventKind.DECISION_NOTIFIED: _("Decision notified (beschikking)"),
+    EventKind.NOTICE_OF_DEFAULT_RECEIVED: _("Notice of default received (ingebrekestelling)"),
+    EventKind.APPEAL_LODGED: _("Appeal lodged (beroep)"),
+    EventKind.COURT_RULING: _("Court ruling (uitspraak)"),
+    EventKind.WITHDRAWN: _("Application withdrawn"),
+    EventKind.RETRACTION: _("Retraction"),
+}
+
+FIELD_LABELS: dict[str, Promise] = {
+    "to_other_authority": _("Made to another authority"),
+    "track": _("Track"),
+    "interview": _("Interview"),
+    "scheduled_for": _("Scheduled for"),
+    "days": _("Days added"),
+    "ground": _("Ground"),
+    "procedure": _("Procedure"),
+    "months": _("Months"),
+    "outcome": _("Outcome"),
+    "refusal_ground": _("Refusal ground"),
+    "against": _("Against"),
+    "level": _("Court"),
+    "decide_within_weeks": _("Decide within (weeks)"),
+    "penalty_per_day_eur": _("Penalty per day (EUR)"),
+    "penalty_max_eur": _("Penalty maximum (EUR)"),
+}
+
+# The law engine's help texts, so that the Dutch pages can translate them; a help text the
+# law changes falls back to its own English.
+FIELD_HELP: dict[str, Promise] = {
+    "the request was made to an authority other than the IND, border or aliens police": _(
+        "the request was made to an authority other than the IND, border or aliens police"
+    ),
+    "procedure days added (Vb 2000 art. 3.115(3))": _(
+        "procedure days added (Vb 2000 art. 3.115(3))"
+    ),
+    "ground of Vb 2000 art. 3.115(2), for an extension after the start": _(
+        "ground of Vb 2000 art. 3.115(2), for an extension after the start"
+    ),
+}
+
+CHOICE_LABELS: dict[tuple[str, str], Promise] = {
+    ("procedure", "general"): _("general procedure"),
+    ("procedure", "extended"): _("extended procedure"),
+    ("outcome", "granted"): _("granted"),
+    ("outcome", "refused"): _("refused"),
+    ("outcome", "well_founded"): _("appeal well-founded"),
+    ("outcome", "unfounded"): _("appeal unfounded"),
+    ("outcome", "inadmissible"): _("appeal inadmissible"),
+    ("against", "decision"): _("the decision"),
+    ("against", "failure_to_decide"): _("the failure to decide in time"),
+    ("level", "court"): _("district court"),
+    ("level", "council_of_state"): _("Council of State (further appeal)"),
+}
+# Choices the law engine's catalogue names (field -> catalogue section).
+LAW_CHOICES = {"track": "track", "interview": "interview", "refusal_ground": "refusal_ground"}
+
+
+def _lang() -> str:
+    return (get_language() or "en")[:2]
+
+
+def law_label(section: str, value: str) -> str:
+    """A name from the law engine's catalogue in the page's language (the value itself if
+    the catalogue has none)."""
+    if not value:
+        return ""
+    try:
+        return render_key(f"{section}.{value}", _lang())
+    except KeyError:
+        return value
+
+
+def event_kind_label(kind: str) -> str:
+    return str(EVENT_KIND_LABELS.get(kind, kind))
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name.replace("_", " ")))
+
+
+def field_help(text: str) -> str:
+    return str(FIELD_HELP.get(text, text))
+
+
+def choice_label(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if name in LAW_CHOICES:
+        return law_label(LAW_CHOICES[name], str(value))
+    return str(CHOICE_LABELS.get((name, str(value)), value))

@@ -1,0 +1,167 @@
+"""Shaping what the selectors and the law engine return for the templates: ISO dates become
+dates (so they are formatted in the page's language), events become a timeline that shows
+corrections as such, and two projections become the list of deadlines that changed.
+
+Nothing here computes a date or decides anything: it only rearranges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from toevlucht.cases.models import ProcedureEvent
+from toevlucht.law import EventKind, Measure
+from toevlucht.web.labels import choice_label, event_kind_label, field_label
+
+__all__ = [
+    "TimelineEntry",
+    "deadline_changes",
+    "measure_summary",
+    "parse_dates",
+    "timeline",
+]
+
+DATE_KEYS = frozenset(
+    {
+        "as_of",
+        "due",
+        "start",
+        "done_on",
+        "alternative_due",
+        "date",
+        "from",
+        "until",
+        "touches_from",
+        "announced",
+        "available_from",
+        "used_on",
+        "before_due",
+        "after_due",
+    }
+)
+
+
+def parse_dates(node: Any, key: str = "") -> Any:
+    """The law engine's JSON with its ISO dates as ``datetime.date`` (recursively)."""
+    if isinstance(node, Mapping):
+        return {k: parse_dates(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [parse_dates(v, key) for v in node]
+    if key in DATE_KEYS and isinstance(node, str):
+        try:
+            return dt.date.fromisoformat(node)
+        except ValueError:
+            return node
+    return node
+
+
+@dataclass
+class TimelineEntry:
+    event: ProcedureEvent
+    label: str
+    data: list[tuple[str, str]]
+    corrects_seq: int | None = None
+    retracts: bool = False
+    corrected_by: list[int] = field(default_factory=list)
+    retracted: bool = False
+
+    @property
+    def superseded(self) -> bool:
+        return self.retracted or bool(self.corrected_by)
+
+
+def _data_items(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for name, value in data.items():
+        if name == "scheduled_for" and isinstance(value, str):
+            out.append((field_label(name), value))
+        else:
+            out.append((field_label(name), choice_label(name, value)))
+    return out
+
+
+def timeline(events: Iterable[ProcedureEvent]) -> list[TimelineEntry]:
+    """Events in the order they were recorded; a correction names the event it corrects and
+    the corrected event names its corrections (a retraction voids it)."""
+    entries = [
+        TimelineEntry(event=e, label=event_kind_label(e.kind), data=_data_items(e.data))
+        for e in events
+    ]
+    by_pk = {t.event.pk: t for t in entries}
+    for t in entries:
+        target = by_pk.get(t.event.corrects_id) if t.event.corrects_id else None
+        if target is None:
+            continue
+        t.corrects_seq = target.event.seq
+        if t.event.kind == EventKind.RETRACTION:
+            t.retracts = True
+            target.retracted = True
+        else:
+            target.corrected_by.append(t.event.seq)
+    return entries
+
+
+def _index(rows: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {str(r["kind"]): r for r in rows}
+
+
+def deadline_changes(
+    before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Deadlines of two status projections (``CaseStatus.deadlines``) whose due date or
+    status differ, new and gone ones included: ``{kind, before_due, before_status,
+    after_due, after_status}`` (JSON-safe, kept in the session for the next page)."""
+    b, a = _index(before), _index(after)
+    out = []
+    for kind in [*a, *(k for k in b if k not in a)]:
+        old, new = b.get(kind, {}), a.get(kind, {})
+        if (old.get("due"), old.get("status")) == (new.get("due"), new.get("status")):
+            continue
+        out.append(
+            {
+                "kind": kind,
+                "before_due": old.get("due"),
+                "before_status": old.get("status", ""),
+                "after_due": new.get("due"),
+                "after_status": new.get("status", ""),
+            }
+        )
+    return out
+
+
+def measure_summary(m: Measure, lang: str) -> dict[str, Any]:
+    """A measure of the law data (or announced in the app) for the templates."""
+    s = m.scope
+    return {
+        "id": m.id,
+        "title": m.title(lang),
+        "kind": m.kind.value,
+        "effect_status": m.effect_status.value,
+        "legal_basis": {"label": m.legal_basis.label, "url": m.legal_basis.url},
+        "term_extension_months": m.term_extension_months,
+        "extension_ground": m.extension_ground,
+        "effect_note": m.effect_note,
+        "note": m.note,
+        "scope": {
+            "nationalities": sorted(s.nationalities),
+            "sexes": sorted(x.value for x in s.sexes),
+            "age_min": s.age_min,
+            "age_max": s.age_max,
+            "groups": sorted(s.groups_any),
+            "lodged_from": s.lodged_from,
+            "lodged_before": s.lodged_before,
+        },
+        "periods": [
+            {
+                "start": p.start,
+                "until": p.until,
+                "announced": p.announced,
+                "source": p.source.label,
+                "source_url": p.source.url,
+            }
+            for p in m.periods
+        ],
+    }

@@ -1,0 +1,317 @@
+"""Reads for the staff pages, built on :mod:`toevlucht.cases.selectors` (which alone decides
+which cases a user sees). Lists audit the page that is shown; counts and occupancy carry no
+personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.http import Http404
+
+from toevlucht.cases import clock
+from toevlucht.cases.models import (
+    Applicant,
+    Application,
+    CaseStatus,
+    Placement,
+    ProcedureEvent,
+    ReceptionCentre,
+)
+from toevlucht.cases.selectors import (
+    application_get_for_user,
+    application_list_for_user,
+    applications_visible_to,
+    audit_list_read,
+    events_for_application,
+)
+from toevlucht.cases.services import assessment_for
+from toevlucht.cases.translit import search_key
+from toevlucht.law import LawError
+from toevlucht.measures.models import AnnouncedMeasure
+from toevlucht.measures.services import measure_preview
+from toevlucht.web.presenters import TimelineEntry, parse_dates, timeline
+
+__all__ = [
+    "CaseFile",
+    "CentreOccupancy",
+    "MeasurePreview",
+    "Queue",
+    "QueueFilters",
+    "announced_measures",
+    "applications_by_pk",
+    "case_file",
+    "cases_with_measure",
+    "event_of_case",
+    "measure_preview_for_user",
+    "nationalities",
+    "occupancy",
+    "placements_for_application",
+    "search",
+    "work_queue",
+]
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    stage: str = ""
+    nationality: str = ""
+    measure: str = ""
+    centre: int | None = None
+    overdue: bool = False
+    closed: bool = False  # closed cases (final, withdrawn) too
+
+
+@dataclass
+class Queue:
+    page: Page[Application]
+    counts: dict[str, int]
+
+
+def _ordered(qs: QuerySet[Application]) -> QuerySet[Application]:
+    # Cases with a running deadline first, soonest first; then those without one.
+    return qs.order_by(F("status__next_deadline_due").asc(nulls_last=True), "pk")
+
+
+def _measure_q(measure_id: str) -> QuerySet[Any, Any]:
+    """Case statuses with ``measure_id`` among the measures in force: a text match on the JSON
+    list (ids are slugs), which works on SQLite and PostgreSQL alike."""
+    return (
+        CaseStatus.objects.annotate(_m=Cast("measures_in_force", TextField()))
+        .filter(_m__contains=f'"{measure_id}"')
+        .values("application_id")
+    )
+
+
+def _filter_q(f: QueueFilters) -> Q:
+    q = Q()
+    if not f.closed:
+        q &= Q(status__open=True)
+    if f.stage:
+        q &= Q(status__stage=f.stage)
+    if f.nationality:
+        q &= Q(applicant__nationality=f.nationality)
+    if f.overdue:
+        q &= Q(status__overdue=True)
+    if f.measure:
+        q &= Q(pk__in=_measure_q(f.measure))
+    if f.centre is not None:
+        current = Placement.objects.filter(centre_id=f.centre, end__isnull=True).values(
+            "applicant_id"
+        )
+        q &= Q(applicant_id__in=current)
+    return q
+
+
+def work_queue(*, user: Any, filters: QueueFilters, page: int | str | None, purpose: str) -> Queue:
+    """One page of the user's cases ordered by the next deadline, with counts over all their
+    open cases; the page shown is audited."""
+    qs = _ordered(application_list_for_user(user=user, purpose=purpose, filters=_filter_q(filters)))
+    paginator = Paginator(qs, PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    audit_list_read(user=user, applications=list(page_obj.object_list), purpose=purpose)
+    counts = applications_visible_to(user).aggregate(
+        open=Count("pk", filter=Q(status__open=True)),
+        overdue=Count("pk", filter=Q(status__open=True, status__overdue=True)),
+        suspended=Count("pk", filter=Q(status__open=True, status__suspended=True)),
+    )
+    counts["shown"] = paginator.count
+    return Queue(page=page_obj, counts=counts)
+
+
+def search(*, user: Any, text: str, page: int | str | None) -> Page[Application]:
+    """Cases whose applicant's V-number starts with ``text``, or whose names contain every
+    word of ``text`` at the start of a word, in either script and spelling (``translit``)."""
+    text = text.strip()
+    words = [w for w in (search_key(t) for t in text.split()) if w]
+    q = Q(applicant__v_number__startswith=text) if text else Q(pk__in=[])
+    if words:
+        name_q = Q()
+        for w in words:
+            name_q &= Q(applicant__search_key__contains=f" {w}")
+        q |= name_q
+    qs = application_list_for_user(user=user, purpose="search", filters=q).order_by(
+        "applicant__family_name_latin", "applicant__given_names_latin", "pk"
+    )
+    page_obj = Paginator(qs, PAGE_SIZE).get_page(page)
+    audit_list_read(user=user, applications=list(page_obj.object_list), purpose="search")
+    return page_obj
+
+
+def cases_with_measure(*, user: Any, measure_id: str, page: int | str | None) -> Page[Application]:
+    """The user's open cases that ``measure_id`` holds today (audited page)."""
+    return work_queue(
+        user=user,
+        filters=QueueFilters(measure=measure_id),
+        page=page,
+        purpose="policy measure",
+    ).page
+
+
+@dataclass
+class CaseFile:
+    application: Application
+    timeline: list[TimelineEntry]
+    placements: list[Placement]
+    assessment: dict[str, Any] | None
+    error: str = ""
+
+    @property
+    def deadline(self) -> dict[str, dict[str, Any]]:
+        """Deadlines by kind (``decision``, ``appeal``...)."""
+        return {d["kind"]: d for d in (self.assessment or {}).get("deadlines", [])}
+
+    @property
+    def remedy(self) -> dict[str, dict[str, Any]]:
+        return {r["kind"]: r for r in (self.assessment or {}).get("remedies", [])}
+
+
+def case_file(*, user: Any, pk: int, lang: str, purpose: str = "case handling") -> CaseFile:
+    """Everything the case page shows: the case (read through the access selector, which
+    audits it and raises 404 for a case the user may not see), its events as a timeline,
+    the applicant's placements and the law engine's assessment in ``lang``."""
+    app = application_get_for_user(user=user, pk=pk, purpose=purpose)
+    events = list(events_for_application(app))
+    try:
+        assessment = parse_dates(assessment_for(app, lang=lang))
+        error = ""
+    except LawError as exc:  # a stored history the engine cannot assess: say so, no 500
+        assessment, error = None, str(exc)
+    return CaseFile(
+        application=app,
+        timeline=timeline(events),
+        placements=list(placements_for_application(app)),
+        assessment=assessment,
+        error=error,
+    )
+
+
+def event_of_case(*, user: Any, pk: int, event_pk: int) -> tuple[Application, ProcedureEvent]:
+    """A visible case and one of its events (404 for either one missing or invisible)."""
+    app = application_get_for_user(user=user, pk=pk, purpose="correction")
+    event = events_for_application(app).filter(pk=event_pk).first()
+    if event is None:
+        raise Http404("no such event in this case")
+    return app, event
+
+
+@dataclass
+class MeasurePreview:
+    touched: int  # open cases whose decision term the measure would move (all authorities)
+    changed: int
+    touched_mine: int  # of which the user's own
+    changed_mine: int
+    sample: list[Application]  # some of the user's cases it would change (audited)
+
+
+SAMPLE_SIZE = 20
+
+
+def measure_preview_for_user(*, user: Any, definition: Mapping[str, Any]) -> MeasurePreview:
+    """``measures.services.measure_preview`` with the counts for the user's own cases and a
+    sample of them. Raises ``MeasureRejected`` for a definition the law rejects."""
+    p = measure_preview(definition)
+    mine = set(applications_visible_to(user).filter(status__open=True).values_list("pk", flat=True))
+    changed_mine = [pk for pk in p.changed if pk in mine]
+    sample = list(
+        application_list_for_user(
+            user=user, purpose="policy measure", filters=Q(pk__in=changed_mine[:SAMPLE_SIZE])
+        ).order_by("reference")
+    )
+    audit_list_read(user=user, applications=sample, purpose="policy measure")
+    return MeasurePreview(
+        touched=len(p.touched),
+        changed=len(p.changed),
+        touched_mine=sum(1 for pk in p.touched if pk in mine),
+        changed_mine=len(changed_mine),
+        sample=sample,
+    )
+
+
+def applications_by_pk(*, user: Any, pks: list[int], purpose: str) -> dict[int, Application]:
+    """Visible applications among ``pks`` (audited)."""
+    apps = list(application_list_for_user(user=user, purpose=purpose, filters=Q(pk__in=pks)))
+    audit_list_read(user=user, applications=apps, purpose=purpose)
+    return {a.pk: a for a in apps}
+
+
+def announced_measures() -> dict[str, AnnouncedMeasure]:
+    """Measures announced in the app, by id (no personal data)."""
+    return {
+        m.measure_id: m
+        for m in AnnouncedMeasure.objects.select_related("announced_by").order_by("announced_at")
+    }
+
+
+def nationalities() -> list[str]:
+    """Nationalities on record (codes only, no personal data), for the filter."""
+    return sorted(
+        n
+        for n in Applicant.objects.order_by().values_list("nationality", flat=True).distinct()
+        if n
+    )
+
+
+def placements_for_application(application: Application) -> QuerySet[Placement]:
+    """The placement history of an application's applicant (the application was obtained
+    through a selector, which audited the read)."""
+    return Placement.objects.filter(applicant_id=application.applicant_id).select_related("centre")
+
+
+@dataclass
+class CentreOccupancy:
+    centre: ReceptionCentre
+    today: int = 0
+    series: list[tuple[dt.date, int]] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.today / self.centre.capacity if self.centre.capacity else 0.0
+
+    @property
+    def peak(self) -> int:
+        return max((n for _, n in self.series), default=0)
+
+
+def occupancy(*, start: dt.date, end: dt.date, step_days: int = 7) -> list[CentreOccupancy]:
+    """Occupancy per centre on ``end`` and every ``step_days`` from ``start`` (counts only):
+    who stays on a day is a placement with ``start <= day < end``."""
+    today = min(end, clock.today())
+    days = [start + dt.timedelta(days=i) for i in range(0, (today - start).days + 1, step_days)]
+    if not days or days[-1] != today:
+        days.append(today)
+    starts: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    ends: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for cid, day, n in (
+        Placement.objects.filter(start__lte=today)
+        .values_list("centre_id", "start")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        starts[cid].append((day, n))
+    for cid, day, n in (
+        Placement.objects.filter(end__isnull=False, end__lte=today)
+        .values_list("centre_id", "end")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        ends[cid].append((day, n))
+
+    def on(rows: list[tuple[dt.date, int]], day: dt.date) -> int:
+        return sum(n for d, n in rows if d <= day)
+
+    out = []
+    for centre in ReceptionCentre.objects.order_by("name"):
+        s, e = sorted(starts[centre.pk]), sorted(ends[centre.pk])
+        series = [(d, on(s, d) - on(e, d)) for d in days]
+        out.append(CentreOccupancy(centre=centre, today=series[-1][1], series=series))
+    return out

@@ -1,0 +1,212 @@
+"""The case page and its writes: record an event (the form built from the law's field
+schema), correct or retract one, and the notice-of-default letter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from toevlucht.accounts.models import User
+from toevlucht.cases.services import EventRejected
+from toevlucht.law import EventKind
+from toevlucht.letters.notice import (
+    LetterUnavailable,
+    notice_of_default,
+    notice_of_default_pdf,
+)
+from toevlucht.web.access import (
+    AUTHORITY,
+    CASE_READERS,
+    can_correct_events,
+    can_record_event,
+    can_write_notice,
+    is_htmx,
+    recordable_kinds,
+    staff_page,
+)
+from toevlucht.web.forms.events import CorrectionForm, EventForm, KindForm, apply_rejection
+from toevlucht.web.labels import event_kind_label
+from toevlucht.web.presenters import parse_dates
+from toevlucht.web.selectors import CaseFile, case_file, event_of_case
+from toevlucht.web.services import event_correct_and_compare, event_record_and_compare
+
+__all__ = ["case_detail", "correct_event", "notice_letter", "record_event"]
+
+CHANGES = "web_changes_{pk}"
+
+
+def _lang() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _remedy_forms(cf: CaseFile, user: Any) -> dict[str, EventForm]:
+    """Forms of the remedies panel: record the receipt of the notice of default and the
+    appeal against the failure to decide, when the assessment opens them."""
+    forms: dict[str, EventForm] = {}
+    remedy = cf.remedy
+    notice = remedy.get("notice_of_default")
+    if (
+        notice
+        and notice["available"]
+        and not notice["used_on"]
+        and can_record_event(user, EventKind.NOTICE_OF_DEFAULT_RECEIVED)
+    ):
+        forms["notice"] = EventForm(kind=EventKind.NOTICE_OF_DEFAULT_RECEIVED, prefix="notice")
+    appeal = remedy.get("appeal_failure_to_decide")
+    if (
+        appeal
+        and appeal["available"]
+        and not appeal["used_on"]
+        and can_record_event(user, EventKind.APPEAL_LODGED)
+    ):
+        forms["appeal"] = EventForm(
+            kind=EventKind.APPEAL_LODGED,
+            prefix="appeal",
+            initial={"against": "failure_to_decide", "level": "court"},
+        )
+    return forms
+
+
+def _render_case(
+    request: HttpRequest,
+    cf: CaseFile,
+    *,
+    kind_form: KindForm | None = None,
+    event_form: EventForm | None = None,
+    remedy_forms: dict[str, EventForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    kinds = recordable_kinds(user)
+    changes = parse_dates(request.session.pop(CHANGES.format(pk=cf.application.pk), None))
+    forms = _remedy_forms(cf, user)
+    forms.update(remedy_forms or {})
+    context = {
+        "cf": cf,
+        "app": cf.application,
+        "a": cf.assessment,
+        "kind_form": kind_form or (KindForm(kinds=kinds) if kinds else None),
+        "event_form": event_form,
+        "remedy_forms": forms,
+        "changes": changes,
+        "can_correct": can_correct_events(user),
+        "can_write_notice": can_write_notice(user),
+        "authority_user": getattr(user, "role", "") in AUTHORITY,
+    }
+    return render(request, "web/case.html", context, status=status)
+
+
+@staff_page(CASE_READERS)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, case_file(user=request.user, pk=pk, lang=_lang()))
+
+
+@staff_page(CASE_READERS)
+@require_http_methods(["GET", "POST"])
+def record_event(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET ``?kind=``: the fields of that kind (for htmx, only the fields; otherwise the case
+    page with the form). POST: record it; field errors come back on the form."""
+    user = request.user
+    assert isinstance(user, User)
+    kinds = recordable_kinds(user)
+    source = request.POST if request.method == "POST" else request.GET
+    prefix = source.get("form_prefix", "") or None
+    if prefix not in (None, "notice", "appeal"):
+        prefix = None
+    kind_form = KindForm({"kind": source.get("kind", "")}, kinds=kinds)
+    if not kind_form.is_valid():
+        if request.method == "GET" and is_htmx(request):
+            return HttpResponse("")
+        cf = case_file(user=user, pk=pk, lang=_lang())
+        return _render_case(request, cf, kind_form=kind_form, status=400)
+    kind = EventKind(kind_form.cleaned_data["kind"])
+    if request.method == "GET":
+        form = EventForm(kind=kind)
+        if is_htmx(request):
+            app = case_file(user=user, pk=pk, lang=_lang()).application  # visible, audited
+            return render(request, "web/_event_fields.html", {"event_form": form, "app": app})
+        cf = case_file(user=user, pk=pk, lang=_lang())
+        return _render_case(request, cf, kind_form=kind_form, event_form=form)
+
+    form = EventForm(request.POST, kind=kind, prefix=prefix)
+    cf = case_file(user=user, pk=pk, lang=_lang(), purpose="record event")
+    if form.is_valid():
+        try:
+            _event, changes = event_record_and_compare(
+                actor=user,
+                application=cf.application,
+                kind=kind,
+                effective_date=form.cleaned_data["effective_date"],
+                data=form.event_data(),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except EventRejected as exc:
+            apply_rejection(form, exc.field, exc.message)
+        else:
+            request.session[CHANGES.format(pk=pk)] = changes
+            messages.success(request, _("Recorded: %(event)s.") % {"event": event_kind_label(kind)})
+            return redirect(reverse("web:case", args=[pk]) + "#deadlines")
+    if prefix:
+        return _render_case(request, cf, remedy_forms={prefix: form}, status=400)
+    return _render_case(request, cf, kind_form=kind_form, event_form=form, status=400)
+
+
+@staff_page(AUTHORITY)
+@require_http_methods(["GET", "POST"])
+def correct_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    app, event = event_of_case(user=user, pk=pk, event_pk=event_pk)
+    if event.kind == EventKind.RETRACTION:
+        raise Http404("a retraction is not corrected")
+    form = CorrectionForm(request.POST if request.method == "POST" else None, event=event)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            _correction, changes = event_correct_and_compare(
+                actor=user,
+                event=event,
+                retract=d["retract"],
+                effective_date=d.get("effective_date"),
+                data=form.event_data(),
+                note=d.get("note", ""),
+            )
+        except EventRejected as exc:
+            apply_rejection(form, exc.field, exc.message)
+        else:
+            request.session[CHANGES.format(pk=pk)] = changes
+            done = _("Retracted") if d["retract"] else _("Corrected")
+            messages.success(request, f"{done}: {event_kind_label(EventKind(event.kind))}.")
+            return redirect(reverse("web:case", args=[pk]) + "#timeline")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "web/correct.html", {"app": app, "event": event, "form": form}, status=status
+    )
+
+
+@staff_page({User.Role.LEGAL_AID})
+def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice of default as a PDF, opened in the browser; in Dutch whatever the page's
+    language. Only when the assessment opens it (the decision term has passed)."""
+    user = request.user
+    assert isinstance(user, User)
+    cf = case_file(user=user, pk=pk, lang="nl", purpose="notice of default letter")
+    try:
+        letter = notice_of_default(
+            application=cf.application, assessment=cf.assessment or {}, sender=user
+        )
+    except LetterUnavailable:
+        return render(request, "web/notice_unavailable.html", {"app": cf.application}, status=409)
+    pdf = notice_of_default_pdf(letter)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="ingebrekestelling-{cf.application.reference}.pdf"'
+    )
+    return response

@@ -1,0 +1,184 @@
+"""Every URL of the staff pages, as every role and as nobody: who is let in (200), sent to
+sign in (302), refused (403), or told the case does not exist (404) — for a case of the
+user's own authority under a legal-aid mandate, a case of another authority, and a case whose
+mandate was revoked. A URL added to web/urls.py without a row here fails the test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver
+
+from toevlucht.audit.models import AuditEntry
+from toevlucht.cases.models import ProcedureEvent
+from toevlucht.web import urls as web_urls
+
+ROLES = ["caseworker", "supervisor", "legal_aid", "analyst", "applicant", "administrator", None]
+CW, SV, LA, AN, AP, AD, ANON = ROLES
+
+# role -> status, for a case of each kind. Authority staff see their authority's cases; legal
+# aid its mandated clients (whatever the authority), administrators everything.
+CASE_PAGE = {
+    "own": {CW: 200, SV: 200, LA: 200, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "other": {CW: 404, SV: 404, LA: 404, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "revoked": {CW: 200, SV: 200, LA: 404, AN: 403, AP: 403, AD: 200, ANON: 302},
+}
+AUTHORITY_ONLY = {  # correcting an event
+    "own": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "other": {CW: 404, SV: 404, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "revoked": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+}
+LETTER = {  # the notice of default: legal aid, and only when the term has passed (own: late)
+    "own": {CW: 403, SV: 403, LA: 200, AN: 403, AP: 403, AD: 403, ANON: 302},
+    "other": {CW: 403, SV: 403, LA: 404, AN: 403, AP: 403, AD: 403, ANON: 302},
+    "revoked": {CW: 403, SV: 403, LA: 404, AN: 403, AP: 403, AD: 403, ANON: 302},
+}
+PAGES = {
+    "home": {CW: 200, SV: 200, LA: 200, AN: 200, AP: 302, AD: 200, ANON: 302},
+    "search": {CW: 200, SV: 200, LA: 200, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "measures": {CW: 200, SV: 200, LA: 200, AN: 200, AP: 403, AD: 200, ANON: 302},
+    "measure_new": {CW: 403, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "measure": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "reception": {CW: 200, SV: 200, LA: 403, AN: 200, AP: 403, AD: 200, ANON: 302},
+    # signed in already: the sign-in page sends you on
+    "login": {CW: 302, SV: 302, LA: 302, AN: 302, AP: 302, AD: 302, ANON: 200},
+    # no pending sign-in and no second factor to give: back to sign-in
+    "verify": {CW: 302, SV: 302, LA: 302, AN: 302, AP: 302, AD: 302, ANON: 302},
+    "two_factor": {CW: 200, SV: 200, LA: 200, AN: 200, AP: 403, AD: 200, ANON: 302},
+    "logout": dict.fromkeys(ROLES, 405),  # POST only
+}
+CASE_URLS = {
+    "case": CASE_PAGE,
+    "record_event": CASE_PAGE,
+    "correct_event": AUTHORITY_ONLY,
+    "notice_letter": LETTER,
+}
+NOT_COVERED = {"set_language"}  # Django's own view (i18n/setlang/), tested in test_i18n
+
+
+def _names(patterns: list[URLPattern | URLResolver]) -> set[str]:
+    out: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            out |= _names(p.url_patterns)
+        elif p.name:
+            out.add(p.name)
+    return out
+
+
+def test_every_url_of_the_staff_pages_is_in_the_matrix() -> None:
+    assert _names(web_urls.urlpatterns) == set(PAGES) | set(CASE_URLS) | NOT_COVERED
+
+
+def _url(name: str, app: Any = None) -> str:
+    if name == "case":
+        return f"/cases/{app.pk}/"
+    if name == "record_event":
+        return f"/cases/{app.pk}/events/new/?kind=notice_of_default_received"
+    if name == "correct_event":
+        return f"/cases/{app.pk}/events/{app.events.first().pk}/correct/"
+    if name == "notice_letter":
+        return f"/cases/{app.pk}/notice-of-default.pdf"
+    return {
+        "home": "/",
+        "search": "/search/?q=Sokolov",
+        "measures": "/measures/",
+        "measure_new": "/measures/new/",
+        "measure": "/measures/ru-conscripts-2022-decision/",
+        "reception": "/reception/",
+        "login": "/accounts/login/",
+        "verify": "/accounts/login/code/",
+        "two_factor": "/accounts/two-factor/",
+        "logout": "/accounts/logout/",
+    }[name]
+
+
+@pytest.mark.slow
+def test_every_url_as_every_role(
+    users: dict[str, Any], cases: dict[str, Any], client_for: Any
+) -> None:
+    failures = []
+    for role in ROLES:
+        client = client_for(users[role] if role else None)
+        for name, expected in PAGES.items():
+            status = client.get(_url(name)).status_code
+            if status != expected[role]:
+                failures.append(f"{role} GET {_url(name)}: {status}, expected {expected[role]}")
+        for name, matrix in CASE_URLS.items():
+            for kind, expected in matrix.items():
+                url = _url(name, cases[kind])
+                status = client.get(url).status_code
+                if status != expected[role]:
+                    failures.append(
+                        f"{role} GET {url} ({kind}): {status}, expected {expected[role]}"
+                    )
+    assert not failures, "\n".join(failures)
+
+
+def test_a_hidden_case_reveals_nothing_not_even_the_name(
+    users: dict[str, Any], cases: dict[str, Any], client_for: Any
+) -> None:
+    la = client_for(users["legal_aid"])
+    for kind in ("other", "revoked"):
+        r = la.get(f"/cases/{cases[kind].pk}/")
+        assert r.status_code == 404
+        assert cases[kind].applicant.family_name_latin not in r.content.decode()
+        assert cases[kind].reference not in r.content.decode()
+    r = la.get("/search/", {"q": cases["revoked"].applicant.v_number})
+    assert cases["revoked"].reference not in r.content.decode()
+
+
+def test_writes_are_refused_to_roles_that_may_not_make_them(
+    users: dict[str, Any], cases: dict[str, Any], client_for: Any
+) -> None:
+    own = cases["own"]
+    before = ProcedureEvent.objects.count()
+    interview = {"kind": "registration_interview_held", "effective_date": "2022-05-03"}
+    # legal aid may record the remedy steps it takes, not the authority's events
+    r = client_for(users["legal_aid"]).post(f"/cases/{own.pk}/events/new/", interview)
+    assert r.status_code == 400
+    assert "Select a valid choice" in r.content.decode()
+    for role in ("analyst", "applicant"):
+        assert (
+            client_for(users[role]).post(f"/cases/{own.pk}/events/new/", interview).status_code
+            == 403
+        )
+    assert client_for(None).post(f"/cases/{own.pk}/events/new/", interview).status_code == 302
+    # another authority's caseworker cannot write to the case (it does not exist for them)
+    r = client_for(users["caseworker"]).post(f"/cases/{cases['other'].pk}/events/new/", interview)
+    assert r.status_code == 404
+    event = own.events.first()
+    retract = {"retract": "on", "note": "wrong"}
+    r = client_for(users["legal_aid"]).post(f"/cases/{own.pk}/events/{event.pk}/correct/", retract)
+    assert r.status_code == 403
+    r = client_for(users["caseworker"]).post("/measures/new/", {"action": "preview"})
+    assert r.status_code == 403
+    assert ProcedureEvent.objects.count() == before
+
+
+def test_an_event_of_another_case_is_not_found_through_this_one(
+    users: dict[str, Any], cases: dict[str, Any], client_for: Any
+) -> None:
+    foreign = cases["other"].events.first()
+    r = client_for(users["administrator"]).get(
+        f"/cases/{cases['own'].pk}/events/{foreign.pk}/correct/"
+    )
+    assert r.status_code == 404
+
+
+def test_missing_and_absurd_ids_are_404s(users: dict[str, Any], client_for: Any) -> None:
+    c = client_for(users["administrator"])
+    assert c.get("/cases/999999/").status_code == 404
+    assert c.get("/cases/99999999999999999999999/").status_code == 404
+    assert c.get("/measures/no-such-measure/").status_code == 404
+
+
+def test_reading_a_case_is_audited_with_its_purpose(
+    users: dict[str, Any], cases: dict[str, Any], client_for: Any
+) -> None:
+    client_for(users["caseworker"]).get(f"/cases/{cases['own'].pk}/")
+    e = AuditEntry.objects.filter(action="read", object_type="application").latest("seq")
+    assert e.object_ids == [str(cases["own"].pk)]
+    assert e.purpose == "case handling"
+    assert e.actor_id == users["caseworker"].pk

@@ -1,0 +1,224 @@
+"""The case page and its writes: deadlines with their explanation and links to the law,
+measures, remedies, the timeline with corrections, placements; event forms built from the law's
+field schema, with the law's rejections on the field they concern."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from toevlucht.cases import services
+from toevlucht.cases.models import ProcedureEvent, ReceptionCentre
+from toevlucht.law import EVENT_FIELDS, EventKind
+
+D = dt.date
+
+
+@pytest.fixture
+def cw(make_user: Any, client: Any) -> Any:
+    client.force_login(make_user("cw", "caseworker", "ind"))
+    return client
+
+
+def test_the_case_page_shows_deadlines_with_their_explanation_and_the_law(
+    cw: Any, make_case: Any, orgs: dict[str, Any]
+) -> None:
+    app = make_case(nationality="RUS", sex="male", birth_date=D(1992, 1, 5))
+    centre = ReceptionCentre.objects.create(
+        name="Aanmeldcentrum Ter Apel",
+        municipality="Westerwolde",
+        capacity=2000,
+        organisation=orgs["coa"],
+    )
+    services.placement_record(
+        actor=None, applicant=app.applicant, centre=centre, start=D(2022, 3, 8)
+    )
+    html = cw.get(f"/cases/{app.pk}/").content.decode()
+    assert "Decision on the application (beslistermijn)" in html
+    assert "10 September 2022" in html  # lodged 10 March + 6 months
+    assert "Why this date" in html
+    assert 'href="https://wetten.overheid.nl/BWBR0011823/2022-01-01#Artikel42"' in html
+    assert "Reported pause on decisions for Russian applicants" in html  # measure
+    assert "Notice of default (ingebrekestelling)" in html  # remedies
+    assert "available from 11 September 2022" in html
+    assert "Aanmeldcentrum Ter Apel" in html
+    assert "8 March 2022" in html
+    assert "Иван" in html  # the original script
+
+
+@pytest.mark.parametrize("kind", [k for k in EventKind if k is not EventKind.RETRACTION])
+def test_the_event_form_has_the_fields_of_the_laws_schema(
+    cw: Any, make_case: Any, kind: EventKind
+) -> None:
+    app = make_case()
+    r = cw.get(f"/cases/{app.pk}/events/new/", {"kind": kind.value}, headers={"HX-Request": "true"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'name="effective_date"' in html
+    assert 'name="note"' in html
+    for name, spec in EVENT_FIELDS[kind].items():
+        assert f'name="{name}"' in html
+        if spec.minimum is not None:
+            assert f'min="{spec.minimum}"' in html
+
+
+def test_without_htmx_choosing_a_kind_shows_the_case_page_with_its_form(
+    cw: Any, make_case: Any
+) -> None:
+    app = make_case()
+    r = cw.get(f"/cases/{app.pk}/events/new/", {"kind": "decision_term_extended"})
+    html = r.content.decode()
+    assert "<h1>" in html
+    assert 'name="months"' in html
+    assert 'name="ground"' in html
+
+
+def test_recording_an_event_shows_what_changed(cw: Any, make_case: Any) -> None:
+    app = make_case()
+    r = cw.post(
+        f"/cases/{app.pk}/events/new/",
+        {
+            "kind": "decision_term_extended",
+            "effective_date": "2022-05-02",
+            "months": "9",
+            "ground": "42(4)(a)",
+        },
+        follow=True,
+    )
+    html = r.content.decode()
+    assert "Recorded: Decision term extended" in html
+    assert "What changed" in html
+    assert "10 June 2023" in html  # 10 Sep 2022 + 9 months
+    e = ProcedureEvent.objects.filter(application=app).latest("seq")
+    assert (e.kind, e.data) == ("decision_term_extended", {"months": 9, "ground": "42(4)(a)"})
+
+
+def test_a_value_outside_the_schema_is_an_error_on_its_field(cw: Any, make_case: Any) -> None:
+    app = make_case()
+    r = cw.post(
+        f"/cases/{app.pk}/events/new/",
+        {
+            "kind": "decision_term_extended",
+            "effective_date": "2022-05-02",
+            "months": "40",
+            "ground": "99",
+        },
+    )
+    assert r.status_code == 400
+    form = r.context["event_form"]
+    assert "months" in form.errors
+    assert "ground" in form.errors
+
+
+def test_the_laws_rejection_of_a_history_is_shown_on_the_form(cw: Any, make_case: Any) -> None:
+    app = make_case()
+    r = cw.post(
+        f"/cases/{app.pk}/events/new/",
+        {
+            "kind": "appeal_lodged",
+            "effective_date": "2022-05-02",
+            "against": "decision",
+            "level": "court",
+        },
+    )
+    assert r.status_code == 400
+    errors = r.context["event_form"].non_field_errors()
+    assert errors
+    assert "decision" in errors[0]
+    assert ProcedureEvent.objects.filter(application=app).count() == 1
+
+
+def test_a_malformed_date_is_a_field_error(cw: Any, make_case: Any) -> None:
+    app = make_case()
+    r = cw.post(
+        f"/cases/{app.pk}/events/new/", {"kind": "view_submitted", "effective_date": "2022-13-45"}
+    )
+    assert r.status_code == 400
+    assert "effective_date" in r.context["event_form"].errors
+
+
+def test_an_unknown_kind_is_a_form_error(cw: Any, make_case: Any) -> None:
+    app = make_case()
+    r = cw.post(
+        f"/cases/{app.pk}/events/new/", {"kind": "promoted", "effective_date": "2022-05-02"}
+    )
+    assert r.status_code == 400
+    assert "Select a valid choice" in r.content.decode()
+
+
+def test_a_correction_is_shown_as_such_and_the_original_stays(cw: Any, make_case: Any) -> None:
+    app = make_case()
+    lodged = app.events.get()
+    r = cw.post(
+        f"/cases/{app.pk}/events/{lodged.pk}/correct/",
+        {"effective_date": "2022-03-08", "note": "date on the form was wrong"},
+        follow=True,
+    )
+    html = r.content.decode()
+    assert "Corrected: Application lodged" in html
+    assert "corrects #1" in html
+    assert "corrected by #2" in html
+    assert "date on the form was wrong" in html
+    assert ProcedureEvent.objects.filter(application=app).count() == 2
+
+
+def test_a_correction_needs_a_reason(cw: Any, make_case: Any) -> None:
+    app = make_case()
+    lodged = app.events.get()
+    r = cw.post(
+        f"/cases/{app.pk}/events/{lodged.pk}/correct/", {"effective_date": "2022-03-08", "note": ""}
+    )
+    assert r.status_code == 400
+    assert "note" in r.context["form"].errors
+
+
+def test_a_retraction_voids_the_event(cw: Any, make_case: Any) -> None:
+    app = make_case(
+        events=[
+            ("application_lodged", D(2022, 3, 10), {}),
+            ("registration_interview_held", D(2022, 3, 20), {}),
+        ]
+    )
+    interview = app.events.get(kind="registration_interview_held")
+    r = cw.post(
+        f"/cases/{app.pk}/events/{interview.pk}/correct/",
+        {"retract": "on", "note": "recorded on the wrong case"},
+        follow=True,
+    )
+    html = r.content.decode()
+    assert "Retracted: Registration interview held" in html
+    assert "retracts #2" in html
+    assert "retracted" in html
+    # a retraction itself is not corrected
+    retraction = app.events.get(kind="retraction")
+    assert cw.get(f"/cases/{app.pk}/events/{retraction.pk}/correct/").status_code == 404
+
+
+def test_legal_aid_is_offered_only_its_remedy_steps(
+    make_user: Any, users: dict[str, Any], cases: dict[str, Any], client: Any
+) -> None:
+    client.force_login(users["legal_aid"])
+    r = client.get(f"/cases/{cases['own'].pk}/")
+    offered = {v for v, _ in r.context["kind_form"].fields["kind"].choices if v}
+    assert offered == {"notice_of_default_received", "appeal_lodged"}
+    assert "Correct or retract" not in r.content.decode()
+
+
+def test_retracting_an_event_with_required_data_needs_only_the_reason(
+    cw: Any, make_case: Any
+) -> None:
+    app = make_case(
+        events=[
+            ("application_lodged", D(2022, 3, 10), {}),
+            ("decision_term_extended", D(2022, 5, 2), {"months": 9, "ground": "42(4)(a)"}),
+        ]
+    )
+    extension = app.events.get(kind="decision_term_extended")
+    r = cw.post(
+        f"/cases/{app.pk}/events/{extension.pk}/correct/",
+        {"retract": "on", "note": "letter never sent", "months": "", "ground": ""},
+    )
+    assert r.status_code == 302
+    assert app.events.filter(kind="retraction", corrects=extension).exists()

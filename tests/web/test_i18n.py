@@ -1,0 +1,41 @@
+"""Dutch and English: the staff pages follow the chosen language (Django's set_language), the
+law's explanations come in the same language; other languages fall back to English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toevlucht.law import EVENT_FIELDS
+from toevlucht.web import labels
+
+
+def test_choosing_dutch_shows_dutch_pages_and_dutch_law_texts(
+    users: dict[str, Any], cases: dict[str, Any], client_for: Any
+) -> None:
+    client = client_for(users["caseworker"])
+    r = client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    assert r.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="nl">' in html
+    assert "Werkvoorraad" in html
+    page = client.get(f"/cases/{cases['own'].pk}/").content.decode()
+    assert "beslissing op de aanvraag (beslistermijn)" in page.lower()  # the law's own Dutch
+    assert "27 maart 2022" in page
+    assert "Termijnen" in page
+
+
+def test_languages_without_staff_translations_fall_back_to_english(
+    users: dict[str, Any], client_for: Any
+) -> None:
+    client = client_for(users["caseworker"])
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Work queue" in html
+
+
+def test_every_field_of_the_laws_event_schema_has_a_label() -> None:
+    fields = {name for specs in EVENT_FIELDS.values() for name in specs}
+    assert fields <= set(labels.FIELD_LABELS)
+    helps = {s.help for specs in EVENT_FIELDS.values() for s in specs.values() if s.help}
+    assert helps <= set(labels.FIELD_HELP)
