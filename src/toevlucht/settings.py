@@ -269,3 +269,5 @@ LOGIN_REDIRECT_URL = "/"
 # Staff (caseworkers, supervisors, legal aid, administrators) must set up and use a TOTP
 # second factor when 1; otherwise it is asked only of those who set one up (the demo).
 TOEVLUCHT_REQUIRE_2FA = os.environ.get("TOEVLUCHT_REQUIRE_2FA", "0") == "1"
+# Seconds the counts of a work queue (open, overdue, suspended, matching) are kept in the cache.
+TOEVLUCHT_WEB_COUNT_CACHE_SECONDS = int(os.environ.get("TOEVLUCHT_WEB_COUNT_CACHE_SECONDS", "30"))

@@ -26,6 +26,14 @@ FRESH = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Counts are cached under their SQL; ids repeat between tests, so start empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def users(make_user: Callable[..., Any], cases: dict[str, Any]) -> dict[str, Any]:
     """One user per role; the applicant owns the ``own`` case."""

@@ -177,3 +177,19 @@ def test_analysts_see_counts_without_personal_data(
     assert "Statistics" in html
     assert queue_cases["late"].reference not in html
     assert queue_cases["late"].applicant.family_name_latin not in html
+
+
+def test_counts_are_kept_for_a_while_but_the_rows_are_always_fresh(
+    queue_cases: dict[str, Any], make_user: Any, client: Any, settings: Any
+) -> None:
+    settings.TOEVLUCHT_WEB_COUNT_CACHE_SECONDS = 30
+    client.force_login(make_user("cw", "caseworker", "ind"))
+    before = client.get("/").context["queue"].counts["open"]
+    services.event_record(
+        actor=None, application=queue_cases["later"], kind="withdrawn", effective_date=D(2022, 5, 1)
+    )
+    r = client.get("/")
+    assert r.context["queue"].counts["open"] == before  # cached
+    assert queue_cases["later"].reference not in _refs(r)  # the rows are not
+    settings.TOEVLUCHT_WEB_COUNT_CACHE_SECONDS = 0
+    assert client.get("/").context["queue"].counts["open"] == before - 1

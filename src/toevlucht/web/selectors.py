@@ -6,11 +6,15 @@ personal data.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -112,33 +116,71 @@ def _filter_q(f: QueueFilters) -> Q:
     return q
 
 
-def work_queue(*, user: Any, filters: QueueFilters, page: int | str | None, purpose: str) -> Queue:
-    """One page of the user's cases ordered by the next deadline, with counts over all their
-    open cases; the page shown is audited."""
-    qs = _ordered(application_list_for_user(user=user, purpose=purpose, filters=_filter_q(filters)))
-    paginator = Paginator(qs, PAGE_SIZE)
-    page_obj = paginator.get_page(page)
-    audit_list_read(user=user, applications=list(page_obj.object_list), purpose=purpose)
-    counts = applications_visible_to(user).aggregate(
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count (computed with the other counts in one query)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _queue_counts(user: Any, q: Q) -> dict[str, int]:
+    """Open, overdue, suspended (of all the user's cases) and ``shown`` (those the filters
+    keep), in one pass over the user's cases. Kept ``TOEVLUCHT_WEB_COUNT_CACHE_SECONDS``
+    (default 30; 0: off) in Django's cache under the SQL that computes them, which holds the
+    user's scope and filters: counts may lag that long, the rows shown never do."""
+    visible = applications_visible_to(user)
+    seconds = int(getattr(settings, "TOEVLUCHT_WEB_COUNT_CACHE_SECONDS", 30))
+    key = ""
+    if seconds:
+        try:
+            sql, params = visible.filter(q).query.sql_with_params()
+        except EmptyResultSet:
+            sql, params = "none", ()
+        key = "web-counts:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            return dict(cached)
+    counts = visible.aggregate(
         open=Count("pk", filter=Q(status__open=True)),
         overdue=Count("pk", filter=Q(status__open=True, status__overdue=True)),
         suspended=Count("pk", filter=Q(status__open=True, status__suspended=True)),
+        shown=Count("pk", filter=q) if q else Count("pk"),
     )
-    counts["shown"] = paginator.count
+    if key:
+        cache.set(key, counts, seconds)
+    return counts
+
+
+def work_queue(*, user: Any, filters: QueueFilters, page: int | str | None, purpose: str) -> Queue:
+    """One page of the user's cases ordered by the next deadline, with counts over all their
+    open cases; the page shown is audited."""
+    q = _filter_q(filters)
+    counts = _queue_counts(user, q)
+    qs = _ordered(application_list_for_user(user=user, purpose=purpose, filters=q))
+    page_obj = _CountedPaginator(qs, PAGE_SIZE, counts["shown"]).get_page(page)
+    audit_list_read(user=user, applications=list(page_obj.object_list), purpose=purpose)
     return Queue(page=page_obj, counts=counts)
 
 
 def search(*, user: Any, text: str, page: int | str | None) -> Page[Application]:
-    """Cases whose applicant's V-number starts with ``text``, or whose names contain every
-    word of ``text`` at the start of a word, in either script and spelling (``translit``)."""
+    """Cases of the user's whose applicant's V-number starts with ``text`` (a word with a
+    digit), or whose names contain every word of ``text`` at the start of a word, in either
+    script and spelling (``translit.search_key``)."""
     text = text.strip()
-    words = [w for w in (search_key(t) for t in text.split()) if w]
-    q = Q(applicant__v_number__startswith=text) if text else Q(pk__in=[])
-    if words:
-        name_q = Q()
-        for w in words:
-            name_q &= Q(applicant__search_key__contains=f" {w}")
-        q |= name_q
+    if text and " " not in text and any(ch.isdigit() for ch in text):
+        # a range, not LIKE: SQLite's LIKE ignores the index
+        q = Q(applicant__v_number__gte=text, applicant__v_number__lt=text + "\U0010ffff")
+    else:
+        words = [w for w in (search_key(t) for t in text.split()) if w]
+        q = Q(pk__in=[])
+        for i, w in enumerate(words):
+            word = Q(applicant__search_key__contains=f" {w}")
+            q = word if i == 0 else q & word
     qs = application_list_for_user(user=user, purpose="search", filters=q).order_by(
         "applicant__family_name_latin", "applicant__given_names_latin", "pk"
     )
