@@ -106,3 +106,13 @@ def test_a_bad_measure_is_rejected_with_the_field(
         measure_announce(actor=sv, definition={**SYRIA, **change})
     assert info.value.field == field
     assert message in info.value.message
+
+
+def test_a_case_without_a_decision_term_is_not_counted_as_changed(
+    cases: dict[str, Any], make_case: Any
+) -> None:
+    waiting = make_case(nationality="AFG", events=[("asylum_requested", D(2022, 4, 1), {})])
+    assert CaseStatus.objects.get(application=waiting).decision_due is None
+    p = measure_preview(SYRIA)
+    assert waiting.pk not in p.changed
+    assert p.changed == [cases["syr"].pk]
