@@ -207,13 +207,17 @@ SPECTACULAR_SETTINGS = {
     )
     + "/favicon-32x32.png",
 }
-# E-mail (reminders): the console in the demo; DJANGO_EMAIL_BACKEND and, as JSON,
-# DJANGO_EMAIL_OPTIONS (e.g. {"host": "smtp.example.org", "port": 587, "use_tls": true}).
+# E-mail (reminders): DJANGO_EMAIL_BACKEND and, as JSON, DJANGO_EMAIL_OPTIONS (e.g.
+# {"host": "smtp.example.org", "port": 587, "use_tls": true}). Without them: SMTP in production
+# (DJANGO_SECURE=1), the console in development and the demo.
+_MAIL_DEFAULT = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("DJANGO_SECURE") == "1"
+    else "django.core.mail.backends.console.EmailBackend"
+)
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        ),
+        "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", _MAIL_DEFAULT),
         "OPTIONS": json.loads(os.environ.get("DJANGO_EMAIL_OPTIONS", "{}")),
     }
 }
