@@ -86,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
         str(args.workers),
         "--access-logfile",
         "-",
+        # the path only: a query string can hold personal data (a name searched for)
+        "--access-logformat",
+        '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
         "--log-level",
         "warning",
     ]
