@@ -27,18 +27,33 @@ VAR_DIR = Path(os.environ.get("TOEVLUCHT_VAR", _DEFAULT_VAR)).resolve()
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 _secret = os.environ.get("DJANGO_SECRET_KEY", "")
-if not _secret:
-    # Tests and local runs: a per-checkout key outside the repository (var/ is ignored).
-    key_file = VAR_DIR / "secret_key"
-    if key_file.exists():
-        _secret = key_file.read_text().strip()
-    else:
-        import secrets
+if not _secret and os.environ.get("DJANGO_SECURE") == "1":
+    from django.core.exceptions import ImproperlyConfigured
 
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        _secret = secrets.token_urlsafe(50)
-        key_file.write_text(_secret)
-        key_file.chmod(0o600)
+    # several application servers must share one key; a generated file would differ per host
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production (DJANGO_SECURE=1)")
+if not _secret:
+    # Development, tests and the demo: a random key per checkout, in var/ (ignored by git),
+    # created once (O_EXCL: concurrent first starts agree on one key) and readable by the
+    # owner only from its first byte.
+    import secrets
+
+    key_file = VAR_DIR / "secret_key"
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    for _ in range(100):  # another process may have created the file but not written it yet
+        _secret = key_file.read_text().strip()
+        if _secret:
+            break
+        import time
+
+        time.sleep(0.01)
 SECRET_KEY = _secret
 ALLOWED_HOSTS = [
     h
