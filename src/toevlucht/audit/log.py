@@ -139,12 +139,24 @@ class Verification:
             self.problems.append(problem)
 
 
+def _entries() -> Iterator[AuditEntry]:
+    return AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
+
+
 def verify() -> Verification:
-    """Recompute the chain; compare it with the head row and the checkpoint file."""
+    """Recompute the chain; compare it with the head row and the checkpoint file.
+
+    The checkpoint and the head are read before the entries: both are written only after the
+    entries they name were committed, so entries appended while ``verify`` runs are never
+    mistaken for a truncation."""
     v = Verification()
+    cp = read_checkpoint()
+    head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
     prev, expected_seq = GENESIS, 1
-    last: AuditEntry | None = None
-    for e in AuditEntry.objects.order_by("seq").iterator(chunk_size=5000):
+    wanted = {x[0] for x in (cp, head) if x is not None}  # whose hashes to compare
+    hashes: dict[int, str] = {}
+    last_seq = 0
+    for e in _entries():
         v.entries += 1
         if e.seq != expected_seq:
             v.fail(f"entry {expected_seq} is missing (next is {e.seq}): deleted or reordered")
@@ -155,12 +167,11 @@ def verify() -> Verification:
             )
         if digest(e.prev_hash, _fields(e)) != e.hash:
             v.fail(f"entry {e.seq} was altered after it was written")
-        prev, expected_seq, last = e.hash, expected_seq + 1, e
-    head = AuditHead.objects.filter(id=1).first()
-    last_seq = last.seq if last else 0
-    if head is not None and (head.seq != last_seq or head.hash != prev):
-        v.fail(f"the log ends at entry {last_seq} but its head says {head.seq}: truncated")
-    cp = read_checkpoint()
+        if e.seq in wanted:
+            hashes[e.seq] = e.hash
+        prev, expected_seq, last_seq = e.hash, expected_seq + 1, e.seq
+    if head is not None and head[0] and (last_seq < head[0] or hashes.get(head[0]) != head[1]):
+        v.fail(f"the log ends at entry {last_seq} but its head says {head[0]}: truncated")
     if cp is None:
         if last_seq:
             v.fail(f"no checkpoint file at {checkpoint_path()}: cannot rule out truncation")
@@ -168,8 +179,6 @@ def verify() -> Verification:
         v.fail(f"the checkpoint file {checkpoint_path()} is unreadable")
     elif cp[0] > last_seq:
         v.fail(f"the checkpoint records entry {cp[0]} but the log ends at {last_seq}: truncated")
-    else:
-        at = AuditEntry.objects.filter(seq=cp[0]).values_list("hash", flat=True).first()
-        if cp[0] and at != cp[1]:
-            v.fail(f"entry {cp[0]} differs from the checkpoint: the log was rewritten")
+    elif cp[0] and hashes.get(cp[0]) != cp[1]:
+        v.fail(f"entry {cp[0]} differs from the checkpoint: the log was rewritten")
     return v
