@@ -38,14 +38,15 @@ from toevlucht.cases.selectors import (
 )
 from toevlucht.cases.services import assessment_for
 from toevlucht.cases.translit import search_key
-from toevlucht.law import LawError
+from toevlucht.law import LawError, Measure
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import measure_preview
+from toevlucht.measures.services import all_measures, measure_preview
 from toevlucht.web.presenters import TimelineEntry, parse_dates, timeline
 
 __all__ = [
     "CaseFile",
     "CentreOccupancy",
+    "MeasurePage",
     "MeasurePreview",
     "Queue",
     "QueueFilters",
@@ -54,6 +55,7 @@ __all__ = [
     "case_file",
     "cases_with_measure",
     "event_of_case",
+    "measure_page",
     "measure_preview_for_user",
     "nationalities",
     "occupancy",
@@ -284,6 +286,34 @@ def applications_by_pk(*, user: Any, pks: list[int], purpose: str) -> dict[int, 
     apps = list(application_list_for_user(user=user, purpose=purpose, filters=Q(pk__in=pks)))
     audit_list_read(user=user, applications=apps, purpose=purpose)
     return {a.pk: a for a in apps}
+
+
+@dataclass
+class MeasurePage:
+    measure: Measure
+    announced: AnnouncedMeasure | None
+    cases: Page[Application]  # the user's open cases the measure holds today
+    changed: dict[int, Application]  # of ``changed_pks``, those the user may see
+
+
+def measure_page(
+    *, user: Any, measure_id: str, page: int | str | None, changed_pks: list[int]
+) -> MeasurePage:
+    """A measure (404 if unknown), its announcement in the app, the user's cases it holds
+    and the visible ones among ``changed_pks`` (both lists audited)."""
+    measure = all_measures().get(measure_id)
+    if measure is None:
+        raise Http404("no such measure")
+    return MeasurePage(
+        measure=measure,
+        announced=announced_measures().get(measure_id),
+        cases=cases_with_measure(user=user, measure_id=measure_id, page=page),
+        changed=(
+            applications_by_pk(user=user, pks=changed_pks, purpose="policy measure")
+            if changed_pks
+            else {}
+        ),
+    )
 
 
 def announced_measures() -> dict[str, AnnouncedMeasure]:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -28,8 +27,7 @@ from toevlucht.web.forms.measures import (
 from toevlucht.web.presenters import measure_summary, parse_dates
 from toevlucht.web.selectors import (
     announced_measures,
-    applications_by_pk,
-    cases_with_measure,
+    measure_page,
     measure_preview_for_user,
 )
 from toevlucht.web.services import measure_announce_and_compare
@@ -95,30 +93,21 @@ def measure_new(request: HttpRequest) -> HttpResponse:
 
 @staff_page(AUTHORITY)
 def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
-    measure = all_measures().get(measure_id)
-    if measure is None:
-        raise Http404("no such measure")
-    changes = request.session.pop(ANNOUNCED.format(id=measure_id), None)
-    changed_apps = {}
-    if changes:
-        changes = parse_dates(changes)
-        changed_apps = applications_by_pk(
-            user=request.user,
-            pks=[r["pk"] for r in changes["rows"]],
-            purpose="policy measure",
-        )
-    page = cases_with_measure(
-        user=request.user, measure_id=measure_id, page=request.GET.get("page")
+    changes = parse_dates(request.session.pop(ANNOUNCED.format(id=measure_id), None))
+    mp = measure_page(
+        user=request.user,
+        measure_id=measure_id,
+        page=request.GET.get("page"),
+        changed_pks=[r["pk"] for r in changes["rows"]] if changes else [],
     )
     return render(
         request,
         "web/measure.html",
         {
-            "measure": measure_summary(measure, _lang()),
-            "announced": announced_measures().get(measure_id),
+            "measure": measure_summary(mp.measure, _lang()),
+            "announced": mp.announced,
             "changes": changes,
-            "changed_apps": changed_apps,
-            "page": page,
-            "self_url": reverse("web:measure", args=[measure_id]),
+            "changed_apps": mp.changed,
+            "page": mp.cases,
         },
     )
