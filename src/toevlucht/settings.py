@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "toevlucht.portal",
     "toevlucht.letters",
     "toevlucht.reminders",
+    "toevlucht.analysis",
 ]
 
 MIDDLEWARE = [

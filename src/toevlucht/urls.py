@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("toevlucht.api.urls")),
     path("portal/", include("toevlucht.portal.urls")),
+    path("analysis/", include("toevlucht.analysis.urls")),
     path("", include("toevlucht.web.urls")),
 ]

@@ -94,13 +94,17 @@ def run(args: argparse.Namespace) -> int:
     total = args.replications * len(scenarios)
     try:
         with tqdm(total=total, unit="rep", disable=args.quiet, file=sys.stderr) as bar:
+
+            def advance(n: int) -> None:
+                bar.update(n)
+
             runs = run_many(
                 scenarios,
                 args.replications,
                 args.seed,
                 workers=args.workers,
                 dask=args.dask,
-                progress=bar.update,
+                progress=advance,
             )
     except SimError as exc:
         return fail(str(exc))
