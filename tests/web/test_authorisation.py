@@ -182,3 +182,27 @@ def test_reading_a_case_is_audited_with_its_purpose(
     assert e.object_ids == [str(cases["own"].pk)]
     assert e.purpose == "case handling"
     assert e.actor_id == users["caseworker"].pk
+
+
+def test_no_page_links_a_user_to_a_page_they_may_not_open(
+    users: dict[str, Any], cases: dict[str, Any], client_for: Any
+) -> None:
+    """Every link on the pages a role can reach leads to a page that role may open."""
+    import re
+
+    for role in ("caseworker", "legal_aid", "analyst", "supervisor"):
+        client = client_for(users[role])
+        seen: set[str] = set()
+        todo = ["/"]  # and whatever it links to
+        while todo:
+            url = todo.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            r = client.get(url)
+            if url.endswith(".pdf"):
+                continue
+            assert r.status_code in (200, 400), f"{role}: {url} -> {r.status_code}"
+            for href in re.findall(r'href="(/[^"#]*)', r.content.decode()):
+                if not href.startswith(("/static/", "/portal/")) and len(seen) < 60:
+                    todo.append(href.replace("&amp;", "&"))
