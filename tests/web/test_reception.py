@@ -51,3 +51,23 @@ def test_the_reception_page_shows_capacity_and_a_chart(
     assert "over capacity" in html
     assert "<polyline" in html
     assert client.get("/reception/", {"weeks": "7"}).status_code == 400
+
+
+def test_the_chart_keeps_decimal_points_in_dutch(
+    make_user: Any, client: Any, orgs: dict[str, Any], make_case: Any
+) -> None:
+    """A decimal comma in an SVG coordinate is read as a list of coordinates."""
+    import re
+
+    c = ReceptionCentre.objects.create(
+        name="azc Zwolle", municipality="Zwolle", capacity=7, organisation=orgs["coa"]
+    )
+    services.placement_record(
+        actor=None, applicant=make_case().applicant, centre=c, start=D(2022, 4, 1)
+    )
+    client.force_login(make_user("an", "analyst", "ind"))
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    html = client.get("/reception/").content.decode()
+    assert "Bezetting" in html
+    assert re.search(r'(x|y|x1|x2|y1|y2)="[0-9]+,[0-9]', html) is None
+    assert re.search(r'points="[^"]*[0-9],[0-9]+,', html) is None
