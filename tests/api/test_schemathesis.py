@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import hypothesis
@@ -24,9 +25,19 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from toevlucht.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+def _application() -> Any:
+    """The WSGI app; whitenoise warns (an error under -W error) when the static root is
+    missing, as in a fresh clone before collectstatic."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    from toevlucht.wsgi import application
+
+    return application
+
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", _application())
 
 CHECKS = [
     not_a_server_error,
