@@ -222,3 +222,21 @@ def test_retracting_an_event_with_required_data_needs_only_the_reason(
     )
     assert r.status_code == 302
     assert app.events.filter(kind="retraction", corrects=extension).exists()
+
+
+def test_no_notice_of_default_before_the_term_has_passed(
+    make_case: Any, make_user: Any, orgs: dict[str, Any], client: Any
+) -> None:
+    app = make_case(events=[("application_lodged", D(2022, 3, 10), {})])
+    services.mandate_grant(
+        actor=None,
+        organisation=orgs["vwn"],
+        applicant=app.applicant,
+        consent_date=D(2022, 3, 1),
+        valid_from=D(2022, 3, 1),
+    )
+    client.force_login(make_user("la", "legal_aid", "vwn"))
+    r = client.get(f"/cases/{app.pk}/notice-of-default.pdf")
+    assert r.status_code == 409
+    assert "A notice of default is not available" in r.content.decode()
+    assert "notice-of-default.pdf" not in client.get(f"/cases/{app.pk}/").content.decode()

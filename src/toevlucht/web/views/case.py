@@ -152,7 +152,7 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             request.session[CHANGES.format(pk=pk)] = changes
             messages.success(request, _("Recorded: %(event)s.") % {"event": event_kind_label(kind)})
-            return redirect(reverse("web:case", args=[pk]) + "#deadlines")
+            return redirect(reverse("web:case", args=[pk]) + "#changes")
     if prefix:
         return _render_case(request, cf, remedy_forms={prefix: form}, status=400)
     return _render_case(request, cf, kind_form=kind_form, event_form=form, status=400)
@@ -184,7 +184,7 @@ def correct_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
             request.session[CHANGES.format(pk=pk)] = changes
             done = _("Retracted") if d["retract"] else _("Corrected")
             messages.success(request, f"{done}: {event_kind_label(EventKind(event.kind))}.")
-            return redirect(reverse("web:case", args=[pk]) + "#timeline")
+            return redirect(reverse("web:case", args=[pk]) + "#changes")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "web/correct.html", {"app": app, "event": event, "form": form}, status=status
