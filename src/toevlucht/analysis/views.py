@@ -54,7 +54,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return r
     run = get_object_or_404(SimulationRun, pk=pk)
     template = "analysis/_status.html" if request.headers.get("HX-Request") else "analysis/run.html"
-    files = run.files()
+    files = run.files() if run.status == SimulationRun.Status.DONE else []
     return render(
         request,
         template,

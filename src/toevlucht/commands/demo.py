@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 
 from toevlucht.commands._django import date_arg, law_date_problem, migrate_quietly, setup
@@ -92,6 +93,14 @@ def run(args: argparse.Namespace) -> int:
         "--log-level",
         "warning",
     ]
-    print(f"  serving with gunicorn ({args.workers} workers); stop with Ctrl-C", flush=True)
+    # The background worker runs forecasts and the reminder schedule; it shares the
+    # terminal's process group, so Ctrl-C stops it together with gunicorn.
+    worker = [sys.executable, "-m", "django", "db_worker", "--settings=toevlucht.settings"]
+    subprocess.Popen(worker, env={**env, "DJANGO_SETTINGS_MODULE": "toevlucht.settings"})
+    print(
+        f"  serving with gunicorn ({args.workers} workers) and a background task worker; "
+        "stop with Ctrl-C",
+        flush=True,
+    )
     os.execvpe(cmd[0], cmd, env)
     return 0  # not reached
