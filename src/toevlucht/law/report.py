@@ -82,6 +82,7 @@ def measure_json(v: MeasureView, lang: str) -> dict[str, Any]:
         "touches_from": _d(v.on),
         "scope_match": v.match.status.value,
         "missing": list(v.match.reasons),
+        "missing_text": [render_key(k, lang) for k in v.match.missing],
         "applied": v.applied,
         "reason": v.reason,
         "reason_text": render_key(f"measure_reason.{v.reason}", lang),
