@@ -37,6 +37,11 @@ def test_a_caseworker_records_an_interview_and_sees_the_deadlines_change(
         ],
     )
     page = browser_as(make_user("cw", "caseworker", "ind"))
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     expect(page.get_by_role("heading", name="Deadlines", exact=True)).to_be_visible()
     expect(page.locator("#deadlines article")).to_have_count(2)  # decision term, registration
@@ -71,6 +76,7 @@ def test_a_caseworker_records_an_interview_and_sees_the_deadlines_change(
         "href", "https://wetten.overheid.nl/BWBR0011823/2022-01-01#Artikel42"
     )
     shot(page, "journey-caseworker-case")
+    assert violations == []  # htmx ran under the CSP without inline code
 
 
 def test_legal_aid_opens_the_notice_of_default_and_follows_the_remedies(
