@@ -11,6 +11,7 @@ Configuration comes from the environment:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -174,6 +175,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# whitenoise warns (an error under the tests' -W error) when STATIC_ROOT does not exist yet,
+# as on a fresh checkout before any collectstatic
+with contextlib.suppress(OSError):  # read-only deployment: collectstatic made it, or warned
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
