@@ -16,7 +16,7 @@ class LineChart:
     points: str  # the polyline's "x,y x,y ..."
     capacity_y: float  # the capacity line
     max_value: int
-    ticks: list[tuple[float, dt.date]]  # x position and day (first, middle, last)
+    ticks: list[tuple[float, dt.date, str]]  # x, day, text-anchor (first, middle, last)
     top: float
     bottom: float
 
@@ -43,7 +43,8 @@ def line_chart(
 
     points = " ".join(f"{x(i)},{y(n)}" for i, (_, n) in enumerate(series))
     picks = sorted({0, len(series) // 2, len(series) - 1}) if series else []
-    ticks = [(x(i), series[i][0]) for i in picks]
+    anchor = {0: "start", len(series) - 1: "end"}
+    ticks = [(x(i), series[i][0], anchor.get(i, "middle")) for i in picks]
     return LineChart(
         width=width,
         height=height,
