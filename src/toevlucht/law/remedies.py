@@ -218,7 +218,12 @@ def compute_remedies(h: History, decision: Deadline | None, as_of: dt.date) -> l
     else:
         when = max(as_of, in_default_from)
         flag = value("court_penalty_for_asylum", when)
-        available = bool(flag.value) and late
+        # a court penalty is asked for in an appeal against failure to decide: it is open
+        # only once that appeal is (or was) open
+        appeal_open = failure_appeal is not None or (
+            appeal_allowed and appeal_from is not None and as_of >= appeal_from
+        )
+        available = bool(flag.value) and late and appeal_open
         practice = parameter("court_penalty_eur_per_day")
         if available and when >= practice.values[0].valid_from:
             weeks = value("court_penalty_decide_within_weeks", when)
