@@ -144,3 +144,13 @@ def test_entries_appended_while_verify_runs_are_no_false_alarm(
     v = verify()
     assert v.ok, v.problems
     assert read_checkpoint()[0] == 6  # type: ignore[index]
+
+
+def test_a_process_killed_before_its_first_checkpoint_leaves_a_log_that_verifies(
+    db: None,
+) -> None:
+    # on_commit callbacks do not run here: as if the process died right after the commit
+    record(actor=None, action="read", purpose="x", object_type="application", object_ids=[1])
+    assert read_checkpoint() == (0, "0" * 64)
+    v = verify()
+    assert v.ok, v.problems
