@@ -44,3 +44,13 @@ def test_an_unknown_api_path_is_a_problem_document() -> None:
     assert r.status_code == 404
     assert r["Content-Type"] == "application/problem+json"
     assert r.json()["status"] == 404
+
+
+def test_the_schema_generates_without_warnings_and_validates(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    out = Path(str(tmp_path)) / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/cases/{id}/events/" in out.read_text()
