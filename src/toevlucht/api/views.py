@@ -129,7 +129,7 @@ class EventList(APIView):
         s.is_valid(raise_exception=True)
         v = s.validated_data
         if not perms.can_record_event(request.user, v["kind"]):
-            raise PermissionDenied(f"a {request.user.role} may not record {v['kind']}")  # type: ignore[union-attr]
+            raise PermissionDenied(f"the role {request.user.role} may not record {v['kind']}")  # type: ignore[union-attr]
         event = event_record(
             actor=request.user,  # type: ignore[arg-type]
             application=app,
@@ -154,7 +154,7 @@ class EventCorrection(APIView):
         s = EventCorrectionSerializer(data=request.data, context={"kind": event.kind})
         s.is_valid(raise_exception=True)
         if not perms.can_record_event(request.user, event.kind):
-            raise PermissionDenied(f"a {request.user.role} may not correct {event.kind}")  # type: ignore[union-attr]
+            raise PermissionDenied(f"the role {request.user.role} may not correct {event.kind}")  # type: ignore[union-attr]
         v = s.validated_data
         new = event_correct(
             actor=request.user,  # type: ignore[arg-type]
