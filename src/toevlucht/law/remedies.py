@@ -239,6 +239,10 @@ def compute_remedies(h: History, decision: Deadline | None, as_of: dt.date) -> l
             )
         elif available:
             tr.add("remedy_step.court_penalty_possible", flag.source)
+        elif bool(flag.value) and late:
+            tr.add("remedy_step.court_penalty_needs_appeal", _src("awb-8-55d"))
+        elif bool(flag.value):
+            tr.add("remedy_step.court_penalty_possible", flag.source)
         else:
             tr.add("remedy_step.court_penalty_excluded", flag.source, day=flag.valid_from)
     out.append(
