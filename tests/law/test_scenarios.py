@@ -94,7 +94,13 @@ def test_scenario(name: str, sc: dict[str, Any]) -> None:
             continue
         assert mid in views, f"{mid} does not touch this case (touching: {sorted(views)})"
         v = views[mid]
-        got_m = {"applied": v.applied, "in_force": v.in_force, "reason": v.reason, "until": v.until}
+        got_m = {
+            "applied": v.applied,
+            "in_force": v.in_force,
+            "reason": v.reason,
+            "until": v.until,
+            "holds": v.holds,
+        }
         for key, want in exp.items():
             assert got_m[key] == want, f"{mid}.{key}: {got_m[key]} != {want}"
     for kind, exp in expect.get("remedies", {}).items():

@@ -23,9 +23,9 @@ def _d(x: Any) -> Any:
     return x.isoformat() if hasattr(x, "isoformat") else x
 
 
-def _status(app: Application) -> dict[str, Any]:
+def _status(app: Application, lang: str) -> dict[str, Any]:
     try:
-        return assessment_for(app)
+        return assessment_for(app, lang=lang)
     except LawError as exc:
         return {"error": f"the law engine could not assess this case: {exc}"}
 
@@ -42,7 +42,7 @@ def _concerns(e: AuditEntry, applicant_id: int, app_ids: list[int]) -> bool:
 
 @transaction.atomic
 def export_subject(
-    *, v_number: str, actor: Any, purpose: str, include_internal: bool = True
+    *, v_number: str, actor: Any, purpose: str, include_internal: bool = True, lang: str = "en"
 ) -> dict[str, Any]:
     applicant = Applicant.objects.filter(v_number=v_number).first()
     if applicant is None:
@@ -111,7 +111,7 @@ def export_subject(
                     }
                     for e in events
                 ],
-                "status": _status(app),
+                "status": _status(app, lang),
             }
         )
     # who read or changed the data: the audit entries about this person, their cases and what

@@ -99,4 +99,15 @@ def seed_cases(
         done += size
         if progress is not None:
             progress(done, n)
+    _analyze()
     return done
+
+
+def _analyze() -> None:
+    """Fresh statistics for SQLite's query planner (the work queue and legal aid's client
+    list are an order of magnitude faster with them on 100,000 cases)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -49,6 +49,17 @@ class MeasureView:
     reason: str  # applied | unconfirmed | disapplied | possibly | term_expired | ... | no_effect
     until: dt.date | None  # end as known on the assessment date
 
+    @property
+    def holds(self) -> bool:
+        """The measure holds the case's decision on the assessment date: a decision
+        moratorium or stop in force whose effect applies (or was replaced by the applicant's
+        own extension letter). ``in_force`` alone is also true for a measure only shown."""
+        return (
+            self.in_force
+            and self.reason in ("applied", "superseded")
+            and self.measure.kind in (MeasureKind.DECISION_MORATORIUM, MeasureKind.DECISION_STOP)
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NextStep:

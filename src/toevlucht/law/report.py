@@ -79,6 +79,7 @@ def measure_json(v: MeasureView, lang: str) -> dict[str, Any]:
         "from": _d(m.start()),
         "until": _d(v.until),
         "in_force": v.in_force,
+        "holds": v.holds,
         "touches_from": _d(v.on),
         "scope_match": v.match.status.value,
         "missing": list(v.match.reasons),
