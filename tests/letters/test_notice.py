@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import skip_or_fail
 from toevlucht.cases.services import assessment_for
 from toevlucht.letters.notice import (
     LetterUnavailable,
@@ -86,10 +87,11 @@ def test_names_are_escaped_in_the_letter(make_case: Any, sender: Any) -> None:
     assert "&lt;b&gt;Evil&lt;/b&gt;" in html
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_the_pdf_is_a_dutch_letter_with_the_cyrillic_name(
     make_case: Any, sender: Any, tmp_path: Any
 ) -> None:
+    if shutil.which("pdftotext") is None:
+        skip_or_fail("pdftotext missing: apt-get install poppler-utils")
     app = make_case(
         events=LATE,
         given_names="Дмитрий",
