@@ -174,7 +174,7 @@ def test_a_russian_conscript_gets_the_moratorium_in_bulk_too() -> None:
 @given(st.dates(min_value=D(1950, 1, 1), max_value=D(2010, 12, 31)), st.integers(0, 80))
 def test_vectorised_birthdays_agree_with_the_scalar_ones(birth: dt.date, age: int) -> None:
     from toevlucht.law.bulk import _birthday
-    from toevlucht.law.deadlines import _birthday as scalar_birthday
+    from toevlucht.law.decision_term import _birthday as scalar_birthday
 
     got = _birthday(np.array([birth], dtype="datetime64[D]"), age)[0].astype(object)
     assert got == scalar_birthday(birth, age)

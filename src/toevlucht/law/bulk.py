@@ -308,7 +308,7 @@ def _first_touch(
     as_of: dt.date,
     bit: Mapping[str, int],
 ) -> tuple[Dates, Bools, Bools]:
-    """(touch date, applies, possibly) per row, as deadlines.first_touch."""
+    """(touch date, applies, possibly) per row, as decision_term.first_touch."""
     n = len(t)
     when = np.full(n, NAT)
     applies = np.zeros(n, dtype=bool)

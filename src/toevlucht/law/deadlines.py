@@ -4,24 +4,34 @@ Kinds: ``registration`` (Vb 3.107b), ``general_procedure_decision`` (Vb 3.110, 3
 ``view_on_intention`` (Vb 3.114, 3.116), ``decision`` (Vw 42, 43 and the general
 measures), ``appeal`` (Vw 69), ``further_appeal`` (Vw 69(1), Awb 6:24) and
 ``court_order`` (a term a court set after an appeal against failure to decide).
+The decision term has its own module (`decision_term`); what all deadlines share is in `terms`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 
-from toevlucht.law.calendar import LegalCalendar, TermUnit, atw_applies
+from toevlucht.law.calendar import LegalCalendar, TermUnit
+from toevlucht.law.decision_term import MeasureTouch, decision_deadline, first_touch
 from toevlucht.law.errors import HistoryError
-from toevlucht.law.measures import EffectStatus, Match, MatchStatus, Measure, MeasureKind
-from toevlucht.law.model import Applicant, Event, Stage, Track
+from toevlucht.law.measures import Measure
+from toevlucht.law.model import Applicant, Event, Stage
 from toevlucht.law.params import value
-from toevlucht.law.periods import add_months, add_weeks
+from toevlucht.law.periods import add_weeks
 from toevlucht.law.procedure import History
-from toevlucht.law.sources import Citation, Status, load_sources
-from toevlucht.law.trace import Label, Step, Trace
+from toevlucht.law.sources import Status
+from toevlucht.law.terms import (
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    atw_term,
+    cite,
+    flag_unknown_decree_years,
+    skipped_holidays,
+    status_on,
+)
+from toevlucht.law.trace import Label, Trace
 
 __all__ = [
     "Deadline",
@@ -31,108 +41,6 @@ __all__ = [
     "compute_deadlines",
     "first_touch",
 ]
-
-
-class DeadlineKind(StrEnum):
-    REGISTRATION = "registration"
-    GENERAL_PROCEDURE_DECISION = "general_procedure_decision"
-    VIEW_ON_INTENTION = "view_on_intention"
-    DECISION = "decision"
-    APPEAL = "appeal"
-    FURTHER_APPEAL = "further_appeal"
-    COURT_ORDER = "court_order"
-
-
-class DeadlineStatus(StrEnum):
-    RUNNING = "running"
-    MET = "met"
-    EXPIRED = "expired"
-    SUSPENDED = "suspended"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Deadline:
-    kind: DeadlineKind
-    start: dt.date
-    due: dt.date
-    status: DeadlineStatus
-    steps: tuple[Step, ...]
-    done_on: dt.date | None = None  # when the act the deadline is for was done
-    certainty: Status = Status.CONFIRMED
-    alternative_due: dt.date | None = None  # the other reading, where the law is unsettled
-
-    @property
-    def late_by_days(self) -> int | None:
-        if self.done_on is not None and self.done_on > self.due:
-            return (self.done_on - self.due).days
-        return None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MeasureTouch:
-    """A measure that touches a case: from when, and whether it moved the decision term."""
-
-    measure: Measure
-    on: dt.date
-    match: Match
-    applied: bool
-    reason: str  # key of why (not) applied: applied, unconfirmed, disapplied, possibly, ...
-
-
-def _src(source_id: str) -> Citation:
-    return load_sources()[source_id]
-
-
-def _status(due: dt.date, done: dt.date | None, as_of: dt.date) -> DeadlineStatus:
-    if done is not None:
-        return DeadlineStatus.MET if done <= due else DeadlineStatus.EXPIRED
-    return DeadlineStatus.EXPIRED if as_of > due else DeadlineStatus.RUNNING
-
-
-def _atw(
-    cal: LegalCalendar,
-    tr: Trace,
-    event: dt.date,
-    nominal: dt.date,
-    days: int,
-    unit: TermUnit,
-    amount: int,
-) -> dt.date:
-    """Apply the Atw to a term of ``amount`` ``unit`` ending on ``nominal``; record why."""
-    if not atw_applies(unit, amount):
-        if not cal.is_working_day(nominal):
-            tr.add("atw.not_applied", _src("atw-4"), date=nominal, day=nominal)
-        return nominal
-    out = cal.atw_end(event, nominal, days)
-    if out.article == "1":
-        holiday = out.holiday
-        tr.add(
-            "atw.moved",
-            _src("atw-1-1"),
-            date=out.end,
-            nominal=nominal,
-            reason=holiday if holiday is not None else Label(f"weekday.{out.reason.lower()}"),
-            end=out.end,
-        )
-    elif out.article == "2":
-        tr.add("atw.two_working_days", _src("atw-2"), date=out.end, nominal=nominal, end=out.end)
-    _flag_unknown_decree_years(cal, tr, event, out.end)
-    return out.end
-
-
-def _flag_unknown_decree_years(cal: LegalCalendar, tr: Trace, start: dt.date, end: dt.date) -> None:
-    for year in range(start.year, end.year + 1):
-        if not cal.decree_known(year):
-            tr.add("atw.decree_unknown", _src("atw-3-1"), status=Status.UNCONFIRMED, year=year)
-
-
-def _skipped_holidays(cal: LegalCalendar, tr: Trace, start: dt.date, end: dt.date) -> None:
-    day = start
-    while day <= end:
-        h = cal.holiday_on(day)
-        if h is not None and day.weekday() < 5:
-            tr.add("calendar.holiday_skipped", h.source, holiday=h, day=day)
-        day += dt.timedelta(days=1)
 
 
 # --- registration -------------------------------------------------------------------------
@@ -150,9 +58,9 @@ def _registration(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | 
         req,
     )
     tr = Trace()
-    tr.add("registration.start", _src("vb-3-107b"), date=req, day=req)
+    tr.add("registration.start", cite("vb-3-107b"), date=req, day=req)
     due = cal.add_working_days(req, int(param.value))
-    _skipped_holidays(cal, tr, req + dt.timedelta(days=1), due)
+    skipped_holidays(cal, tr, req + dt.timedelta(days=1), due)
     tr.add(
         "registration.due_other" if other else "registration.due",
         param.source,
@@ -160,13 +68,13 @@ def _registration(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | 
         days=param.value,
         due=due,
     )
-    _flag_unknown_decree_years(cal, tr, req, due)
+    flag_unknown_decree_years(cal, tr, req, due)
     done = h.lodged.date if h.lodged else None
     return Deadline(
         kind=DeadlineKind.REGISTRATION,
         start=req,
         due=due,
-        status=_status(due, done, as_of),
+        status=status_on(due, done, as_of),
         steps=tr.freeze(),
         done_on=done,
     )
@@ -226,28 +134,28 @@ def _general_procedure(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadli
     days = value("general_procedure_days", start)
     tr = Trace()
     day1 = cal.roll_forward(start)
-    tr.add("gp.start", _src("vb-3-110"), date=day1, day=day1)
+    tr.add("gp.start", cite("vb-3-110"), date=day1, day=day1)
     total = int(days.value)
     tr.add("gp.days", days.source, days=total)
     for label, extra in (("before", before), ("after", after)):
         if extra:
             total += extra
-            tr.add(f"gp.extended_{label}", _src("vb-3-115"), days=extra, total=total)
+            tr.add(f"gp.extended_{label}", cite("vb-3-115"), days=extra, total=total)
     due = cal.nth_procedure_day(day1, total)
-    _skipped_holidays(cal, tr, day1, due)
-    _flag_unknown_decree_years(cal, tr, day1, due)
-    tr.add("gp.due", _src("vb-3-110"), date=due, n=total, due=due)
+    skipped_holidays(cal, tr, day1, due)
+    flag_unknown_decree_years(cal, tr, day1, due)
+    tr.add("gp.due", cite("vb-3-110"), date=due, n=total, due=due)
     candidates = [e.date for e in h.decisions if e.get("procedure") == "general"]
     if h.referred is not None:
         candidates.append(h.referred.date)
     done = min(candidates) if candidates else None
     if done is not None and h.referred is not None and done == h.referred.date:
-        tr.add("gp.referred", _src("vb-3-115"), day=done)
+        tr.add("gp.referred", cite("vb-3-115"), day=done)
     return Deadline(
         kind=DeadlineKind.GENERAL_PROCEDURE_DECISION,
         start=day1,
         due=due,
-        status=_status(due, done, as_of),
+        status=status_on(due, done, as_of),
         steps=tr.freeze(),
         done_on=done,
     )
@@ -261,7 +169,7 @@ def _view(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
     extended = intention.get("procedure") == "extended"
     tr.add(
         "view.start_extended" if extended else "view.start_general",
-        _src("vb-3-116" if extended else "vb-3-113"),
+        cite("vb-3-116" if extended else "vb-3-113"),
         date=intention.date,
         day=intention.date,
     )
@@ -269,11 +177,11 @@ def _view(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
         weeks = value("extended_procedure_view_weeks", intention.date)
         nominal = add_weeks(intention.date, int(weeks.value))
         tr.add("view.weeks", weeks.source, date=nominal, weeks=weeks.value, nominal=nominal)
-        tr.add("atw.applies_amvb", _src("atw-5"))
-        due = _atw(
+        tr.add("atw.applies_amvb", cite("atw-5"))
+        due = atw_term(
             cal, tr, intention.date, nominal, 7 * int(weeks.value), TermUnit.WEEKS, int(weeks.value)
         )
-        tr.add("view.late_considered", _src("vb-3-116"))
+        tr.add("view.late_considered", cite("vb-3-116"))
     else:
         if h.gp_start is None:
             return None
@@ -285,7 +193,7 @@ def _view(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
             ).value
             n = int(with_before if before else without)
             due = cal.add_working_days(intention.date, n)
-            tr.add("view.gp_extended", _src("vb-3-115-6"), date=due, n=n, due=due)
+            tr.add("view.gp_extended", cite("vb-3-115-6"), date=due, n=n, due=due)
         else:
             day_n = value("general_procedure_view_day", intention.date)
             due = max(cal.nth_procedure_day(day1, int(day_n.value)), intention.date)
@@ -295,277 +203,10 @@ def _view(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
         kind=DeadlineKind.VIEW_ON_INTENTION,
         start=intention.date,
         due=due,
-        status=_status(due, done, as_of),
+        status=status_on(due, done, as_of),
         steps=tr.freeze(),
         done_on=done,
     )
-
-
-# --- the decision term ---------------------------------------------------------------------
-
-
-def _birthday(b: dt.date, age: int) -> dt.date:
-    try:
-        return b.replace(year=b.year + age)
-    except ValueError:  # 29 February
-        return dt.date(b.year + age, 3, 1)
-
-
-def first_touch(
-    m: Measure,
-    applicant: Applicant,
-    lodged: dt.date | None,
-    pending_from: dt.date,
-    pending_until: dt.date | None,
-    as_of: dt.date,
-) -> tuple[dt.date, Match] | None:
-    """The first day a known period of ``m`` covers a pending case in its scope.
-
-    ``pending_until`` is the day of the decision (exclusive), None while undecided.
-    Returns None if the measure never touches the case; a POSSIBLY match when a fact the
-    scope needs is not recorded.
-    """
-    for p in m.periods_known(as_of):
-        t = max(p.start, pending_from) if p.start is not None else pending_from
-        end = p.until
-        if pending_until is not None:
-            end = pending_until if end is None else min(end, pending_until)
-        if end is not None and t >= end:
-            continue
-        match = m.match(applicant, lodged, t)
-        if match.status is not MatchStatus.NOT:
-            return t, match
-        # the applicant may grow into the age range during the period
-        if (
-            m.scope.age_min is not None
-            and applicant.birth_date is not None
-            and (applicant.age_on(t) or 0) < m.scope.age_min
-        ):
-            t2 = _birthday(applicant.birth_date, m.scope.age_min)
-            if t2 > t and (end is None or t2 < end):
-                match2 = m.match(applicant, lodged, t2)
-                if match2.status is not MatchStatus.NOT:
-                    return t2, match2
-    return None
-
-
-@dataclass(slots=True)
-class _TermState:
-    due: dt.date
-    used_42_4: int = 0
-    used_42_5: int = 0
-    general_42_4: int = 0
-    moratorium: bool = False
-
-
-def _decision(
-    h: History,
-    applicant: Applicant,
-    measures: Mapping[str, Measure],
-    cal: LegalCalendar,
-    as_of: dt.date,
-) -> tuple[Deadline | None, list[MeasureTouch], list[str]]:
-    notes: list[str] = []
-    if h.lodged is None:
-        return None, [], notes
-    tr = Trace()
-    lodged = h.lodged.date
-    start = lodged
-    if h.track is Track.DUBLIN:
-        if h.dublin_responsible is None:
-            notes.append("note.decision_dublin_not_started")
-            return None, [], notes
-        start = h.dublin_responsible.date
-        tr.add("decision.start_dublin", _src("vw-42-6"), date=start, day=start)
-    else:
-        tr.add("decision.start", _src("vw-42-1"), date=start, day=start)
-    months = value("decision_term_months", start)
-    st = _TermState(due=add_months(start, int(months.value)))
-    tr.add("decision.base", months.source, date=st.due, months=months.value, due=st.due)
-
-    first_decision = h.decisions[0].date if h.decisions else None
-    touches: list[MeasureTouch] = []
-    items: list[tuple[dt.date, int, Event | Measure, Match | None]] = []
-    for e in h.term_extensions:
-        items.append((e.date, e.index, e, None))
-    for m in measures.values():
-        if m.kind is MeasureKind.DEPARTURE_MORATORIUM or not m.known_on(as_of):
-            continue
-        hit = first_touch(m, applicant, lodged, start, first_decision, as_of)
-        if hit is not None:
-            items.append((hit[0], 10_000, m, hit[1]))
-    items.sort(key=lambda x: (x[0], x[1]))
-    individual_43 = any(e.get("ground") == "43" for e in h.term_extensions)
-
-    for on, _, item, match in items:
-        if isinstance(item, Event):
-            _individual_extension(item, st, tr)
-            if item.get("ground") == "43":
-                st.moratorium = True
-        else:
-            assert match is not None
-            touches.append(_measure_extension(item, on, match, st, tr, as_of, individual_43))
-
-    cap_param = value(
-        "moratorium_max_months" if st.moratorium else "decision_term_absolute_max_months", start
-    )
-    cap = add_months(start, int(cap_param.value))
-    if st.due > cap:
-        st.due = cap
-        tr.add("decision.capped", cap_param.source, date=cap, months=cap_param.value, due=cap)
-    if not cal.is_working_day(st.due):
-        tr.add("atw.not_applied", _src("atw-4"), date=st.due, day=st.due)
-    tr.add("decision.due", None, date=st.due, due=st.due)
-
-    status = _status(st.due, first_decision, as_of)
-    holding = ("applied", "superseded")  # a moratorium holds the case in either way
-    if status is DeadlineStatus.RUNNING and any(
-        t.reason in holding
-        and t.measure.kind is not MeasureKind.GENERAL_TERM_EXTENSION
-        and t.measure.in_force_on(as_of, as_of)
-        for t in touches
-    ):
-        status = DeadlineStatus.SUSPENDED
-    deadline = Deadline(
-        kind=DeadlineKind.DECISION,
-        start=start,
-        due=st.due,
-        status=status,
-        steps=tr.freeze(),
-        done_on=first_decision,
-    )
-    return deadline, touches, notes
-
-
-def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
-    months, ground = int(e.get("months")), str(e.get("ground"))
-    if e.date > st.due:
-        raise HistoryError(
-            f"decision_term_extended on {e.date.isoformat()} comes after the decision term "
-            f"expired on {st.due.isoformat()}; Vw 2000 art. 42(4)-(5) and 43 extend a running "
-            "term only",
-            index=e.index,
-        )
-    if ground.startswith("42(4)"):
-        limit = int(value("decision_term_extension_42_4_max_months", e.date).value)
-        individual = st.used_42_4 - st.general_42_4
-        if individual + months > limit:
-            raise HistoryError(
-                f"a {months}-month extension on {e.date.isoformat()} would bring the extensions "
-                f"under Vw 2000 art. 42(4) to {individual + months} months; art. 42(4) allows "
-                f"at most {limit}",
-                index=e.index,
-            )
-        room = limit - st.used_42_4
-        if room < months:
-            # a general extension (WBV) already used part of the nine months: the letter
-            # cannot take the term beyond the statutory maximum
-            tr.add(
-                "decision.extension_capped",
-                _src("vw-42-4"),
-                on=e.date,
-                months=months,
-                room=max(room, 0),
-                limit=limit,
-            )
-            months = max(room, 0)
-            if months == 0:
-                return
-        st.used_42_4 += months
-        source = _src("vw-42-4")
-    elif ground == "42(5)":
-        limit = int(value("decision_term_extension_42_5_max_months", e.date).value)
-        if st.used_42_4 == 0:
-            raise HistoryError(
-                f"the extension under Vw 2000 art. 42(5) on {e.date.isoformat()} is not preceded "
-                "by an extension under art. 42(4); art. 42(5) allows a further extension only "
-                "after one",
-                index=e.index,
-            )
-        if st.used_42_5 + months > limit:
-            total = 6 + st.used_42_4 + st.used_42_5 + months
-            raise HistoryError(
-                f"a {months}-month extension on {e.date.isoformat()} under art. 42(5) would bring "
-                f"the decision term to {total} months; Vw 2000 art. 42(4)-(5) allow at most "
-                f"{6 + st.used_42_4 + limit}",
-                index=e.index,
-            )
-        st.used_42_5 += months
-        source = _src("vw-42-5")
-    else:
-        source = _src("vw-43-1")
-    st.due = add_months(st.due, months)
-    tr.add(
-        "decision.extended",
-        source,
-        date=st.due,
-        on=e.date,
-        months=months,
-        ground=ground,
-        due=st.due,
-    )
-
-
-def _measure_extension(
-    m: Measure,
-    on: dt.date,
-    match: Match,
-    st: _TermState,
-    tr: Trace,
-    as_of: dt.date,
-    individual_43: bool,
-) -> MeasureTouch:
-    def touch(applied: bool, reason: str) -> MeasureTouch:
-        return MeasureTouch(measure=m, on=on, match=match, applied=applied, reason=reason)
-
-    if match.status is MatchStatus.POSSIBLY:
-        tr.add(
-            "measure.possibly",
-            m.legal_basis,
-            status=Status.UNCONFIRMED,
-            measure=m,
-            missing=tuple(Label(k) for k in match.missing),
-        )
-        return touch(False, "possibly")
-    if m.term_extension_months is None or m.effect_status is EffectStatus.UNCONFIRMED:
-        tr.add("measure.unconfirmed", m.legal_basis, status=Status.UNCONFIRMED, measure=m)
-        return touch(False, "unconfirmed")
-    ruling = m.disapplied_by(as_of)
-    if ruling is not None:
-        tr.add("measure.disapplied", ruling.source, measure=m, day=ruling.date)
-        return touch(False, "disapplied")
-    if on > st.due:
-        tr.add("measure.term_already_expired", m.legal_basis, measure=m, day=on, due=st.due)
-        return touch(False, "term_expired")
-    if m.kind is MeasureKind.GENERAL_TERM_EXTENSION:
-        limit = int(value("decision_term_extension_42_4_max_months", on).value)
-        room = limit - st.used_42_4
-        if room <= 0:
-            tr.add("measure.no_room", _src("vw-42-4"), measure=m, months=limit)
-            return touch(False, "no_room")
-        months = min(room, m.term_extension_months)
-        st.used_42_4 += months
-        st.general_42_4 += months
-    else:
-        if individual_43:
-            tr.add("measure.superseded", m.legal_basis, measure=m)
-            return touch(False, "superseded")
-        months = m.term_extension_months
-        st.moratorium = True
-    st.due = add_months(st.due, months)
-    status = Status.CONFIRMED
-    contested = m.effect_status is EffectStatus.CONTESTED
-    tr.add(
-        "measure.extended_contested" if contested else "measure.extended",
-        m.legal_basis,
-        date=st.due,
-        status=status,
-        measure=m,
-        day=on,
-        months=months,
-        due=st.due,
-    )
-    return touch(True, "applied")
 
 
 # --- appeals ----------------------------------------------------------------------------------
@@ -588,7 +229,7 @@ def _appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
     param = value("appeal_term_short_weeks" if short else "appeal_term_weeks", decision.date)
     weeks = int(param.value)
     tr = Trace()
-    tr.add("appeal.start", _src("awb-6-8"), date=decision.date, day=decision.date)
+    tr.add("appeal.start", cite("awb-6-8"), date=decision.date, day=decision.date)
     nominal = add_weeks(decision.date, weeks)
     ground = decision.get("refusal_ground")
     if short and ground:
@@ -606,7 +247,7 @@ def _appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
         )
     else:
         tr.add("appeal.weeks", param.source, date=nominal, weeks=weeks, nominal=nominal)
-    due = _atw(cal, tr, decision.date, nominal, 7 * weeks, TermUnit.WEEKS, weeks)
+    due = atw_term(cal, tr, decision.date, nominal, 7 * weeks, TermUnit.WEEKS, weeks)
     tr.add("appeal.posted", None)
     done = next(
         (
@@ -622,7 +263,7 @@ def _appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
         kind=DeadlineKind.APPEAL,
         start=decision.date,
         due=due,
-        status=_status(due, done, as_of),
+        status=status_on(due, done, as_of),
         steps=tr.freeze(),
         done_on=done,
     )
@@ -641,9 +282,9 @@ def _further_appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline 
     decision = next((d for d in reversed(h.decisions) if d.date <= ruling.date), None)
     short = decision is not None and short_appeal_term(decision)
     tr = Trace()
-    tr.add("further.start", _src("awb-6-24"), date=ruling.date, day=ruling.date)
+    tr.add("further.start", cite("awb-6-24"), date=ruling.date, day=ruling.date)
     long_p = value("further_appeal_term_weeks", ruling.date)
-    long_due = _atw(
+    long_due = atw_term(
         cal,
         Trace(),
         ruling.date,
@@ -666,7 +307,7 @@ def _further_appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline 
             nominal=nominal,
             long_due=long_due,
         )
-        due = _atw(
+        due = atw_term(
             cal,
             tr,
             ruling.date,
@@ -679,7 +320,7 @@ def _further_appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline 
     else:
         nominal = add_weeks(ruling.date, int(long_p.value))
         tr.add("further.weeks", long_p.source, date=nominal, weeks=long_p.value, nominal=nominal)
-        due = _atw(
+        due = atw_term(
             cal, tr, ruling.date, nominal, 7 * int(long_p.value), TermUnit.WEEKS, int(long_p.value)
         )
     done = next(
@@ -694,7 +335,7 @@ def _further_appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline 
         kind=DeadlineKind.FURTHER_APPEAL,
         start=ruling.date,
         due=due,
-        status=_status(due, done, as_of),
+        status=status_on(due, done, as_of),
         steps=tr.freeze(),
         done_on=done,
         certainty=certainty,
@@ -725,13 +366,13 @@ def _court_order(h: History, as_of: dt.date) -> Deadline | None:
     weeks = int(ruling.get("decide_within_weeks"))
     due = add_weeks(ruling.date, weeks)
     tr = Trace()
-    tr.add("court_order.due", _src("awb-8-55d"), date=due, day=ruling.date, weeks=weeks, due=due)
+    tr.add("court_order.due", cite("awb-8-55d"), date=due, day=ruling.date, weeks=weeks, due=due)
     done = next((d.date for d in h.decisions if d.date >= ruling.date), None)
     return Deadline(
         kind=DeadlineKind.COURT_ORDER,
         start=ruling.date,
         due=due,
-        status=_status(due, done, as_of),
+        status=status_on(due, done, as_of),
         steps=tr.freeze(),
         done_on=done,
     )
@@ -751,7 +392,7 @@ def compute_deadlines(
         d = fn(h, cal, as_of)
         if d is not None:
             out.append(d)
-    decision, touches, notes = _decision(h, applicant, measures, cal, as_of)
+    decision, touches, notes = decision_deadline(h, applicant, measures, cal, as_of)
     if decision is not None:
         out.insert(0, decision)
     for fn2 in (_appeal, _further_appeal):

@@ -1,0 +1,297 @@
+"""The decision term (Vw 2000 art. 42 and 43): six months from lodging, moved by individual
+extensions (art. 42(4), 42(5), 43) and by the policy measures that touch the case, capped at the
+statutory maximum. Also which measures touched the case and why each did or did not move it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from toevlucht.law.calendar import LegalCalendar
+from toevlucht.law.errors import HistoryError
+from toevlucht.law.measures import EffectStatus, Match, MatchStatus, Measure, MeasureKind
+from toevlucht.law.model import Applicant, Event, Track
+from toevlucht.law.params import value
+from toevlucht.law.periods import add_months
+from toevlucht.law.procedure import History
+from toevlucht.law.sources import Status
+from toevlucht.law.terms import Deadline, DeadlineKind, DeadlineStatus, cite, status_on
+from toevlucht.law.trace import Label, Trace
+
+__all__ = ["MeasureTouch", "decision_deadline", "first_touch"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasureTouch:
+    """A measure that touches a case: from when, and whether it moved the decision term."""
+
+    measure: Measure
+    on: dt.date
+    match: Match
+    applied: bool
+    reason: str  # key of why (not) applied: applied, unconfirmed, disapplied, possibly, ...
+
+
+def _birthday(b: dt.date, age: int) -> dt.date:
+    try:
+        return b.replace(year=b.year + age)
+    except ValueError:  # 29 February
+        return dt.date(b.year + age, 3, 1)
+
+
+def first_touch(
+    m: Measure,
+    applicant: Applicant,
+    lodged: dt.date | None,
+    pending_from: dt.date,
+    pending_until: dt.date | None,
+    as_of: dt.date,
+) -> tuple[dt.date, Match] | None:
+    """The first day a known period of ``m`` covers a pending case in its scope.
+
+    ``pending_until`` is the day of the decision (exclusive), None while undecided.
+    Returns None if the measure never touches the case; a POSSIBLY match when a fact the
+    scope needs is not recorded.
+    """
+    for p in m.periods_known(as_of):
+        t = max(p.start, pending_from) if p.start is not None else pending_from
+        end = p.until
+        if pending_until is not None:
+            end = pending_until if end is None else min(end, pending_until)
+        if end is not None and t >= end:
+            continue
+        match = m.match(applicant, lodged, t)
+        if match.status is not MatchStatus.NOT:
+            return t, match
+        # the applicant may grow into the age range during the period
+        if (
+            m.scope.age_min is not None
+            and applicant.birth_date is not None
+            and (applicant.age_on(t) or 0) < m.scope.age_min
+        ):
+            t2 = _birthday(applicant.birth_date, m.scope.age_min)
+            if t2 > t and (end is None or t2 < end):
+                match2 = m.match(applicant, lodged, t2)
+                if match2.status is not MatchStatus.NOT:
+                    return t2, match2
+    return None
+
+
+@dataclass(slots=True)
+class _TermState:
+    due: dt.date
+    used_42_4: int = 0
+    used_42_5: int = 0
+    general_42_4: int = 0
+    moratorium: bool = False
+
+
+def decision_deadline(
+    h: History,
+    applicant: Applicant,
+    measures: Mapping[str, Measure],
+    cal: LegalCalendar,
+    as_of: dt.date,
+) -> tuple[Deadline | None, list[MeasureTouch], list[str]]:
+    notes: list[str] = []
+    if h.lodged is None:
+        return None, [], notes
+    tr = Trace()
+    lodged = h.lodged.date
+    start = lodged
+    if h.track is Track.DUBLIN:
+        if h.dublin_responsible is None:
+            notes.append("note.decision_dublin_not_started")
+            return None, [], notes
+        start = h.dublin_responsible.date
+        tr.add("decision.start_dublin", cite("vw-42-6"), date=start, day=start)
+    else:
+        tr.add("decision.start", cite("vw-42-1"), date=start, day=start)
+    months = value("decision_term_months", start)
+    st = _TermState(due=add_months(start, int(months.value)))
+    tr.add("decision.base", months.source, date=st.due, months=months.value, due=st.due)
+
+    first_decision = h.decisions[0].date if h.decisions else None
+    touches: list[MeasureTouch] = []
+    items: list[tuple[dt.date, int, Event | Measure, Match | None]] = []
+    for e in h.term_extensions:
+        items.append((e.date, e.index, e, None))
+    for m in measures.values():
+        if m.kind is MeasureKind.DEPARTURE_MORATORIUM or not m.known_on(as_of):
+            continue
+        hit = first_touch(m, applicant, lodged, start, first_decision, as_of)
+        if hit is not None:
+            items.append((hit[0], 10_000, m, hit[1]))
+    items.sort(key=lambda x: (x[0], x[1]))
+    individual_43 = any(e.get("ground") == "43" for e in h.term_extensions)
+
+    for on, _, item, match in items:
+        if isinstance(item, Event):
+            _individual_extension(item, st, tr)
+            if item.get("ground") == "43":
+                st.moratorium = True
+        else:
+            assert match is not None
+            touches.append(_measure_extension(item, on, match, st, tr, as_of, individual_43))
+
+    cap_param = value(
+        "moratorium_max_months" if st.moratorium else "decision_term_absolute_max_months", start
+    )
+    cap = add_months(start, int(cap_param.value))
+    if st.due > cap:
+        st.due = cap
+        tr.add("decision.capped", cap_param.source, date=cap, months=cap_param.value, due=cap)
+    if not cal.is_working_day(st.due):
+        tr.add("atw.not_applied", cite("atw-4"), date=st.due, day=st.due)
+    tr.add("decision.due", None, date=st.due, due=st.due)
+
+    status = status_on(st.due, first_decision, as_of)
+    holding = ("applied", "superseded")  # a moratorium holds the case in either way
+    if status is DeadlineStatus.RUNNING and any(
+        t.reason in holding
+        and t.measure.kind is not MeasureKind.GENERAL_TERM_EXTENSION
+        and t.measure.in_force_on(as_of, as_of)
+        for t in touches
+    ):
+        status = DeadlineStatus.SUSPENDED
+    deadline = Deadline(
+        kind=DeadlineKind.DECISION,
+        start=start,
+        due=st.due,
+        status=status,
+        steps=tr.freeze(),
+        done_on=first_decision,
+    )
+    return deadline, touches, notes
+
+
+def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
+    months, ground = int(e.get("months")), str(e.get("ground"))
+    if e.date > st.due:
+        raise HistoryError(
+            f"decision_term_extended on {e.date.isoformat()} comes after the decision term "
+            f"expired on {st.due.isoformat()}; Vw 2000 art. 42(4)-(5) and 43 extend a running "
+            "term only",
+            index=e.index,
+        )
+    if ground.startswith("42(4)"):
+        limit = int(value("decision_term_extension_42_4_max_months", e.date).value)
+        individual = st.used_42_4 - st.general_42_4
+        if individual + months > limit:
+            raise HistoryError(
+                f"a {months}-month extension on {e.date.isoformat()} would bring the extensions "
+                f"under Vw 2000 art. 42(4) to {individual + months} months; art. 42(4) allows "
+                f"at most {limit}",
+                index=e.index,
+            )
+        room = limit - st.used_42_4
+        if room < months:
+            # a general extension (WBV) already used part of the nine months: the letter
+            # cannot take the term beyond the statutory maximum
+            tr.add(
+                "decision.extension_capped",
+                cite("vw-42-4"),
+                on=e.date,
+                months=months,
+                room=max(room, 0),
+                limit=limit,
+            )
+            months = max(room, 0)
+            if months == 0:
+                return
+        st.used_42_4 += months
+        source = cite("vw-42-4")
+    elif ground == "42(5)":
+        limit = int(value("decision_term_extension_42_5_max_months", e.date).value)
+        if st.used_42_4 == 0:
+            raise HistoryError(
+                f"the extension under Vw 2000 art. 42(5) on {e.date.isoformat()} is not preceded "
+                "by an extension under art. 42(4); art. 42(5) allows a further extension only "
+                "after one",
+                index=e.index,
+            )
+        if st.used_42_5 + months > limit:
+            total = 6 + st.used_42_4 + st.used_42_5 + months
+            raise HistoryError(
+                f"a {months}-month extension on {e.date.isoformat()} under art. 42(5) would bring "
+                f"the decision term to {total} months; Vw 2000 art. 42(4)-(5) allow at most "
+                f"{6 + st.used_42_4 + limit}",
+                index=e.index,
+            )
+        st.used_42_5 += months
+        source = cite("vw-42-5")
+    else:
+        source = cite("vw-43-1")
+    st.due = add_months(st.due, months)
+    tr.add(
+        "decision.extended",
+        source,
+        date=st.due,
+        on=e.date,
+        months=months,
+        ground=ground,
+        due=st.due,
+    )
+
+
+def _measure_extension(
+    m: Measure,
+    on: dt.date,
+    match: Match,
+    st: _TermState,
+    tr: Trace,
+    as_of: dt.date,
+    individual_43: bool,
+) -> MeasureTouch:
+    def touch(applied: bool, reason: str) -> MeasureTouch:
+        return MeasureTouch(measure=m, on=on, match=match, applied=applied, reason=reason)
+
+    if match.status is MatchStatus.POSSIBLY:
+        tr.add(
+            "measure.possibly",
+            m.legal_basis,
+            status=Status.UNCONFIRMED,
+            measure=m,
+            missing=tuple(Label(k) for k in match.missing),
+        )
+        return touch(False, "possibly")
+    if m.term_extension_months is None or m.effect_status is EffectStatus.UNCONFIRMED:
+        tr.add("measure.unconfirmed", m.legal_basis, status=Status.UNCONFIRMED, measure=m)
+        return touch(False, "unconfirmed")
+    ruling = m.disapplied_by(as_of)
+    if ruling is not None:
+        tr.add("measure.disapplied", ruling.source, measure=m, day=ruling.date)
+        return touch(False, "disapplied")
+    if on > st.due:
+        tr.add("measure.term_already_expired", m.legal_basis, measure=m, day=on, due=st.due)
+        return touch(False, "term_expired")
+    if m.kind is MeasureKind.GENERAL_TERM_EXTENSION:
+        limit = int(value("decision_term_extension_42_4_max_months", on).value)
+        room = limit - st.used_42_4
+        if room <= 0:
+            tr.add("measure.no_room", cite("vw-42-4"), measure=m, months=limit)
+            return touch(False, "no_room")
+        months = min(room, m.term_extension_months)
+        st.used_42_4 += months
+        st.general_42_4 += months
+    else:
+        if individual_43:
+            tr.add("measure.superseded", m.legal_basis, measure=m)
+            return touch(False, "superseded")
+        months = m.term_extension_months
+        st.moratorium = True
+    st.due = add_months(st.due, months)
+    status = Status.CONFIRMED
+    contested = m.effect_status is EffectStatus.CONTESTED
+    tr.add(
+        "measure.extended_contested" if contested else "measure.extended",
+        m.legal_basis,
+        date=st.due,
+        status=status,
+        measure=m,
+        day=on,
+        months=months,
+        due=st.due,
+    )
+    return touch(True, "applied")
