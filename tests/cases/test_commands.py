@@ -133,3 +133,18 @@ def test_bad_arguments_are_one_line_and_exit_2(
     assert message in out.stderr
     assert "Traceback" not in out.stderr
     assert out.stderr.count("\n") == 1
+
+
+def test_demo_on_a_port_already_in_use_says_so_before_loading_anything(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = cli(tmp_path, "demo", "--port", str(port))
+    assert out.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr
+    assert "--port" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert "loading" not in out.stdout  # it stopped before setting anything up

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 
@@ -36,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
     problem = law_date_problem(as_of)
     if problem:
         print(f"toevlucht demo: --as-of {as_of.isoformat()}: {problem}", file=sys.stderr)
+        return 2
+    problem = None if args.no_serve else port_problem(args.host, args.port)
+    if problem:
+        print(f"toevlucht demo: {problem}", file=sys.stderr)
         return 2
     setup(as_of)
     print(f"Toevlucht demo — the case clock stands at {as_of.isoformat()}")
@@ -93,14 +99,56 @@ def run(args: argparse.Namespace) -> int:
         "--log-level",
         "warning",
     ]
-    # The background worker runs forecasts and the reminder schedule; it shares the
-    # terminal's process group, so Ctrl-C stops it together with gunicorn.
-    worker = [sys.executable, "-m", "django", "db_worker", "--settings=toevlucht.settings"]
-    subprocess.Popen(worker, env={**env, "DJANGO_SETTINGS_MODULE": "toevlucht.settings"})
+    # The background worker runs forecasts and the reminder schedule. gunicorn and the worker
+    # are children of this process: when either stops (Ctrl-C, a signal, gunicorn unable to
+    # start), the other is stopped too, so nothing is left running behind the terminal.
+    worker_cmd = [sys.executable, "-m", "django", "db_worker", "--settings=toevlucht.settings"]
+    env["DJANGO_SETTINGS_MODULE"] = "toevlucht.settings"
+    worker = subprocess.Popen(worker_cmd, env=env)
     print(
         f"  serving with gunicorn ({args.workers} workers) and a background task worker; "
         "stop with Ctrl-C",
         flush=True,
     )
-    os.execvpe(cmd[0], cmd, env)
-    return 0  # not reached
+    server = subprocess.Popen(cmd, env=env)
+    return supervise(server, worker)
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port, or None if it can."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as e:
+        return (
+            f"cannot listen on {host}:{port} ({e.strerror}); is another server running there? "
+            "Choose another with --port"
+        )
+    return None
+
+
+def supervise(server: subprocess.Popen[bytes], worker: subprocess.Popen[bytes]) -> int:
+    """Wait for the server; stop both children when it ends or this process is told to."""
+
+    def forward(signum: int, _frame: object) -> None:
+        server.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    try:
+        while True:
+            try:
+                rc = server.wait()
+                break
+            except KeyboardInterrupt:  # Ctrl-C reached the whole group; gunicorn is stopping
+                continue
+    finally:
+        for child in (server, worker):
+            if child.poll() is None:
+                child.terminate()
+        for child in (server, worker):
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return 0 if rc in (0, -signal.SIGINT, -signal.SIGTERM) else rc
