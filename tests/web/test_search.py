@@ -106,3 +106,26 @@ def test_the_search_key_is_kept_on_save_and_bulk_create(people: dict[str, Any]) 
         ]
     )
     assert Applicant.objects.get(v_number="X1").search_key == " uri orlov "
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Hryhorii", "Григорий"),  # Ukrainian passport spelling, Russian Cyrillic
+        ("Grigorii", "Григорій"),  # Russian spelling, Ukrainian Cyrillic
+        ("Oleh", "Олег"),
+        ("Oleg", "Oleh"),
+        ("Olha", "Ольга"),
+    ],
+)
+def test_ukrainian_h_and_russian_g_meet(typed: str, stored: str) -> None:
+    from toevlucht.cases.translit import search_key
+
+    assert search_key(typed) == search_key(stored)
+
+
+def test_g_and_h_do_not_make_every_name_meet() -> None:
+    from toevlucht.cases.translit import search_key
+
+    assert search_key("Oleh") != search_key("Olena")
+    assert search_key("Hanna") != search_key("Anna")

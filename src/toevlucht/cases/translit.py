@@ -124,6 +124,7 @@ _FOLD = [
     (r"shch|sch", "s"),
     (r"zh", "z"),
     (r"kh|ch|h", "h"),
+    (r"g", "h"),  # Russian г is g, Ukrainian г is h: "Oleh" and "Олег", "Hryhorii" and "Григорий"
     (r"ts|tz|c", "s"),
     (r"sh|s", "s"),
     (r"iu|yu|ju", "u"),
@@ -140,8 +141,9 @@ _FOLD = [
 
 def search_key(text: str) -> str:
     """A spelling-tolerant key: Cyrillic is transliterated, accents dropped, and the usual
-    variants (y/i/j, kh/h, ts/c, double letters) folded, so "Dmitriy", "Dmitrii" and
-    "Дмитрий" meet."""
+    variants (y/i/j, kh/h, g/h, ts/c, double letters) folded, so "Dmitriy", "Dmitrii" and
+    "Дмитрий" meet, and a Ukrainian name spelled from its passport ("Hryhorii") finds the
+    Cyrillic name however it was typed ("Григорій", "Григорий")."""
     latin = icao(text)
     latin = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode().lower()
     latin = re.sub(r"[^a-z ]", "", latin)
