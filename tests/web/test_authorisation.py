@@ -24,10 +24,11 @@ CASE_PAGE = {
     "other": {CW: 404, SV: 404, LA: 404, AN: 403, AP: 403, AD: 200, ANON: 302},
     "revoked": {CW: 200, SV: 200, LA: 404, AN: 403, AP: 403, AD: 200, ANON: 302},
 }
-AUTHORITY_ONLY = {  # correcting an event
+CORRECT_LODGED = {  # correcting the lodging of the application: authority staff only (legal
+    # aid corrects only the remedy steps it records, and sees only its mandated clients)
     "own": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
-    "other": {CW: 404, SV: 404, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
-    "revoked": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "other": {CW: 404, SV: 404, LA: 404, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "revoked": {CW: 200, SV: 200, LA: 404, AN: 403, AP: 403, AD: 200, ANON: 302},
 }
 LETTER = {  # the notice of default: legal aid, and only when the term has passed (own: late)
     "own": {CW: 403, SV: 403, LA: 200, AN: 403, AP: 403, AD: 403, ANON: 302},
@@ -51,7 +52,7 @@ PAGES = {
 CASE_URLS = {
     "case": CASE_PAGE,
     "record_event": CASE_PAGE,
-    "correct_event": AUTHORITY_ONLY,
+    "correct_event": CORRECT_LODGED,
     "notice_letter": LETTER,
 }
 NOT_COVERED = {"set_language"}  # Django's own view (i18n/setlang/), tested in test_i18n

@@ -203,7 +203,7 @@ def test_legal_aid_is_offered_only_its_remedy_steps(
     r = client.get(f"/cases/{cases['own'].pk}/")
     offered = {v for v, _ in r.context["kind_form"].fields["kind"].choices if v}
     assert offered == {"notice_of_default_received", "appeal_lodged"}
-    assert "Correct or retract" not in r.content.decode()
+    assert "Correct or retract" not in r.content.decode()  # it recorded nothing here
 
 
 def test_retracting_an_event_with_required_data_needs_only_the_reason(
@@ -240,3 +240,32 @@ def test_no_notice_of_default_before_the_term_has_passed(
     assert r.status_code == 409
     assert "A notice of default is not available" in r.content.decode()
     assert "notice-of-default.pdf" not in client.get(f"/cases/{app.pk}/").content.decode()
+
+
+def test_legal_aid_corrects_the_remedy_step_it_recorded_and_nothing_else(
+    users: dict[str, Any], cases: dict[str, Any], client: Any
+) -> None:
+    """The same rule as the API's: whoever may record a kind may correct it."""
+    own = cases["own"]  # late: the decision term ended on 27 March 2022
+    services.event_record(
+        actor=users["legal_aid"],
+        application=own,
+        kind="notice_of_default_received",
+        effective_date=D(2022, 4, 4),
+        data={},
+    )
+    notice = own.events.get(kind="notice_of_default_received")
+    lodged = own.events.get(kind="application_lodged")
+    client.force_login(users["legal_aid"])
+    html = client.get(f"/cases/{own.pk}/").content.decode()
+    assert f"/cases/{own.pk}/events/{notice.pk}/correct/" in html
+    assert f"/cases/{own.pk}/events/{lodged.pk}/correct/" not in html
+    r = client.post(
+        f"/cases/{own.pk}/events/{notice.pk}/correct/",
+        {"effective_date": "2022-04-05", "note": "the receipt stamp says 5 April"},
+    )
+    assert r.status_code == 302
+    assert own.events.get(corrects=notice).effective_date == D(2022, 4, 5)
+    r = client.post(f"/cases/{own.pk}/events/{lodged.pk}/correct/", {"retract": "on", "note": "no"})
+    assert r.status_code == 403
+    assert not own.events.filter(corrects=lodged).exists()

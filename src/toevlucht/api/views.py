@@ -153,7 +153,7 @@ class EventCorrection(APIView):
             raise NotFound("no such event in this case")
         s = EventCorrectionSerializer(data=request.data, context={"kind": event.kind})
         s.is_valid(raise_exception=True)
-        if not perms.can_record_event(request.user, event.kind):
+        if not perms.can_correct_event(request.user, event.kind):
             raise PermissionDenied(f"the role {request.user.role} may not correct {event.kind}")  # type: ignore[union-attr]
         v = s.validated_data
         new = event_correct(

@@ -1,5 +1,6 @@
 """Who may open which staff page, and what they may write. Which *cases* a user sees is
-decided by :mod:`toevlucht.cases.selectors` alone (a case outside it is a 404).
+decided by :mod:`toevlucht.cases.selectors` alone (a case outside it is a 404); what they
+may write, by :mod:`toevlucht.cases.permissions` (the REST API's rule too).
 
 =====================  ==========================================================
 role                   pages
@@ -32,7 +33,14 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
 from toevlucht.accounts.models import User
-from toevlucht.law import EventKind
+from toevlucht.cases.permissions import (
+    ANNOUNCERS,
+    AUTHORITY,
+    can_announce_measures,
+    can_correct_event,
+    can_record_event,
+    recordable_kinds,
+)
 
 __all__ = [
     "ANNOUNCERS",
@@ -42,9 +50,10 @@ __all__ = [
     "RECEPTION_READERS",
     "SECOND_FACTOR_ROLES",
     "can_announce_measures",
-    "can_correct_events",
+    "can_correct_event",
     "can_record_event",
     "can_write_notice",
+    "forbidden",
     "is_htmx",
     "needs_enrolment",
     "needs_second_factor",
@@ -54,15 +63,10 @@ __all__ = [
 ]
 
 R = User.Role
-AUTHORITY = frozenset({R.CASEWORKER, R.SUPERVISOR, R.ADMINISTRATOR})
 CASE_READERS = AUTHORITY | {R.LEGAL_AID}
-ANNOUNCERS = frozenset({R.SUPERVISOR, R.ADMINISTRATOR})
 MEASURE_READERS = AUTHORITY | {R.LEGAL_AID, R.ANALYST}
 RECEPTION_READERS = AUTHORITY | {R.ANALYST}
 SECOND_FACTOR_ROLES = CASE_READERS  # everyone who reads personal data on these pages
-# Legal aid records the steps of a remedy it takes for the applicant against a late decision
-# (the same rule as the REST API's).
-LEGAL_AID_KINDS = (EventKind.NOTICE_OF_DEFAULT_RECEIVED, EventKind.APPEAL_LODGED)
 UI_LANGUAGES = ("en", "nl")
 
 View = Callable[..., HttpResponse]
@@ -70,28 +74,6 @@ View = Callable[..., HttpResponse]
 
 def _role(user: Any) -> str:
     return str(getattr(user, "role", ""))
-
-
-def recordable_kinds(user: Any) -> list[EventKind]:
-    """The event kinds ``user`` may record (a retraction is a correction, never offered)."""
-    kinds: list[EventKind] = [k for k in EventKind if k is not EventKind.RETRACTION]
-    if _role(user) in AUTHORITY:
-        return kinds
-    if _role(user) == R.LEGAL_AID:
-        return [k for k in kinds if k in LEGAL_AID_KINDS]
-    return []
-
-
-def can_record_event(user: Any, kind: str) -> bool:
-    return kind in {k.value for k in recordable_kinds(user)}
-
-
-def can_correct_events(user: Any) -> bool:
-    return _role(user) in AUTHORITY
-
-
-def can_announce_measures(user: Any) -> bool:
-    return _role(user) in ANNOUNCERS
 
 
 def can_write_notice(user: Any) -> bool:

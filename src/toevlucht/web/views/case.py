@@ -24,9 +24,10 @@ from toevlucht.letters.notice import (
 from toevlucht.web.access import (
     AUTHORITY,
     CASE_READERS,
-    can_correct_events,
+    can_correct_event,
     can_record_event,
     can_write_notice,
+    forbidden,
     is_htmx,
     recordable_kinds,
     staff_page,
@@ -96,7 +97,7 @@ def _render_case(
         "event_form": event_form,
         "remedy_forms": forms,
         "changes": changes,
-        "can_correct": can_correct_events(user),
+        "correctable_kinds": {k.value for k in EventKind if can_correct_event(user, k)},
         "can_write_notice": can_write_notice(user),
         "authority_user": getattr(user, "role", "") in AUTHORITY,
     }
@@ -158,7 +159,7 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, cf, kind_form=kind_form, event_form=form, status=400)
 
 
-@staff_page(AUTHORITY)
+@staff_page(CASE_READERS)
 @require_http_methods(["GET", "POST"])
 def correct_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     user = request.user
@@ -166,6 +167,8 @@ def correct_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     app, event = event_of_case(user=user, pk=pk, event_pk=event_pk)
     if event.kind == EventKind.RETRACTION:
         raise Http404("a retraction is not corrected")
+    if not can_correct_event(user, event.kind):
+        return forbidden(request)
     form = CorrectionForm(request.POST if request.method == "POST" else None, event=event)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
