@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 import toevlucht.law
-from toevlucht.law.text import LANGUAGES, catalog, format_date, format_money, placeholders
+from toevlucht.law.text import (
+    LANGUAGES,
+    PLURAL_FORMS,
+    catalog,
+    format_date,
+    format_money,
+    placeholders,
+    plural_specs,
+    render_key,
+)
 
 LAW = Path(toevlucht.law.__file__).parent
 
@@ -48,3 +57,31 @@ def test_dates_are_written_in_each_language() -> None:
 def test_money_is_written_in_each_language() -> None:
     assert format_money(1442, "en") == "€1,442"
     assert format_money(1442, "nl") == "€ 1.442"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_plural_has_the_forms_of_its_language(lang: str) -> None:
+    for key, template in catalog(lang).items():
+        for forms in plural_specs(template):
+            assert len(forms) == PLURAL_FORMS[lang], (lang, key, forms)
+
+
+@pytest.mark.parametrize(
+    ("lang", "days", "expected"),
+    [
+        ("en", 1, "1 day late"),
+        ("en", 21, "21 days late"),
+        ("nl", 1, "1 dag te laat"),
+        ("nl", 2, "2 dagen te laat"),
+        ("ru", 1, "опоздание на 1 день"),
+        ("ru", 3, "опоздание на 3 дня"),
+        ("ru", 11, "опоздание на 11 дней"),
+        ("ru", 21, "опоздание на 21 день"),
+        ("ru", 24, "опоздание на 24 дня"),
+        ("uk", 2, "запізнення на 2 дні"),
+        ("uk", 14, "запізнення на 14 днів"),
+        ("uk", 101, "запізнення на 101 день"),
+    ],
+)
+def test_counts_take_the_plural_form_of_the_language(lang: str, days: int, expected: str) -> None:
+    assert render_key("ui.late_by", lang, {"days": days}) == expected

@@ -5,6 +5,9 @@ placeholders. Parameters are formatted by type: dates in the language's long for
 and measures by their name in that language, :class:`~toevlucht.law.trace.Label` values
 through the catalogue, money parameters (``amount``, ``per_day``, ``cap``) in euros.
 Every catalogue must have the same keys and placeholders as the English one (a test checks).
+A count takes its noun in the language's plural form with ``{days:plural:day|days}``
+(English and Dutch: one|other; Russian and Ukrainian: one|few|many, as CLDR), rendered
+``1 day``, ``3 days``; ``{days:plural:день|дня|дней}`` gives ``1 день``, ``3 дня``, ``5 дней``.
 
 >>> render_key("stage.registration", "nl")
 'registratie (aanmeldfase)'
@@ -33,12 +36,15 @@ __all__ = [
     "format_date",
     "format_money",
     "placeholders",
+    "plural_form",
+    "plural_specs",
     "render_key",
     "render_step",
     "render_value",
 ]
 
 LANGUAGES = ("en", "nl", "ru", "uk")
+PLURAL_FORMS = {"en": 2, "nl": 2, "ru": 3, "uk": 3}
 MONEY_PARAMS = frozenset({"amount", "per_day", "cap"})
 
 _MONTHS = {
@@ -136,6 +142,37 @@ def catalog(lang: str) -> Mapping[str, str]:
     return out
 
 
+def plural_form(n: int, lang: str) -> int:
+    """Index of the plural form of ``n`` in ``lang`` (CLDR cardinal rules)."""
+    if PLURAL_FORMS[lang] == 2:
+        return 0 if n == 1 else 1
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
+
+
+def plural_specs(template: str) -> list[list[str]]:
+    """The forms of every ``{name:plural:a|b|...}`` in ``template``."""
+    return [
+        spec.removeprefix("plural:").split("|")
+        for _, name, spec, _ in string.Formatter().parse(template)
+        if name and spec and spec.startswith("plural:")
+    ]
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            forms = format_spec.removeprefix("plural:").split("|")
+            return f"{value} {forms[plural_form(abs(int(value)), self.lang)]}"
+        return str(super().format_field(value, format_spec))
+
+
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
@@ -172,7 +209,7 @@ def render_key(key: str, lang: str, params: Mapping[str, Any] | None = None) -> 
     if template is None:
         raise KeyError(f"no message {key!r} in the {lang} catalogue")
     values = {k: render_value(k, v, lang) for k, v in (params or {}).items()}
-    text = template.format_map(values)
+    text = _Formatter(lang).vformat(template, (), values)
     suffix = _YEAR_SUFFIX.get(lang, "")
     if suffix.endswith("."):  # "2022 г." at the end of a sentence: one full stop
         text = text.replace(f"{suffix}.", suffix)
