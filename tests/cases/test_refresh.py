@@ -134,3 +134,31 @@ def test_skipping_unaffected_cases_gives_the_same_projections_as_recomputing_all
         skipped = snapshot()
         refresh_all(day, force=True)
         assert snapshot() == skipped, day
+
+
+def test_an_event_recorded_while_a_refresh_assesses_its_case_is_not_overwritten(
+    make_case: Any, monkeypatch: Any
+) -> None:
+    """The refresh reads a chunk, assesses it, then writes; an event recorded in between
+    keeps the projection event_record computed from it (the refresh's would be stale)."""
+    from toevlucht.cases import refresh, services
+
+    app = make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 10), {})])
+    fetch = refresh._fetch
+
+    def fetch_then_someone_records(ids: Any) -> Any:
+        raw = fetch(ids)
+        services.event_record(
+            actor=None,
+            application=app,
+            kind="decision_notified",
+            effective_date=D(2022, 5, 2),
+            data={"outcome": "granted", "procedure": "extended"},
+        )
+        return raw
+
+    monkeypatch.setattr(refresh, "_fetch", fetch_then_someone_records)
+    refresh_all(D(2022, 5, 9), processes=1, force=True)
+    s = CaseStatus.objects.get(application=app)
+    assert s.decision_status == "met"  # from the decision, not the stale "running"
+    assert s.stage != "registration"

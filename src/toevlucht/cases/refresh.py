@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field, TextField
+from django.db.models import Field, Max, TextField
 from django.db.models.functions import Cast
 
 from toevlucht.cases import clock
@@ -27,6 +27,7 @@ from toevlucht.cases.models import Application, CaseStatus, ProcedureEvent
 from toevlucht.law import Case, LawError, Measure, assess
 
 CHUNK = 2000
+PARALLEL_FROM = 5000  # cases; fewer are recomputed in this process alone
 STATUS_COLUMNS = (
     "computed_on",
     "stage",
@@ -165,6 +166,25 @@ def _save(rows: Iterable[tuple[int, dict[str, object]]]) -> None:
             cursor.executemany(sql, params)
 
 
+def _still_current(
+    rows: list[tuple[int, dict[str, object]]], seen: Versions
+) -> list[tuple[int, dict[str, object]]]:
+    """The projections whose case has no event newer than the history they were computed
+    from. Call inside the write transaction: the cases are locked first (as ``event_record``
+    locks its case; on SQLite the IMMEDIATE transaction holds the write lock), so an event
+    recorded while a chunk was being assessed keeps the projection ``event_record`` wrote
+    instead of being overwritten with a stale one."""
+    ids = [pk for pk, _ in rows]
+    list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    latest = dict(
+        ProcedureEvent.objects.filter(application_id__in=ids)
+        .values("application_id")
+        .annotate(latest=Max("pk"))
+        .values_list("application_id", "latest")
+    )
+    return [(pk, fields) for pk, fields in rows if latest.get(pk, 0) == seen.get(pk, 0)]
+
+
 def retention_mark(rows: Iterable[tuple[int, dict[str, object]]], as_of: dt.date) -> int:
     """Give cases that closed (final or withdrawn) their retention date: personal data is due
     for deletion ``TOEVLUCHT_RETENTION_YEARS`` after the case closed."""
@@ -183,23 +203,33 @@ def retention_mark(rows: Iterable[tuple[int, dict[str, object]]], as_of: dt.date
     )
 
 
-def recompute_applications(ids: Sequence[int], as_of: dt.date | None = None) -> int:
+def recompute_applications(
+    ids: Sequence[int], as_of: dt.date | None = None, processes: int | None = None
+) -> int:
+    """Recompute these cases' projections, one transaction per chunk; the law engine runs
+    in worker processes from 5,000 cases (see ``refresh_all``). Returns how many were
+    written (a case that got a new event meanwhile keeps the projection of that event)."""
     from toevlucht.measures.services import all_measures
 
     as_of = as_of or clock.today()
     measures = all_measures()
     n = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    chunks = [list(ids[k : k + CHUNK]) for k in range(0, len(ids), CHUNK)]
+    for _chunk, rows, seen in _assessed_chunks(
+        chunks, as_of, measures, _processes(processes, len(ids))
+    ):
         with transaction.atomic():
-            rows = [
-                (pk, {**_defaults(as_of), **_fields(case, as_of, measures)})
-                for pk, case, _ in _load(chunk)
-            ]
+            rows = _still_current(rows, seen)
             _save(rows)
             retention_mark(rows, as_of)
-            n += len(rows)
+        n += len(rows)
     return n
+
+
+def _processes(asked: int | None, n: int) -> int:
+    if asked is not None:
+        return asked
+    return min(os.cpu_count() or 1, 4) if n >= PARALLEL_FROM else 1
 
 
 def _defaults(as_of: dt.date) -> dict[str, object]:
@@ -233,16 +263,24 @@ def _worker_assess(batch: list[RawCase]) -> list[tuple[int, dict[str, object]]]:
     ]
 
 
+Versions = dict[int, int]  # application id -> id of its latest event when it was read
+
+
+def _versions(raw: Sequence[RawCase]) -> Versions:
+    return {r[0]: max((e[5] for e in r[6]), default=0) for r in raw}
+
+
 def _assessed_chunks(
     chunks: list[list[int]], as_of: dt.date, measures: dict[str, Measure], processes: int
-) -> Iterator[tuple[list[int], list[tuple[int, dict[str, object]]]]]:
-    """(chunk, projections) for each chunk, in order. With worker processes, one chunk is
-    always in flight: while the workers assess it, this process reads the next one and the
-    caller writes the previous one. Only this process touches the database."""
+) -> Iterator[tuple[list[int], list[tuple[int, dict[str, object]]], Versions]]:
+    """(chunk, projections, versions read) for each chunk, in order. With worker processes,
+    one chunk is always in flight: while the workers assess it, this process reads the next
+    one and the caller writes the previous one. Only this process touches the database."""
     if processes <= 1:
         _worker_init(as_of, measures)
         for chunk in chunks:
-            yield chunk, _worker_assess(_fetch(chunk))
+            raw = _fetch(chunk)
+            yield chunk, _worker_assess(raw), _versions(raw)
         return
     if not connection.in_atomic_block:
         connection.close()  # the workers fork below: let them inherit no open connection
@@ -252,7 +290,9 @@ def _assessed_chunks(
         initializer=_worker_init,
         initargs=(as_of, measures),
     )
-    pending: deque[tuple[list[int], list[Future[list[tuple[int, dict[str, object]]]]]]] = deque()
+    pending: deque[
+        tuple[list[int], list[Future[list[tuple[int, dict[str, object]]]]], Versions]
+    ] = deque()
     try:
         pool.submit(os.getpid).result()  # fork every worker now, before a connection opens
         for chunk in chunks:
@@ -261,13 +301,13 @@ def _assessed_chunks(
             futures = [
                 pool.submit(_worker_assess, raw[k : k + size]) for k in range(0, len(raw), size)
             ]
-            pending.append((chunk, futures))
+            pending.append((chunk, futures, _versions(raw)))
             if len(pending) > 1:
-                done, fs = pending.popleft()
-                yield done, [row for f in fs for row in f.result()]
+                done, fs, seen = pending.popleft()
+                yield done, [row for f in fs for row in f.result()], seen
         while pending:
-            done, fs = pending.popleft()
-            yield done, [row for f in fs for row in f.result()]
+            done, fs, seen = pending.popleft()
+            yield done, [row for f in fs for row in f.result()], seen
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -345,14 +385,12 @@ def refresh_all(
     ids = [r[0] for r in rows_all if force or _needs_recompute(r, as_of, boundaries)]
     report = RefreshReport(as_of=as_of, cases=0)
     total_open = CaseStatus.objects.filter(open=True).count()
-    n_proc = (
-        processes
-        if processes is not None
-        else (min(os.cpu_count() or 1, 4) if len(ids) >= 5000 else 1)
-    )
     chunks = [ids[k : k + CHUNK] for k in range(0, len(ids), CHUNK)]
-    for chunk, rows in _assessed_chunks(chunks, as_of, measures, n_proc):
+    for chunk, assessed, seen in _assessed_chunks(
+        chunks, as_of, measures, _processes(processes, len(ids))
+    ):
         with transaction.atomic():
+            rows = _still_current(assessed, seen)
             old = {
                 r[0]: r[1:]
                 for r in CaseStatus.objects.filter(pk__in=chunk).values_list(
