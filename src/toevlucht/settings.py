@@ -279,6 +279,9 @@ TOEVLUCHT_AUDIT_CHECKPOINT = Path(
 TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
 # Years after the final decision until personal data is due for deletion (retention).
 TOEVLUCHT_RETENTION_YEARS = int(os.environ.get("TOEVLUCHT_RETENTION_YEARS", "10"))
+# A measure announced in the app that moves more cases than this has them recomputed by a
+# background task (the django-tasks-db worker) instead of while the supervisor waits.
+TOEVLUCHT_ANNOUNCE_INLINE_MAX = int(os.environ.get("TOEVLUCHT_ANNOUNCE_INLINE_MAX", "5000"))
 
 LOGGING = {
     "version": 1,

@@ -120,6 +120,6 @@ def test_an_announced_measure_cannot_be_deleted_in_the_admin(
 ) -> None:
     supervisor = make_user("sv", "supervisor", "ind")
     definition = {**SYRIA, "id": "syr-admin-test"}
-    row = measure_announce(actor=supervisor, definition=definition)
+    row, _ = measure_announce(actor=supervisor, definition=definition)
     c = client_for(staff["admin"])
     assert c.get(f"/admin/measures/announcedmeasure/{row.pk}/delete/").status_code == 403

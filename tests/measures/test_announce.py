@@ -68,13 +68,43 @@ def test_announcing_a_moratorium_recomputes_the_touched_cases(
     cases: dict[str, Any], make_user: Any
 ) -> None:
     sv = make_user("sv", "supervisor", "ind")
-    row = measure_announce(actor=sv, definition=SYRIA)
+    row, _ = measure_announce(actor=sv, definition=SYRIA)
     assert (row.cases_touched, row.cases_changed) == (1, 1)
     s = CaseStatus.objects.get(application=cases["syr"])
     assert s.decision_due == D(2023, 3, 10)  # 10 Sep 2022 + 6 months
     assert s.decision_status == "suspended"
     assert "syr-2022-test" in s.measures_in_force
     assert CaseStatus.objects.get(application=cases["rus"]).decision_due == D(2022, 9, 10)
+    assert row.recomputed_at is not None
+
+
+def test_past_the_inline_maximum_a_background_task_recomputes_the_cases(
+    cases: dict[str, Any],
+    make_user: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX = 0
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    sv = make_user("sv", "supervisor", "ind")
+    with django_capture_on_commit_callbacks(execute=True):
+        row, preview = measure_announce(actor=sv, definition=SYRIA)
+    # announced and counted at once; the projection is not written yet
+    assert (row.cases_touched, row.recomputed_at) == (1, None)
+    assert preview.terms[cases["syr"].pk] == (
+        (D(2022, 9, 10), "running"),
+        (D(2023, 3, 10), "suspended"),
+    )
+    assert CaseStatus.objects.get(application=cases["syr"]).decision_due == D(2022, 9, 10)
+    [queued] = default_task_backend.results
+    assert queued.args == [row.pk, [cases["syr"].pk]]
+    # the worker runs it
+    queued.task.call(*queued.args)
+    assert CaseStatus.objects.get(application=cases["syr"]).decision_due == D(2023, 3, 10)
+    row.refresh_from_db()
+    assert row.recomputed_at is not None
 
 
 def test_only_a_supervisor_announces(cases: dict[str, Any], make_user: Any) -> None:

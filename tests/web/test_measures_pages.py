@@ -89,6 +89,31 @@ def test_announcing_what_was_previewed_shows_what_changed(sv: Any, syrians: list
     assert syrians[0].reference in again
 
 
+def test_a_measure_moving_many_cases_shows_what_changed_while_they_are_recomputed(
+    sv: Any, syrians: list[Any], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Past TOEVLUCHT_ANNOUNCE_INLINE_MAX the projections are written by a background task;
+    what changed comes from the announcement's own computation, so it is shown at once."""
+    settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX = 0
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    digest = sv.post("/measures/new/", {**_form(), "action": "preview"}).context["digest"]
+    with django_capture_on_commit_callbacks(execute=True):
+        r = sv.post(
+            "/measures/new/", {**_form(), "action": "announce", "digest": digest}, follow=True
+        )
+    html = r.content.decode()
+    assert "1 of your open cases has a new decision term" in html
+    assert "10 Mar 2023" in html
+    assert "2 cases it touches are being recomputed in the background" in html
+    assert "being recomputed" in sv.get("/measures/").content.decode()
+    from django.tasks import default_task_backend
+
+    [queued] = default_task_backend.results
+    queued.task.call(*queued.args)
+    assert "in the background" not in sv.get("/measures/syr-2022-web/").content.decode()
+    assert "being recomputed" not in sv.get("/measures/").content.decode()
+
+
 def test_an_announcement_that_differs_from_its_preview_is_previewed_again(
     sv: Any, syrians: list[Any]
 ) -> None:

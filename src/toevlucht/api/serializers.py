@@ -279,6 +279,11 @@ class MeasureSerializer(serializers.Serializer[Any]):
     announced_at = serializers.DateTimeField(allow_null=True)
     cases_touched = serializers.IntegerField(allow_null=True)
     cases_changed = serializers.IntegerField(allow_null=True)
+    recomputed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="announced in the app: when the cases it touches were recomputed (null while "
+        "a background task recomputes them)",
+    )
 
 
 class MeasureDefinitionSerializer(serializers.Serializer[Any]):
@@ -363,4 +368,5 @@ def measure_as_dict(m: Any, row: Any | None, lang: str = "en") -> dict[str, Any]
         "announced_at": row.announced_at.isoformat() if row is not None else None,
         "cases_touched": row.cases_touched if row is not None else None,
         "cases_changed": row.cases_changed if row is not None else None,
+        "recomputed_at": row.recomputed_at if row is not None else None,
     }

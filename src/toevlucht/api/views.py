@@ -252,12 +252,17 @@ class MeasureList(APIView):
     @extend_schema(request=MeasureDefinitionSerializer, responses={201: MeasureSerializer})
     def post(self, request: Request) -> Response:
         """Announce a measure (supervisors): stored, then every case it touches is
-        recomputed; the answer says how many were touched and changed."""
+        recomputed; the answer says how many were touched and changed. Past
+        TOEVLUCHT_ANNOUNCE_INLINE_MAX cases a background task recomputes them and
+        ``recomputed_at`` is null until it is done."""
         if not perms.can_announce_measures(request.user):
             raise PermissionDenied("only a supervisor announces a policy measure")
         s = MeasureDefinitionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        row = measure_announce(actor=request.user, definition=s.validated_data["definition"])  # type: ignore[arg-type]
+        row, _preview = measure_announce(
+            actor=request.user,  # type: ignore[arg-type]
+            definition=s.validated_data["definition"],
+        )
         data = next(m for m in _measures(_lang(request)) if m["id"] == row.measure_id)
         return Response(MeasureSerializer(data).data, status=status.HTTP_201_CREATED)
 

@@ -13,6 +13,7 @@ class AnnouncedMeasureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "announced_at",
         "cases_touched",
         "cases_changed",
+        "recomputed_at",
     )
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -21,6 +21,12 @@ class AnnouncedMeasure(models.Model):
     announced_at = models.DateTimeField(auto_now_add=True)
     cases_touched = models.PositiveIntegerField(default=0)
     cases_changed = models.PositiveIntegerField(default=0)
+    recomputed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="when the cases it touches were recomputed; empty while a background task "
+        "recomputes them (more than TOEVLUCHT_ANNOUNCE_INLINE_MAX cases)",
+    )
 
     def __str__(self) -> str:
         return self.measure_id

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from toevlucht.accounts.models import User
 from toevlucht.audit.log import record
 from toevlucht.cases import clock
+from toevlucht.cases.permissions import can_announce_measures
 from toevlucht.law import DataError, Measure, load_measures
-from toevlucht.law.bulk import compute, table_from_cases
+from toevlucht.law.bulk import STATUS_NAMES, compute, table_from_cases
 from toevlucht.law.measures import measure_from_dict
 from toevlucht.measures.models import AnnouncedMeasure
 
@@ -78,10 +81,20 @@ def _parse(definition: Mapping[str, Any]) -> Measure:
     return m
 
 
+Term = tuple[dt.date | None, str]  # a decision term's due date and status ("" if none)
+
+
 @dataclass(frozen=True)
 class Preview:
     touched: list[int]  # application ids whose decision term the measure moves
     changed: list[int]  # of which the due date or status changes today
+    # application id -> its decision term (before, with the measure), for the changed ones
+    terms: dict[int, tuple[Term, Term]] = field(default_factory=dict)
+
+
+def _term(due: np.datetime64, status: int) -> Term:
+    day = None if np.isnat(due) else dt.date.fromisoformat(str(due))
+    return day, STATUS_NAMES[status] if status >= 0 else ""
 
 
 def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None) -> Preview:
@@ -105,27 +118,49 @@ def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None)
     )
     changed_mask = ~same_due | (r0.decision_status != r1.decision_status)
     touched = [ids[i] for i in np.flatnonzero(touched_mask)]
-    changed = [ids[i] for i in np.flatnonzero(changed_mask)]
-    return Preview(touched=touched, changed=changed)
+    rows = np.flatnonzero(changed_mask)
+    terms = {
+        ids[i]: (
+            _term(r0.decision_due[i], int(r0.decision_status[i])),
+            _term(r1.decision_due[i], int(r1.decision_status[i])),
+        )
+        for i in rows
+    }
+    return Preview(touched=touched, changed=[ids[i] for i in rows], terms=terms)
 
 
 @transaction.atomic
-def measure_announce(*, actor: User, definition: Mapping[str, Any]) -> AnnouncedMeasure:
-    """Store a measure and recompute every case it touches; the row says how many."""
-    from toevlucht.cases.refresh import recompute_applications
+def measure_announce(
+    *, actor: User, definition: Mapping[str, Any]
+) -> tuple[AnnouncedMeasure, Preview]:
+    """Store a measure and recompute every case it touches; the row says how many.
 
-    if actor.role not in (User.Role.SUPERVISOR, User.Role.ADMINISTRATOR):
+    Up to ``TOEVLUCHT_ANNOUNCE_INLINE_MAX`` cases are recomputed in this transaction; more
+    (a general extension over the whole backlog) are recomputed by a background task once
+    it commits, and ``recomputed_at`` stays empty until that is done — a web request that
+    waited for 60,000 cases would outlast the server's timeout and hold the database's
+    write lock meanwhile."""
+    from toevlucht.cases.refresh import recompute_applications
+    from toevlucht.measures.tasks import recompute_for_measure
+
+    if not can_announce_measures(actor):
         raise MeasureRejected("actor", "only a supervisor announces a policy measure")
     preview = measure_preview(definition)
     m = _parse(definition)
+    ids = sorted(set(preview.touched) | set(preview.changed))
     row = AnnouncedMeasure.objects.create(
-        measure_id=m.id, definition=as_json(definition), announced_by=actor
+        measure_id=m.id,
+        definition=as_json(definition),
+        announced_by=actor,
+        cases_touched=len(preview.touched),
+        cases_changed=len(preview.changed),
     )
-    recompute_applications(sorted(set(preview.touched) | set(preview.changed)))
-    AnnouncedMeasure.objects.filter(pk=row.pk).update(
-        cases_touched=len(preview.touched), cases_changed=len(preview.changed)
-    )
-    row.refresh_from_db()
+    if len(ids) <= settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX:
+        recompute_applications(ids)
+        row.recomputed_at = timezone.now()
+        row.save(update_fields=["recomputed_at"])
+    else:
+        transaction.on_commit(lambda: recompute_for_measure.enqueue(row.pk, ids))
     record(
         actor=actor,
         action="announce",
@@ -134,4 +169,4 @@ def measure_announce(*, actor: User, definition: Mapping[str, Any]) -> Announced
         object_ids=[m.id],
         detail={"touched": len(preview.touched), "changed": len(preview.changed)},
     )
-    return row
+    return row, preview

@@ -90,40 +90,36 @@ def event_correct_and_compare(
 CHANGES_KEPT = 200  # cases listed under "what changed"; the count covers them all
 
 
-def _decision_terms(actor: User) -> dict[int, tuple[Any, str]]:
-    rows = (
-        applications_visible_to(actor)
-        .filter(status__open=True)
-        .values_list("pk", "status__decision_due", "status__decision_status")
-    )
-    return {pk: (due, status) for pk, due, status in rows}
-
-
 def measure_announce_and_compare(
     *, actor: User, definition: Mapping[str, Any]
 ) -> tuple[AnnouncedMeasure, dict[str, Any]]:
     """``measures.services.measure_announce``; returns the stored measure and, for the
-    actor's own open cases, how many had their decision term moved and the first
+    actor's own open cases, how many have their decision term moved and the first
     :data:`CHANGES_KEPT` of them (``{pk, reference, before_due, before_status, after_due,
-    after_status}``, JSON-safe). Raises ``MeasureRejected`` as the service does."""
-    before = _decision_terms(actor)
-    row = measure_announce(actor=actor, definition=definition)
-    after = _decision_terms(actor)
-    moved = sorted(pk for pk, term in after.items() if before.get(pk, term) != term)
+    after_status}``, JSON-safe) — from the law's bulk computation the announcement made, so
+    it is known at once, also while a background task writes the projections. Raises
+    ``MeasureRejected`` as the service does."""
+    row, preview = measure_announce(actor=actor, definition=definition)
+    visible = set(
+        applications_visible_to(actor).filter(status__open=True).values_list("pk", flat=True)
+    )
+    moved = sorted(pk for pk in preview.terms if pk in visible)
     refs = dict(
         Application.objects.filter(pk__in=moved[:CHANGES_KEPT]).values_list("pk", "reference")
     )
-    rows = [
-        {
-            "pk": pk,
-            "reference": refs.get(pk, ""),
-            "before_due": _iso(before[pk][0]),
-            "before_status": before[pk][1],
-            "after_due": _iso(after[pk][0]),
-            "after_status": after[pk][1],
-        }
-        for pk in moved[:CHANGES_KEPT]
-    ]
+    rows = []
+    for pk in moved[:CHANGES_KEPT]:
+        (before_due, before_status), (after_due, after_status) = preview.terms[pk]
+        rows.append(
+            {
+                "pk": pk,
+                "reference": refs.get(pk, ""),
+                "before_due": _iso(before_due),
+                "before_status": before_status,
+                "after_due": _iso(after_due),
+                "after_status": after_status,
+            }
+        )
     return row, {"count": len(moved), "rows": rows}
 
 
