@@ -71,18 +71,9 @@ def read_logins() -> list[DemoLogin]:
 
 
 def _applicant(p: Person) -> Applicant:
-    return Applicant.objects.create(
-        v_number=p.v_number,
-        given_names=p.given_names,
-        family_name=p.family_name,
-        given_names_latin=p.given_names_latin,
-        family_name_latin=p.family_name_latin,
-        birth_date=p.birth_date,
-        nationality=p.nationality,
-        sex=p.sex,
-        languages=p.languages,
-        groups=p.groups,
-    )
+    a = p.as_applicant()
+    a.save()
+    return a
 
 
 def _events(app: Application, events: list[dict[str, Any]], by: User) -> None:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from faker import Faker
 
 from toevlucht.cases.translit import georgian, icao
+
+if TYPE_CHECKING:
+    from toevlucht.cases.models import Applicant
 
 ARABIC_GIVEN = [
     ("محمد", "Mohammed"),
@@ -151,6 +154,12 @@ class Person:
     sex: str
     languages: list[str]
     groups: list[str] = field(default_factory=list)
+
+    def as_applicant(self) -> Applicant:
+        """An unsaved applicant with these facts (``create`` or ``bulk_create`` it)."""
+        from toevlucht.cases.models import Applicant
+
+        return Applicant(**asdict(self))
 
 
 def person(

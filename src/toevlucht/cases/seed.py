@@ -41,23 +41,7 @@ def seed_cases(
                 p = person(rng, weighted_nationality(rng), on=as_of)
                 p.v_number = f"S{seed:03d}{base + done + len(people):08d}"
                 people.append(p)
-            applicants = Applicant.objects.bulk_create(
-                [
-                    Applicant(
-                        v_number=p.v_number,
-                        given_names=p.given_names,
-                        family_name=p.family_name,
-                        given_names_latin=p.given_names_latin,
-                        family_name_latin=p.family_name_latin,
-                        birth_date=p.birth_date,
-                        nationality=p.nationality,
-                        sex=p.sex,
-                        languages=p.languages,
-                        groups=p.groups,
-                    )
-                    for p in people
-                ]
-            )
+            applicants = Applicant.objects.bulk_create([p.as_applicant() for p in people])
             apps = Application.objects.bulk_create(
                 [
                     Application(
