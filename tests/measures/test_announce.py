@@ -107,6 +107,28 @@ def test_past_the_inline_maximum_a_background_task_recomputes_the_cases(
     assert row.recomputed_at is not None
 
 
+def test_a_refresh_finishes_an_announcement_whose_task_was_lost(
+    cases: dict[str, Any],
+    make_user: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from toevlucht.cases.refresh import refresh_all
+
+    settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX = 0
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    sv = make_user("sv", "supervisor", "ind")
+    with django_capture_on_commit_callbacks(execute=True):
+        row, _ = measure_announce(actor=sv, definition=SYRIA)
+    # the worker never runs the task; the (periodic) refresh recomputes every open case
+    report = refresh_all(D(2022, 5, 9))
+    assert report.cases == CaseStatus.objects.filter(open=True).count()
+    assert CaseStatus.objects.get(application=cases["syr"]).decision_due == D(2023, 3, 10)
+    row.refresh_from_db()
+    assert row.recomputed_at is not None
+    assert refresh_all(D(2022, 5, 9)).cases == 0  # done: the next refresh is the usual one
+
+
 def test_only_a_supervisor_announces(cases: dict[str, Any], make_user: Any) -> None:
     cw = make_user("cw", "caseworker", "ind")
     with pytest.raises(MeasureRejected, match="only a supervisor"):

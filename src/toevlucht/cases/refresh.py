@@ -364,10 +364,21 @@ def refresh_all(
     ``processes`` worker processes (default: one per core when there are 5,000 cases to
     recompute); the database is read and written by this process only, one transaction per
     chunk of 2,000 cases.
+
+    A measure announced in the app whose cases a background task has not yet recomputed
+    (the worker was down or killed) makes this a full recompute, after which it is marked
+    done: the periodic refresh heals a lost announcement task.
     """
+    from django.utils import timezone
+
+    from toevlucht.measures.models import AnnouncedMeasure
     from toevlucht.measures.services import all_measures
 
     as_of = as_of or clock.today()
+    pending = list(
+        AnnouncedMeasure.objects.filter(recomputed_at__isnull=True).values_list("pk", flat=True)
+    )
+    force = force or bool(pending)
     measures = all_measures()
     boundaries = _measure_dates(measures)
     rows_all = (
@@ -422,6 +433,7 @@ def refresh_all(
     # the others only move their clock: nothing in their projection depends on the day
     with transaction.atomic():
         _touch_clock(ids, as_of)
+        AnnouncedMeasure.objects.filter(pk__in=pending).update(recomputed_at=timezone.now())
     report.unchanged = total_open - report.cases
     return report
 
