@@ -37,8 +37,7 @@ ANNOUNCE = """
 import os, time, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toevlucht.settings")
 django.setup()
-from toevlucht.accounts.models import User
-from toevlucht.measures.models import AnnouncedMeasure
+from toevlucht.accounts.models import Organisation, User
 from toevlucht.measures.services import measure_preview
 from toevlucht.measures.tasks import recompute_for_measure
 from toevlucht.web.services import measure_announce_and_compare
@@ -49,8 +48,8 @@ d = {"id": "bench-general-extension", "kind": "general_term_extension",
      "effect_status": "confirmed", "legal_basis": "vw-42-4", "term_extension_months": 9,
      "extension_ground": "42(4)(b)", "scope": {},
      "periods": [{"from": "2022-05-01", "announced": "2022-05-01", "source": source}]}
-sv = User.objects.create(username="bench-sv", role="supervisor",
-                         organisation=User.objects.filter(role="caseworker").first().organisation)
+ind = Organisation.objects.get(name="Immigratie- en Naturalisatiedienst (IND)")  # seed's
+sv = User.objects.create(username="bench-sv", role="supervisor", organisation=ind)
 t = time.perf_counter(); p = measure_preview(d); t_preview = time.perf_counter() - t
 t = time.perf_counter(); row, ch = measure_announce_and_compare(actor=sv, definition=d)
 t_announce = time.perf_counter() - t
