@@ -95,7 +95,17 @@ def test_other_roles_do_not_see_the_forecast_pages(
     user = make_user(
         "u", role, None if role == "applicant" else ("vwn" if role == "legal_aid" else "ind"), **kw
     )
-    assert client_for(user).get("/analysis/").status_code == 404
+    assert client_for(user).get("/analysis/").status_code == 403  # as on the staff pages
+
+
+def test_a_supervisor_gives_the_second_factor_here_too_when_it_is_required(
+    make_user: Any, settings: Any
+) -> None:
+    """The forecast pages sign in as the staff pages do."""
+    settings.TOEVLUCHT_REQUIRE_2FA = True
+    r = client_for(make_user("sv", "supervisor", "ind")).get("/analysis/")
+    assert r.status_code == 302
+    assert r["Location"].startswith("/accounts/two-factor/")
 
 
 def test_anonymous_users_are_sent_to_sign_in(db: None) -> None:

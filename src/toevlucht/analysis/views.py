@@ -10,21 +10,17 @@ from django.views.decorators.http import require_http_methods
 
 from toevlucht.analysis.forms import RunForm
 from toevlucht.analysis.models import SimulationRun
-from toevlucht.analysis.services import RunRejected, may_forecast, run_request
+from toevlucht.analysis.services import ANALYST_ROLES, RunRejected, run_request
+from toevlucht.web.access import staff_page
+
+# Signed in as the staff pages are (second factor where set up or required), then the roles
+# that forecast; another role gets the staff pages' 403.
+forecast_page = staff_page(frozenset(ANALYST_ROLES))
 
 
-def _guard(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    if not may_forecast(request.user):
-        raise Http404("no such page")
-    return None
-
-
+@forecast_page
 @require_http_methods(["GET", "POST"])
 def runs(request: HttpRequest) -> HttpResponse:
-    if (r := _guard(request)) is not None:
-        return r
     form = RunForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("upload")
@@ -49,9 +45,8 @@ def runs(request: HttpRequest) -> HttpResponse:
     return render(request, "analysis/runs.html", context, status=400 if form.errors else 200)
 
 
+@forecast_page
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if (r := _guard(request)) is not None:
-        return r
     run = get_object_or_404(SimulationRun, pk=pk)
     template = "analysis/_status.html" if request.headers.get("HX-Request") else "analysis/run.html"
     files = run.files() if run.status == SimulationRun.Status.DONE else []
@@ -67,9 +62,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@forecast_page
 def run_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
-    if (r := _guard(request)) is not None:
-        return r
     run = get_object_or_404(SimulationRun, pk=pk)
     if name not in run.files():  # only the run's own outputs, never a path
         raise Http404("no such file")

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -69,7 +69,7 @@ RECEPTION_READERS = AUTHORITY | {R.ANALYST}
 SECOND_FACTOR_ROLES = CASE_READERS  # everyone who reads personal data on these pages
 UI_LANGUAGES = ("en", "nl")
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _role(user: Any) -> str:
@@ -129,7 +129,7 @@ def staff_page(roles: Collection[str]) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             use_ui_language()
             user = request.user
             if not user.is_authenticated:
