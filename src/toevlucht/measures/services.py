@@ -129,44 +129,47 @@ def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None)
     return Preview(touched=touched, changed=[ids[i] for i in rows], terms=terms)
 
 
-@transaction.atomic
 def measure_announce(
     *, actor: User, definition: Mapping[str, Any]
 ) -> tuple[AnnouncedMeasure, Preview]:
     """Store a measure and recompute every case it touches; the row says how many.
 
-    Up to ``TOEVLUCHT_ANNOUNCE_INLINE_MAX`` cases are recomputed in this transaction; more
-    (a general extension over the whole backlog) are recomputed by a background task once
-    it commits, and ``recomputed_at`` stays empty until that is done — a web request that
-    waited for 60,000 cases would outlast the server's timeout and hold the database's
-    write lock meanwhile."""
+    The preview (``law.bulk`` over every open case, seconds on a large backlog) is computed
+    before the write transaction, so other users' writes never wait for it. The measure is
+    stored and audited in one short transaction; then up to
+    ``TOEVLUCHT_ANNOUNCE_INLINE_MAX`` cases are recomputed here, chunk by chunk, and more (a
+    general extension over the whole backlog) by a background task, which would otherwise
+    outlast the web server's timeout. ``recomputed_at`` stays empty until that is done; a
+    lost task is finished by the next ``refresh``."""
     from toevlucht.cases.refresh import recompute_applications
     from toevlucht.measures.tasks import recompute_for_measure
 
     if not can_announce_measures(actor):
         raise MeasureRejected("actor", "only a supervisor announces a policy measure")
     preview = measure_preview(definition)
-    m = _parse(definition)
     ids = sorted(set(preview.touched) | set(preview.changed))
-    row = AnnouncedMeasure.objects.create(
-        measure_id=m.id,
-        definition=as_json(definition),
-        announced_by=actor,
-        cases_touched=len(preview.touched),
-        cases_changed=len(preview.changed),
-    )
-    if len(ids) <= settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX:
+    inline = len(ids) <= settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX
+    with transaction.atomic():
+        m = _parse(definition)  # again: another supervisor may have taken the id meanwhile
+        row = AnnouncedMeasure.objects.create(
+            measure_id=m.id,
+            definition=as_json(definition),
+            announced_by=actor,
+            cases_touched=len(preview.touched),
+            cases_changed=len(preview.changed),
+        )
+        record(
+            actor=actor,
+            action="announce",
+            purpose="policy measure",
+            object_type="measure",
+            object_ids=[m.id],
+            detail={"touched": len(preview.touched), "changed": len(preview.changed)},
+        )
+        if not inline:
+            transaction.on_commit(lambda: recompute_for_measure.enqueue(row.pk, ids))
+    if inline:
         recompute_applications(ids)
         row.recomputed_at = timezone.now()
         row.save(update_fields=["recomputed_at"])
-    else:
-        transaction.on_commit(lambda: recompute_for_measure.enqueue(row.pk, ids))
-    record(
-        actor=actor,
-        action="announce",
-        purpose="policy measure",
-        object_type="measure",
-        object_ids=[m.id],
-        detail={"touched": len(preview.touched), "changed": len(preview.changed)},
-    )
     return row, preview
