@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "toevlucht.commands.export_subject",
         "export all data held about one person",
     ),
+    "retention": (
+        "toevlucht.commands.retention",
+        "erase personal data past its retention date (--apply)",
+    ),
     "simulate": ("toevlucht.commands.simulate", "forecast the asylum chain from a scenario"),
 }
 

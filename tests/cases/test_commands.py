@@ -123,6 +123,7 @@ def test_export_subject_of_an_unknown_person_is_one_line_and_exit_2(tmp_path: Pa
         (["refresh", "--as-of", "2101-01-01"], "outside the legal calendar"),
         (["demo", "--as-of", "2013-05-01", "--no-serve"], "no value in force on"),
         (["export-subject", "1", "--out", "/nonexistent/x.json"], "no writable folder"),
+        (["retention", "--as-of", "someday"], "expected a date as YYYY-MM-DD"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(

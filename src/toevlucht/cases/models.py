@@ -58,6 +58,11 @@ class Applicant(models.Model):
         default=list, blank=True, help_text="groups of law/data/nl/measures.toml"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    erased_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="personal data erased on this day, the retention period of every case over",
+    )
     search_key = SearchKeyField(
         blank=True,
         editable=False,
@@ -72,6 +77,8 @@ class Applicant(models.Model):
 
     @property
     def display_name(self) -> str:
+        if self.erased_on is not None:
+            return "—"  # personal data erased (retention)
         return f"{self.given_names_latin} {self.family_name_latin}"
 
 
