@@ -64,6 +64,21 @@ def test_the_preview_counts_the_cases_a_measure_moves(cases: dict[str, Any]) -> 
     assert p.changed == [cases["syr"].pk]
 
 
+def test_reading_only_the_scopes_nationalities_gives_the_same_preview(
+    cases: dict[str, Any], make_case: Any, monkeypatch: Any
+) -> None:
+    from toevlucht.cases import refresh
+
+    make_case(nationality="XXX", events=[("application_lodged", D(2022, 3, 12), {})])  # unknown
+    make_case(nationality="SYR", events=[("application_lodged", D(2021, 6, 1), {})])  # late
+    scoped = measure_preview(SYRIA)
+    read_all = refresh.open_cases_as_law
+    monkeypatch.setattr(refresh, "open_cases_as_law", lambda nationalities=(): read_all())
+    everything = measure_preview(SYRIA)
+    assert scoped == everything
+    assert scoped.touched
+
+
 def test_announcing_a_moratorium_recomputes_the_touched_cases(
     cases: dict[str, Any], make_user: Any
 ) -> None:

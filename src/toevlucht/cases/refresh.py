@@ -12,7 +12,7 @@ import json
 import multiprocessing as mp
 import os
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -132,8 +132,14 @@ def _load(ids: Sequence[int]) -> list[tuple[int, Case, str]]:
     return [(raw[0], _build(raw), raw[1]) for raw in _fetch(ids)]
 
 
-def open_cases_as_law() -> tuple[list[int], list[Case]]:
-    ids = list(CaseStatus.objects.filter(open=True).order_by("pk").values_list("pk", flat=True))
+def open_cases_as_law(
+    nationalities: Collection[str] = (),
+) -> tuple[list[int], list[Case]]:
+    """Every open case as the law engine's case; only those of ``nationalities`` if given."""
+    qs = CaseStatus.objects.filter(open=True)
+    if nationalities:
+        qs = qs.filter(application__applicant__nationality__in=sorted(nationalities))
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
     loaded = _load(ids)
     return [pk for pk, _, _ in loaded], [c for _, c, _ in loaded]
 

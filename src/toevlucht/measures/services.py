@@ -105,7 +105,9 @@ def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None)
     as_of = as_of or clock.today()
     before = all_measures()
     after = {**before, m.id: m}
-    ids, cases = open_cases_as_law()
+    # a measure scoped to nationalities cannot touch or change another's case: read only
+    # those (a moratorium for one country reads a fraction of a large backlog)
+    ids, cases = open_cases_as_law(m.scope.nationalities)
     if not cases:
         return Preview(touched=[], changed=[])
     table = table_from_cases(cases, as_of)
