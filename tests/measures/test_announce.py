@@ -93,19 +93,28 @@ def test_announcing_a_moratorium_recomputes_the_touched_cases(
     assert row.recomputed_at is not None
 
 
-def test_past_the_inline_maximum_a_background_task_recomputes_the_cases(
+@pytest.fixture
+def announced_in_background(
     cases: dict[str, Any],
     make_user: Any,
     settings: Any,
     django_capture_on_commit_callbacks: Any,
-) -> None:
+) -> tuple[AnnouncedMeasure, Any]:
+    """SYRIA announced with TOEVLUCHT_ANNOUNCE_INLINE_MAX 0: its recompute is queued (on a
+    backend that keeps the task without running it)."""
     settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX = 0
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    from django.tasks import default_task_backend
-
     sv = make_user("sv", "supervisor", "ind")
     with django_capture_on_commit_callbacks(execute=True):
-        row, preview = measure_announce(actor=sv, definition=SYRIA)
+        return measure_announce(actor=sv, definition=SYRIA)
+
+
+def test_past_the_inline_maximum_a_background_task_recomputes_the_cases(
+    cases: dict[str, Any], announced_in_background: tuple[AnnouncedMeasure, Any]
+) -> None:
+    from django.tasks import default_task_backend
+
+    row, preview = announced_in_background
     # announced and counted at once; the projection is not written yet
     assert (row.cases_touched, row.recomputed_at) == (1, None)
     assert preview.terms[cases["syr"].pk] == (
@@ -123,18 +132,11 @@ def test_past_the_inline_maximum_a_background_task_recomputes_the_cases(
 
 
 def test_a_refresh_finishes_an_announcement_whose_task_was_lost(
-    cases: dict[str, Any],
-    make_user: Any,
-    settings: Any,
-    django_capture_on_commit_callbacks: Any,
+    cases: dict[str, Any], announced_in_background: tuple[AnnouncedMeasure, Any]
 ) -> None:
     from toevlucht.cases.refresh import refresh_all
 
-    settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX = 0
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    sv = make_user("sv", "supervisor", "ind")
-    with django_capture_on_commit_callbacks(execute=True):
-        row, _ = measure_announce(actor=sv, definition=SYRIA)
+    row, _ = announced_in_background
     # the worker never runs the task; the (periodic) refresh recomputes every open case
     report = refresh_all(D(2022, 5, 9))
     assert report.cases == CaseStatus.objects.filter(open=True).count()
