@@ -69,6 +69,8 @@ def test_an_impossible_event_is_rejected_with_the_reason_and_nothing_is_written(
             "data.months",
             "at most 21",
         ),
+        # never into the data, which the applicant's portal may show: a note is internal
+        ("registration_interview_held", {"note": "nervous"}, "data.note", "unknown field"),
     ],
 )
 def test_malformed_events_name_the_field(

@@ -173,3 +173,15 @@ def test_age_is_counted_in_whole_years_on_a_date() -> None:
     a = parse_case(case(applicant={"nationality": "RUS", "birth_date": "1994-06-30"})).applicant
     assert a.age_on(dt.date(2022, 6, 29)) == 27
     assert a.age_on(dt.date(2022, 6, 30)) == 28
+
+
+def test_a_nationality_in_lower_case_and_a_note_on_an_event_are_read() -> None:
+    c = parse_case(
+        case(
+            applicant={"nationality": " rus "},
+            events=[{"kind": "application_lodged", "date": "2022-03-10", "note": "by post"}],
+        ),
+        GROUPS,
+    )
+    assert c.applicant.nationality == "RUS"
+    assert c.events[0].data == {}  # the note is not the law's business

@@ -155,6 +155,8 @@ def application_open(
 def _validate(
     kind: str, effective_date: dt.date, data: Mapping[str, Any], corrects: ProcedureEvent | None
 ) -> None:
+    if "note" in data:  # the law's case files may carry one; here it is the event's own field
+        raise EventRejected("data.note", "unknown field: an internal note is the event's note")
     raw = raw_event(
         kind=kind,
         effective_date=effective_date,

@@ -287,7 +287,7 @@ def _parse_field(spec: FieldSpec, value: Any, where: str) -> Any:
     return value
 
 
-_EVENT_KEYS = {"kind", "date", "recorded", "id", "corrects"}
+_EVENT_KEYS = {"kind", "date", "recorded", "id", "corrects", "note"}  # note: free text, unused
 
 
 def parse_event(raw: Any, index: int = 0, where: str | None = None) -> Event:
@@ -348,6 +348,8 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
         raise CaseInputError("applicant", "expected an object")
     _check_keys(raw, {"nationality", "birth_date", "sex", "groups"}, "applicant")
     nationality = raw.get("nationality")
+    if isinstance(nationality, str) and re.fullmatch(r"\s*[A-Za-z]{3}\s*", nationality):
+        nationality = nationality.strip().upper()  # "rus" is RUS
     if not isinstance(nationality, str) or not re.fullmatch(r"[A-Z]{3}", nationality):
         raise CaseInputError(
             "applicant.nationality",
