@@ -81,6 +81,7 @@ def first_touch(
 @dataclass(slots=True)
 class _TermState:
     due: dt.date
+    months: int = 0  # every month added to the base term, by whatever ground
     used_42_4: int = 0
     used_42_5: int = 0
     general_42_4: int = 0
@@ -142,6 +143,22 @@ def decision_deadline(
     if st.due > cap:
         st.due = cap
         tr.add("decision.capped", cap_param.source, date=cap, months=cap_param.value, due=cap)
+    # Month-end reading: each extension is counted from the end of the term it extends (10
+    # March + 6 months, + 9 months). Where that end was moved back to the end of a shorter
+    # month (31 August + 6 months = 28 February), counting the whole term from its start
+    # gives a later day (31 August + 15 months = 30 November, not 28 November). Shown, with
+    # the safe day for a notice of default; see terms.toml.
+    total = int(months.value) + st.months
+    alternative = min(add_months(start, total), cap)
+    if alternative > st.due:
+        tr.add(
+            "decision.month_end_reading",
+            None,
+            status=Status.UNCONFIRMED,
+            months=total,
+            start=start,
+            alt=alternative,
+        )
     if not cal.is_working_day(st.due):
         tr.add("atw.not_applied", cite("atw-4"), date=st.due, day=st.due)
     tr.add("decision.due", None, date=st.due, due=st.due)
@@ -162,6 +179,7 @@ def decision_deadline(
         status=status,
         steps=tr.freeze(),
         done_on=first_decision,
+        alternative_due=alternative if alternative > st.due else None,
     )
     return deadline, touches, notes
 
@@ -224,6 +242,7 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
     else:
         source = cite("vw-43-1")
     st.due = add_months(st.due, months)
+    st.months += months
     tr.add(
         "decision.extended",
         source,
@@ -282,6 +301,7 @@ def _measure_extension(
         months = m.term_extension_months
         st.moratorium = True
     st.due = add_months(st.due, months)
+    st.months += months
     status = Status.CONFIRMED
     contested = m.effect_status is EffectStatus.CONTESTED
     tr.add(
