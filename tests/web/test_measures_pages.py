@@ -105,11 +105,19 @@ def test_a_measure_moving_many_cases_shows_what_changed_while_they_are_recompute
     assert "1 of your open cases has a new decision term" in html
     assert "10 Mar 2023" in html
     assert "2 cases it touches are being recomputed in the background" in html
+    assert 'hx-get="/measures/syr-2022-web/?recompute=1"' in html  # the notice polls
     assert "being recomputed" in sv.get("/measures/").content.decode()
+    poll = {"HTTP_HX_REQUEST": "true"}
+    still = sv.get("/measures/syr-2022-web/?recompute=1", **poll).content.decode()
+    assert "being recomputed in the background" in still
+    assert "hx-trigger" in still
     from django.tasks import default_task_backend
 
     [queued] = default_task_backend.results
     queued.task.call(*queued.args)
+    done = sv.get("/measures/syr-2022-web/?recompute=1", **poll).content.decode()
+    assert "Recomputed" in done
+    assert "hx-trigger" not in done  # polling stops
     assert "in the background" not in sv.get("/measures/syr-2022-web/").content.decode()
     assert "being recomputed" not in sv.get("/measures/").content.decode()
 

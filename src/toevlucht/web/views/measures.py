@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from toevlucht.accounts.models import User
 from toevlucht.measures.services import MeasureRejected, all_measures
-from toevlucht.web.access import ANNOUNCERS, AUTHORITY, MEASURE_READERS, staff_page
+from toevlucht.web.access import ANNOUNCERS, AUTHORITY, MEASURE_READERS, is_htmx, staff_page
 from toevlucht.web.forms.measures import (
     MeasureForm,
     PeriodFormSet,
@@ -93,6 +93,20 @@ def measure_new(request: HttpRequest) -> HttpResponse:
 
 @staff_page(AUTHORITY)
 def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
+    if is_htmx(request) and request.GET.get("recompute"):
+        # the page's notice polls while a background task recomputes the measure's cases
+        announced = announced_measures().get(measure_id)
+        pending = announced is not None and announced.recomputed_at is None
+        return render(
+            request,
+            "web/_measure_recompute.html",
+            {
+                "announced": announced,
+                "measure_id": measure_id,
+                "pending": pending,
+                "done_now": not pending,
+            },
+        )
     changes = parse_dates(request.session.pop(ANNOUNCED.format(id=measure_id), None))
     mp = measure_page(
         user=request.user,
