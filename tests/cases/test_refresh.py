@@ -162,3 +162,24 @@ def test_an_event_recorded_while_a_refresh_assesses_its_case_is_not_overwritten(
     s = CaseStatus.objects.get(application=app)
     assert s.decision_status == "met"  # from the decision, not the stale "running"
     assert s.stage != "registration"
+
+
+def test_the_bulk_table_built_in_worker_processes_is_the_same(make_case: Any) -> None:
+    from toevlucht.cases.refresh import open_cases_table
+    from toevlucht.law.bulk import compute, result_row
+
+    apps = [
+        make_case(nationality="SYR", events=[("application_lodged", D(2022, 1, 3 + i), {})])
+        for i in range(5)
+    ]
+    make_case(nationality="RUS")
+    as_of = D(2022, 7, 6)
+    ids1, t1 = open_cases_table(as_of, processes=1)
+    ids2, t2 = open_cases_table(as_of, processes=2)
+    assert ids1 == ids2 == sorted(ids1)
+    r1, r2 = compute(t1, as_of), compute(t2, as_of)
+    assert [result_row(r1, i) for i in range(len(ids1))] == [
+        result_row(r2, i) for i in range(len(ids2))
+    ]
+    syr_ids, _ = open_cases_table(as_of, {"SYR"})
+    assert syr_ids == [a.pk for a in apps]

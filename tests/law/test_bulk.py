@@ -10,7 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toevlucht.law import LawError, assess, groups, parse_case
-from toevlucht.law.bulk import STATUS_NAMES, add_months, compute, result_row, table_from_cases
+from toevlucht.law.bulk import (
+    STATUS_NAMES,
+    add_months,
+    compute,
+    concat_tables,
+    result_row,
+    table_from_cases,
+)
 from toevlucht.law.model import Case
 from toevlucht.law.periods import add_months as add_months_scalar
 
@@ -202,3 +209,23 @@ def test_a_table_built_from_columns_needs_no_invalid_column() -> None:
     r = result_row(compute(t, D(2022, 5, 9)), 0)
     assert r["decision_due"] == D(2022, 9, 10)
     assert r["appeal_due"] == D(2022, 5, 31)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(cases(), min_size=1, max_size=10), st.integers(1, 4))
+def test_a_table_built_in_parts_computes_as_one_built_at_once(
+    batch: list[tuple[dict[str, Any], dt.date]], parts: int
+) -> None:
+    """concat_tables: the worker processes build the preview's table in parts (with
+    different numbers of extension columns); joined, it gives the same results."""
+    as_of = batch[0][1]
+    parsed = [parse_case(raw, GROUPS) for raw, _ in batch]
+    size = -(-len(parsed) // parts)
+    pieces = [table_from_cases(parsed[k : k + size], as_of) for k in range(0, len(parsed), size)]
+    joined, whole = (
+        compute(concat_tables(pieces), as_of),
+        compute(table_from_cases(parsed, as_of), as_of),
+    )
+    for i in range(len(parsed)):
+        assert result_row(joined, i) == result_row(whole, i)
+    assert len(concat_tables([])) == 0

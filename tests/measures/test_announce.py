@@ -72,8 +72,10 @@ def test_reading_only_the_scopes_nationalities_gives_the_same_preview(
     make_case(nationality="XXX", events=[("application_lodged", D(2022, 3, 12), {})])  # unknown
     make_case(nationality="SYR", events=[("application_lodged", D(2021, 6, 1), {})])  # late
     scoped = measure_preview(SYRIA)
-    read_all = refresh.open_cases_as_law
-    monkeypatch.setattr(refresh, "open_cases_as_law", lambda nationalities=(): read_all())
+    read_all = refresh.open_cases_table
+    monkeypatch.setattr(
+        refresh, "open_cases_table", lambda as_of, nationalities=(): read_all(as_of)
+    )
     everything = measure_preview(SYRIA)
     assert scoped == everything
     assert scoped.touched

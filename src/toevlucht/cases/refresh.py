@@ -25,6 +25,7 @@ from toevlucht.cases import clock
 from toevlucht.cases.lawcase import law_applicant_values, status_fields, trusted_event
 from toevlucht.cases.models import Application, CaseStatus, ProcedureEvent
 from toevlucht.law import Case, LawError, Measure, assess
+from toevlucht.law.bulk import CaseTable, concat_tables, table_from_cases
 
 CHUNK = 2000
 PARALLEL_FROM = 5000  # cases; fewer are recomputed in this process alone
@@ -125,23 +126,6 @@ def _build(raw: RawCase) -> Case:
         ),
         reference=reference,
     )
-
-
-def _load(ids: Sequence[int]) -> list[tuple[int, Case, str]]:
-    """(application id, law case, reference) for the ids."""
-    return [(raw[0], _build(raw), raw[1]) for raw in _fetch(ids)]
-
-
-def open_cases_as_law(
-    nationalities: Collection[str] = (),
-) -> tuple[list[int], list[Case]]:
-    """Every open case as the law engine's case; only those of ``nationalities`` if given."""
-    qs = CaseStatus.objects.filter(open=True)
-    if nationalities:
-        qs = qs.filter(application__applicant__nationality__in=sorted(nationalities))
-    ids = list(qs.order_by("pk").values_list("pk", flat=True))
-    loaded = _load(ids)
-    return [pk for pk, _, _ in loaded], [c for _, c, _ in loaded]
 
 
 def _fields(case: Case, as_of: dt.date, measures: dict[str, Measure]) -> dict[str, object]:
@@ -276,17 +260,22 @@ def _versions(raw: Sequence[RawCase]) -> Versions:
     return {r[0]: max((e[5] for e in r[6]), default=0) for r in raw}
 
 
-def _assessed_chunks(
-    chunks: list[list[int]], as_of: dt.date, measures: dict[str, Measure], processes: int
-) -> Iterator[tuple[list[int], list[tuple[int, dict[str, object]]], Versions]]:
-    """(chunk, projections, versions read) for each chunk, in order. With worker processes,
-    one chunk is always in flight: while the workers assess it, this process reads the next
-    one and the caller writes the previous one. Only this process touches the database."""
+def _in_workers[R](
+    chunks: list[list[int]],
+    work: Callable[[list[RawCase]], R],
+    as_of: dt.date,
+    measures: dict[str, Measure],
+    processes: int,
+) -> Iterator[tuple[list[int], list[R], Versions]]:
+    """(chunk, ``work``'s results on its parts, versions read) for each chunk, in order. With
+    worker processes, one chunk is always in flight: while the workers process it, this
+    process reads the next one and the caller writes the previous one. Only this process
+    touches the database."""
     if processes <= 1:
         _worker_init(as_of, measures)
         for chunk in chunks:
             raw = _fetch(chunk)
-            yield chunk, _worker_assess(raw), _versions(raw)
+            yield chunk, [work(raw)], _versions(raw)
         return
     if not connection.in_atomic_block:
         connection.close()  # the workers fork below: let them inherit no open connection
@@ -296,26 +285,57 @@ def _assessed_chunks(
         initializer=_worker_init,
         initargs=(as_of, measures),
     )
-    pending: deque[
-        tuple[list[int], list[Future[list[tuple[int, dict[str, object]]]]], Versions]
-    ] = deque()
+    pending: deque[tuple[list[int], list[Future[R]], Versions]] = deque()
     try:
         pool.submit(os.getpid).result()  # fork every worker now, before a connection opens
         for chunk in chunks:
             raw = _fetch(chunk)
             size = -(-len(raw) // processes) or 1
-            futures = [
-                pool.submit(_worker_assess, raw[k : k + size]) for k in range(0, len(raw), size)
-            ]
+            futures = [pool.submit(work, raw[k : k + size]) for k in range(0, len(raw), size)]
             pending.append((chunk, futures, _versions(raw)))
             if len(pending) > 1:
                 done, fs, seen = pending.popleft()
-                yield done, [row for f in fs for row in f.result()], seen
+                yield done, [f.result() for f in fs], seen
         while pending:
             done, fs, seen = pending.popleft()
-            yield done, [row for f in fs for row in f.result()], seen
+            yield done, [f.result() for f in fs], seen
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _assessed_chunks(
+    chunks: list[list[int]], as_of: dt.date, measures: dict[str, Measure], processes: int
+) -> Iterator[tuple[list[int], list[tuple[int, dict[str, object]]], Versions]]:
+    """(chunk, projections, versions read) for each chunk, in order (see ``_in_workers``)."""
+    for chunk, parts, seen in _in_workers(chunks, _worker_assess, as_of, measures, processes):
+        yield chunk, [row for part in parts for row in part], seen
+
+
+def _worker_table(batch: list[RawCase]) -> tuple[list[int], CaseTable]:
+    cases = [_build(raw) for raw in batch]
+    return [raw[0] for raw in batch], table_from_cases(cases, _worker_state["as_of"])
+
+
+def open_cases_table(
+    as_of: dt.date, nationalities: Collection[str] = (), processes: int | None = None
+) -> tuple[list[int], CaseTable]:
+    """Every open case (only those of ``nationalities`` if given) as rows of ``law.bulk``'s
+    table on ``as_of``, with their application ids; built in worker processes from 5,000
+    cases, like a refresh."""
+    qs = CaseStatus.objects.filter(open=True)
+    if nationalities:
+        qs = qs.filter(application__applicant__nationality__in=sorted(nationalities))
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    chunks = [ids[k : k + CHUNK] for k in range(0, len(ids), CHUNK)]
+    out_ids: list[int] = []
+    tables: list[CaseTable] = []
+    for _chunk, parts, _seen in _in_workers(
+        chunks, _worker_table, as_of, {}, _processes(processes, len(ids))
+    ):
+        for part_ids, table in parts:
+            out_ids += part_ids
+            tables.append(table)
+    return out_ids, concat_tables(tables)
 
 
 def _measure_dates(measures: dict[str, Measure]) -> list[tuple[dt.date, frozenset[str]]]:
@@ -457,4 +477,4 @@ def _touch_clock(recomputed: list[int], as_of: dt.date) -> None:
         CaseStatus.objects.filter(pk__in=rest[k : k + 5000]).update(computed_on=as_of)
 
 
-__all__ = ["RefreshReport", "open_cases_as_law", "recompute_applications", "refresh_all"]
+__all__ = ["RefreshReport", "open_cases_table", "recompute_applications", "refresh_all"]

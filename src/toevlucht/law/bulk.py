@@ -45,6 +45,7 @@ __all__ = [
     "CaseTable",
     "add_months",
     "compute",
+    "concat_tables",
     "result_row",
     "table_from_cases",
 ]
@@ -172,6 +173,44 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
             t.ext_months[i, j] = int(e.get("months"))
             t.ext_ground[i, j] = GROUND_CODES[str(e.get("ground"))]
     return t
+
+
+def concat_tables(tables: Sequence[CaseTable]) -> CaseTable:
+    """The tables' rows in order, as one table (tables built in parts, e.g. in worker
+    processes). Extension columns are padded to the widest part."""
+    if not tables:
+        return table_from_cases([], dt.date(2000, 1, 1))
+    k = max(t.ext_date.shape[1] for t in tables)
+
+    def wide(parts: list[npt.NDArray[Any]], fill: Any) -> npt.NDArray[Any]:
+        out = np.full((sum(a.shape[0] for a in parts), k), fill, dtype=parts[0].dtype)
+        row = 0
+        for a in parts:
+            out[row : row + a.shape[0], : a.shape[1]] = a
+            row += a.shape[0]
+        return out
+
+    def cat(name: str) -> npt.NDArray[Any]:
+        return np.concatenate([getattr(t, name) for t in tables])
+
+    return CaseTable(
+        start=cat("start"),
+        lodged=cat("lodged"),
+        nationality=cat("nationality"),
+        birth=cat("birth"),
+        sex=cat("sex"),
+        groups=cat("groups"),
+        first_decision=cat("first_decision"),
+        ext_date=wide([t.ext_date for t in tables], NAT),
+        ext_months=wide([t.ext_months for t in tables], 0),
+        ext_ground=wide([t.ext_ground for t in tables], 0),
+        last_decision=cat("last_decision"),
+        short_appeal=cat("short_appeal"),
+        appeal_lodged=cat("appeal_lodged"),
+        invalid=np.concatenate(
+            [t.invalid if len(t.invalid) else np.zeros(len(t), dtype=bool) for t in tables]
+        ),
+    )
 
 
 # --- vectorised date helpers ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from toevlucht.audit.log import record
 from toevlucht.cases import clock
 from toevlucht.cases.permissions import can_announce_measures
 from toevlucht.law import DataError, Measure, load_measures
-from toevlucht.law.bulk import STATUS_NAMES, compute, table_from_cases
+from toevlucht.law.bulk import STATUS_NAMES, compute
 from toevlucht.law.measures import measure_from_dict
 from toevlucht.measures.models import AnnouncedMeasure
 
@@ -99,7 +99,7 @@ def _term(due: np.datetime64, status: int) -> Term:
 
 def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None) -> Preview:
     """Which open cases the measure would move, computed with ``law.bulk`` over all of them."""
-    from toevlucht.cases.refresh import open_cases_as_law
+    from toevlucht.cases.refresh import open_cases_table
 
     m = _parse(definition)
     as_of = as_of or clock.today()
@@ -107,10 +107,9 @@ def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None)
     after = {**before, m.id: m}
     # a measure scoped to nationalities cannot touch or change another's case: read only
     # those (a moratorium for one country reads a fraction of a large backlog)
-    ids, cases = open_cases_as_law(m.scope.nationalities)
-    if not cases:
+    ids, table = open_cases_table(as_of, m.scope.nationalities)
+    if not ids:
         return Preview(touched=[], changed=[])
-    table = table_from_cases(cases, as_of)
     r0, r1 = compute(table, as_of, before), compute(table, as_of, after)
     col = r1.measure_ids.index(m.id) if m.id in r1.measure_ids else None
     touched_mask = r1.measure_applied[:, col] if col is not None else np.zeros(len(ids), bool)
