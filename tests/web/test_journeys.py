@@ -170,7 +170,7 @@ def test_a_supervisor_announces_a_moratorium_and_sees_the_affected_cases(
     for app in syrians:
         row = changed.locator("tr", has_text=app.reference)
         expect(row).to_contain_text("suspended by a measure")
-    expect(page.locator("#cases")).to_contain_text("3 of your open cases are held by it today")
+    expect(page.locator("#cases")).to_contain_text("3 of your open cases fall under it today")
     shot(page, "journey-supervisor-announced")
     assert all(
         "syr-2022-moratorium" in CaseStatus.objects.get(application=a).measures_in_force

@@ -83,7 +83,7 @@ def test_announcing_what_was_previewed_shows_what_changed(sv: Any, syrians: list
     assert "10 Mar 2023" in html
     row = AnnouncedMeasure.objects.get()
     assert (row.cases_touched, row.cases_changed) == (2, 2)
-    # the changes are shown once; the page keeps listing the cases the measure holds
+    # the changes are shown once; the page keeps listing the cases that fall under it
     again = sv.get("/measures/syr-2022-web/").content.decode()
     assert "What changed" not in again
     assert syrians[0].reference in again

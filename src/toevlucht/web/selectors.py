@@ -292,7 +292,7 @@ def applications_by_pk(*, user: Any, pks: list[int], purpose: str) -> dict[int, 
 class MeasurePage:
     measure: Measure
     announced: AnnouncedMeasure | None
-    cases: Page[Application]  # the user's open cases the measure holds today
+    cases: Page[Application]  # the user's open cases that fall under it today (in force for them)
     changed: dict[int, Application]  # of ``changed_pks``, those the user may see
 
 
