@@ -92,6 +92,29 @@ def orgs(db: None) -> dict[str, Any]:
 
 
 @pytest.fixture
+def mandate(orgs: dict[str, Any]) -> Callable[..., Any]:
+    """Give legal aid (VWN unless ``org``) a mandate for ``applicant`` from ``on`` (the
+    consent date too), revoked on ``revoked_on`` if given."""
+    from toevlucht.cases import services
+
+    def make(
+        applicant: Any, on: dt.date, *, revoked_on: dt.date | None = None, org: str = "vwn"
+    ) -> Any:
+        m = services.mandate_grant(
+            actor=None,
+            organisation=orgs[org],
+            applicant=applicant,
+            consent_date=on,
+            valid_from=on,
+        )
+        if revoked_on is not None:
+            m = services.mandate_revoke(actor=None, mandate=m, on=revoked_on)
+        return m
+
+    return make
+
+
+@pytest.fixture
 def make_user(orgs: dict[str, Any]) -> Callable[..., Any]:
     from toevlucht.accounts.models import User
 

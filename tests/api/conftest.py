@@ -25,7 +25,7 @@ def _fresh_counts() -> None:
 
 
 @pytest.fixture
-def world(orgs: dict[str, Any], make_user: Any, make_case: Any) -> dict[str, Any]:
+def world(orgs: dict[str, Any], mandate: Any, make_user: Any, make_case: Any) -> dict[str, Any]:
     """IND's case with a VWN mandate (``own``), another authority's case (``other``) and an
     IND case whose mandate was revoked (``revoked``); one user per role."""
     users = {
@@ -45,21 +45,8 @@ def world(orgs: dict[str, Any], make_user: Any, make_case: Any) -> dict[str, Any
     )
     other = make_case(org="other_authority")
     revoked = make_case(org="ind")
-    services.mandate_grant(
-        actor=None,
-        organisation=orgs["vwn"],
-        applicant=own.applicant,
-        consent_date=D(2022, 3, 10),
-        valid_from=D(2022, 3, 10),
-    )
-    m = services.mandate_grant(
-        actor=None,
-        organisation=orgs["vwn"],
-        applicant=revoked.applicant,
-        consent_date=D(2022, 3, 10),
-        valid_from=D(2022, 3, 10),
-    )
-    services.mandate_revoke(actor=None, mandate=m, on=D(2022, 4, 1))
+    mandate(own.applicant, D(2022, 3, 10))
+    mandate(revoked.applicant, D(2022, 3, 10), revoked_on=D(2022, 4, 1))
     users["applicant"] = make_user("ap", "applicant", applicant=own.applicant)
     for app in (own, revoked):
         app.caseworker = users["caseworker"]

@@ -22,25 +22,12 @@ D = dt.date
 
 
 @pytest.fixture
-def world(orgs: dict[str, Any], make_user: Any, make_case: Any) -> dict[str, Any]:
+def world(mandate: Any, make_user: Any, make_case: Any) -> dict[str, Any]:
     own = make_case(org="ind")  # IND's case, mandate to VWN, the applicant has an account
     other = make_case(org="other_authority")  # another authority, no mandate
     revoked = make_case(org="ind")  # IND's case whose VWN mandate was revoked
-    services.mandate_grant(
-        actor=None,
-        organisation=orgs["vwn"],
-        applicant=own.applicant,
-        consent_date=D(2022, 3, 10),
-        valid_from=D(2022, 3, 10),
-    )
-    m = services.mandate_grant(
-        actor=None,
-        organisation=orgs["vwn"],
-        applicant=revoked.applicant,
-        consent_date=D(2022, 3, 10),
-        valid_from=D(2022, 3, 10),
-    )
-    services.mandate_revoke(actor=None, mandate=m, on=D(2022, 4, 1))
+    mandate(own.applicant, D(2022, 3, 10))
+    mandate(revoked.applicant, D(2022, 3, 10), revoked_on=D(2022, 4, 1))
     users = {
         "caseworker": make_user("cw", "caseworker", "ind"),
         "supervisor": make_user("sv", "supervisor", "ind"),

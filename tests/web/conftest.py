@@ -48,10 +48,9 @@ def users(make_user: Callable[..., Any], cases: dict[str, Any]) -> dict[str, Any
 
 
 @pytest.fixture
-def cases(make_case: Callable[..., Any], orgs: dict[str, Any]) -> dict[str, Any]:
+def cases(make_case: Callable[..., Any], mandate: Callable[..., Any]) -> dict[str, Any]:
     """``own``: the IND's, late, under a VluchtelingenWerk mandate; ``other``: another
     authority's, no mandate; ``revoked``: the IND's, its mandate revoked."""
-    from toevlucht.cases import services
 
     own = make_case(
         nationality="RUS",
@@ -65,21 +64,8 @@ def cases(make_case: Callable[..., Any], orgs: dict[str, Any]) -> dict[str, Any]
     )
     other = make_case(nationality="GEO", org="other_authority", events=FRESH)
     revoked = make_case(nationality="SYR", events=FRESH)
-    services.mandate_grant(
-        actor=None,
-        organisation=orgs["vwn"],
-        applicant=own.applicant,
-        consent_date=D(2021, 9, 20),
-        valid_from=D(2021, 9, 20),
-    )
-    m = services.mandate_grant(
-        actor=None,
-        organisation=orgs["vwn"],
-        applicant=revoked.applicant,
-        consent_date=D(2022, 5, 2),
-        valid_from=D(2022, 5, 2),
-    )
-    services.mandate_revoke(actor=None, mandate=m, on=D(2022, 5, 6))
+    mandate(own.applicant, D(2021, 9, 20))
+    mandate(revoked.applicant, D(2022, 5, 2), revoked_on=D(2022, 5, 6))
     return {"own": own, "other": other, "revoked": revoked}
 
 

@@ -6,33 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tests.measures.test_announce import SYRIA as SYRIA_MORATORIUM
 from toevlucht.measures.services import measure_preview
 
 D = dt.date
 
-SYRIA = {
-    "id": "syr-2022-preview",
-    "kind": "decision_moratorium",
-    "title_en": "Decision moratorium for Syrian applicants (test)",
-    "title_nl": "Besluitmoratorium Syrische aanvragers (test)",
-    "effect_status": "confirmed",
-    "legal_basis": "vw-43-1",
-    "term_extension_months": 6,
-    "scope": {"nationalities": ["SYR"]},
-    "periods": [
-        {
-            "from": "2022-05-01",
-            "until": "2022-11-01",
-            "announced": "2022-05-01",
-            "source": {
-                "kind": "decree",
-                "instrument": "Besluit (test)",
-                "url": "https://example.org/stcrt",
-                "status": "confirmed",
-            },
-        }
-    ],
-}
+SYRIA = {**SYRIA_MORATORIUM, "id": "syr-2022-preview"}
 
 
 def test_cases_without_a_decision_term_are_not_counted_as_changed(make_case: Any) -> None:
