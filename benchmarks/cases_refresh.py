@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import platform
 import re
 import shutil
 import socket
@@ -23,6 +22,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from _report import load, machine, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -173,27 +174,13 @@ def measure(label: str, n: int, database_url: str | None) -> list[str]:
         shutil.rmtree(var, ignore_errors=True)
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
-
-
-def load() -> str:
-    return f"{os.getloadavg()[0]:.2f}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    load_start = load()
+    load_start = f"{load():.2f}"
     rows = measure("SQLite (WAL)", args.cases, None)
     if args.postgres:
         with postgres() as url:
@@ -204,7 +191,7 @@ def main() -> None:
             "## Case core: seed and refresh (`benchmarks/cases_refresh.py`)",
             "",
             f"Run on {dt.date.today().isoformat()} on {machine()}. 1-minute load average "  # noqa: DTZ011
-            f"{load_start} at the start and {load()} at the end: above about 1, other jobs "
+            f"{load_start} at the start and {load():.2f} at the end: above about 1, other jobs "
             "shared the two cores, so treat single figures as upper bounds.",
             "",
             "| database | command | wall time | output |",
@@ -227,13 +214,7 @@ def main() -> None:
     )
     print(report)
     if not args.no_write:
-        text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-        if START in text:
-            head, rest = text.split(START, 1)
-            text = head + report + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + report + "\n"
-        DOC.write_text(text, encoding="utf-8")
+        write_section(DOC, START, END, report)
     sys.exit(0)
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import platform
 import statistics
 import time
 from pathlib import Path
 
 import numpy as np
+from _report import machine, write_section
 
 from toevlucht.law import assess, groups, parse_case
 from toevlucht.law.bulk import CaseTable, compute, result_row, table_from_cases
@@ -102,23 +102,6 @@ def tile(t: CaseTable, n: int) -> CaseTable:
     return CaseTable(**{f: rep(getattr(t, f)) for f in t.__dataclass_fields__})
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
-
-    return (
-        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"numpy {np.__version__}, {platform.system()} {platform.machine()}"
-    )
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cases", type=int, default=1_000_000)
@@ -162,7 +145,7 @@ def main() -> None:
             START,
             "## Law engine: decision and appeal deadlines in bulk (`benchmarks/law_bulk.py`)",
             "",
-            f"Run on {dt.date.today().isoformat()} on {machine()}.",  # noqa: DTZ011
+            f"Run on {dt.date.today().isoformat()} on {machine(f'numpy {np.__version__}')}.",  # noqa: DTZ011
             "",
             "| path | cases | time | per case |",
             "| --- | ---: | ---: | ---: |",
@@ -185,13 +168,7 @@ def main() -> None:
     )
     print(report)
     if not args.no_write:
-        text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-        if START in text:
-            head, rest = text.split(START, 1)
-            text = head + report + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + report + "\n"
-        DOC.write_text(text, encoding="utf-8")
+        write_section(DOC, START, END, report)
 
 
 if __name__ == "__main__":

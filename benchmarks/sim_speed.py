@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import simpy
+from _report import load, machine, write_section
 
 from toevlucht.sim import load_scenario, run
 from toevlucht.sim.engine import draw, flows
@@ -88,28 +88,6 @@ notice_delay_days = 14
 failure_appeal_share = 0.5
 court_ruling_days = 56
 """
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 2**20:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}, "
-        f"numpy {np.__version__}, SimPy {simpy.__version__}, {platform.system()} "
-        f"{platform.machine()}"
-    )
 
 
 def reduced(args: argparse.Namespace) -> list[str]:
@@ -233,14 +211,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args()
-    load0 = os.getloadavg()[0]
+    load0 = load()
     body = [*reduced(args), "", *full(args)]
-    load1 = os.getloadavg()[0]
+    load1 = load()
+    host = machine(f"numpy {np.__version__}", f"SimPy {simpy.__version__}")
     lines = [
         START,
         "## Simulator (`benchmarks/sim_speed.py`)",
         "",
-        f"Run on {dt.date.today().isoformat()} on {machine()}. Wall time, "  # noqa: DTZ011
+        f"Run on {dt.date.today().isoformat()} on {host}. Wall time, "  # noqa: DTZ011
         f"`time.perf_counter()`; 1-minute load average {load0:.2f} at the start and "
         f"{load1:.2f} at the end (above ~1, other jobs shared the two cores).",
         "",
@@ -250,13 +229,7 @@ def main() -> None:
     report = "\n".join(lines)
     print(report)
     if not args.no_write:
-        text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-        if START in text:
-            head, rest = text.split(START, 1)
-            text = head + report + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + report + "\n"
-        DOC.write_text(text, encoding="utf-8")
+        write_section(DOC, START, END, report)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from _report import write_section
+
 from toevlucht.sim import load_scenario, run
 from toevlucht.sim.report import fmt
 from toevlucht.sim.summary import YEARLY, bands, by_year, validate
@@ -65,9 +67,7 @@ def main() -> None:
     report = "\n".join(lines)
     print(report)
     if not args.no_write:
-        text = DOC.read_text(encoding="utf-8")
-        head, rest = text.split(START, 1)
-        DOC.write_text(head + report + rest.split(END, 1)[1], encoding="utf-8")
+        write_section(DOC, START, END, report)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cases_refresh import machine, postgres
+from _report import machine, write_section
+from cases_refresh import postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -280,14 +281,7 @@ def main() -> None:
     )
     print(report)
     if not args.no_write:
-        doc: Path = args.doc
-        text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-        if START in text:
-            head, rest = text.split(START, 1)
-            text = head + report + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + report + "\n"
-        doc.write_text(text, encoding="utf-8")
+        write_section(args.doc, START, END, report)
 
 
 if __name__ == "__main__":
