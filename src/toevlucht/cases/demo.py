@@ -21,7 +21,7 @@ from django.db import transaction
 
 from toevlucht.accounts.models import Mandate, Organisation, User
 from toevlucht.audit.log import record
-from toevlucht.cases.fake import Person, history, person, weighted_nationality
+from toevlucht.cases.fake import Person, history, person, procedure_events, weighted_nationality
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -77,21 +77,8 @@ def _applicant(p: Person) -> Applicant:
 
 
 def _events(app: Application, events: list[dict[str, Any]], by: User) -> None:
-    rows = []
-    for i, e in enumerate(sorted(events, key=lambda x: x["date"]), start=1):
-        data = {k: v for k, v in e.items() if k not in ("kind", "date")}
-        rows.append(
-            ProcedureEvent(
-                application=app,
-                seq=i,
-                kind=e["kind"],
-                effective_date=e["date"],
-                data=data,
-                recorded_on=e["date"],
-                recorded_by=by,
-            )
-        )
-    ProcedureEvent.objects.bulk_create(rows)
+    ordered = sorted(events, key=lambda x: x["date"])
+    ProcedureEvent.objects.bulk_create(procedure_events(app, ordered, recorded_by=by))
 
 
 def _russians(rng: random.Random) -> list[tuple[Person, dict[str, Any]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,8 @@ from faker import Faker
 from toevlucht.cases.translit import georgian, icao
 
 if TYPE_CHECKING:
-    from toevlucht.cases.models import Applicant
+    from toevlucht.accounts.models import User
+    from toevlucht.cases.models import Applicant, Application, ProcedureEvent
 
 ARABIC_GIVEN = [
     ("محمد", "Mohammed"),
@@ -160,6 +162,28 @@ class Person:
         from toevlucht.cases.models import Applicant
 
         return Applicant(**asdict(self))
+
+
+def procedure_events(
+    app: Application, events: Iterable[dict[str, Any]], recorded_by: User | None = None
+) -> list[ProcedureEvent]:
+    """Unsaved procedure events of ``app`` from generated ``{kind, date, **data}`` dicts, in
+    the given order (for ``bulk_create``: generated histories need no validation), each
+    recorded on the day it took effect."""
+    from toevlucht.cases.models import ProcedureEvent
+
+    return [
+        ProcedureEvent(
+            application=app,
+            seq=seq,
+            kind=e["kind"],
+            effective_date=e["date"],
+            data={k: v for k, v in e.items() if k not in ("kind", "date")},
+            recorded_on=e["date"],
+            recorded_by=recorded_by,
+        )
+        for seq, e in enumerate(events, start=1)
+    ]
 
 
 def person(

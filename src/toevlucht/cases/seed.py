@@ -14,7 +14,7 @@ from django.db import transaction
 
 from toevlucht.accounts.models import Organisation
 from toevlucht.audit.log import record
-from toevlucht.cases.fake import Person, history, person, weighted_nationality
+from toevlucht.cases.fake import Person, history, person, procedure_events, weighted_nationality
 from toevlucht.cases.models import Applicant, Application, CaseStatus, ProcedureEvent
 from toevlucht.cases.refresh import recompute_applications
 
@@ -55,18 +55,7 @@ def seed_cases(
             events: list[ProcedureEvent] = []
             for app in apps:
                 requested = start_year + dt.timedelta(days=rng.randint(0, span))
-                for seq, e in enumerate(history(rng, requested, as_of), start=1):
-                    data = {k: v for k, v in e.items() if k not in ("kind", "date")}
-                    events.append(
-                        ProcedureEvent(
-                            application=app,
-                            seq=seq,
-                            kind=e["kind"],
-                            effective_date=e["date"],
-                            data=data,
-                            recorded_on=e["date"],
-                        )
-                    )
+                events += procedure_events(app, history(rng, requested, as_of))
             ProcedureEvent.objects.bulk_create(events, batch_size=2000)
             CaseStatus.objects.bulk_create(
                 [CaseStatus(application=a, computed_on=as_of) for a in apps]

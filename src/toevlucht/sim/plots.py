@@ -35,16 +35,24 @@ def _band(
     ax.fill_between(x, b[0], b[2], color=line.get_color(), alpha=0.2, lw=0)
 
 
-def _finish(fig: Figure, ax: Axes, title: str, path: Path) -> Path:
+def _style(ax: Axes, title: str) -> None:
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+
+
+def _save(fig: Figure, path: Path) -> Path:
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _finish(fig: Figure, ax: Axes, title: str, path: Path) -> Path:
+    _style(ax, title)
+    return _save(fig, path)
 
 
 def write_plots(runs: Sequence[Run], out: Path) -> list[Path]:
@@ -169,11 +177,5 @@ def write_plots(runs: Sequence[Run], out: Path) -> list[Path]:
 
 def _finish_two(fig: Figure, axes: np.ndarray, titles: tuple[str, str], path: Path) -> None:
     for ax, title in zip(axes, titles, strict=True):
-        ax.set_title(title, fontsize=10)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left")
-        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+        _style(ax, title)
+    _save(fig, path)
