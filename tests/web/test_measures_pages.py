@@ -119,6 +119,8 @@ def test_a_measure_moving_many_cases_shows_what_changed_while_they_are_recompute
     assert "Recomputed" in done
     assert "hx-trigger" not in done  # polling stops
     assert "in the background" not in sv.get("/measures/syr-2022-web/").content.decode()
+    for unknown in ("no-such-measure", "ru-conscripts-2022-decision"):  # not announced here
+        assert sv.get(f"/measures/{unknown}/?recompute=1", **poll).status_code == 404
     assert "being recomputed" not in sv.get("/measures/").content.decode()
 
 

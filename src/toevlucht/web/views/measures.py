@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -96,7 +96,9 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
     if is_htmx(request) and request.GET.get("recompute"):
         # the page's notice polls while a background task recomputes the measure's cases
         announced = announced_measures().get(measure_id)
-        pending = announced is not None and announced.recomputed_at is None
+        if announced is None:
+            raise Http404("no measure announced in the app with this id")
+        pending = announced.recomputed_at is None
         return render(
             request,
             "web/_measure_recompute.html",
