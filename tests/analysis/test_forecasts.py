@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from toevlucht.analysis.models import SimulationRun
-from toevlucht.analysis.services import RunRejected, run_request
+from toevlucht.analysis.services import run_request
+from toevlucht.errors import RunRejected
 
 
 @pytest.fixture(autouse=True)

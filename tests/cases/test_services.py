@@ -13,6 +13,7 @@ from django.db.utils import DatabaseError
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases import services
 from toevlucht.cases.models import CaseStatus, ProcedureEvent
+from toevlucht.errors import EventRejected, Rejected
 
 D = dt.date
 
@@ -43,7 +44,7 @@ def test_an_impossible_event_is_rejected_with_the_reason_and_nothing_is_written(
 ) -> None:
     app = make_case(events=[("application_lodged", D(2022, 3, 10), {})])
     n_events, n_audit = ProcedureEvent.objects.count(), AuditEntry.objects.count()
-    with pytest.raises(services.EventRejected) as info:
+    with pytest.raises(EventRejected) as info:
         services.event_record(
             actor=None, application=app, kind="appeal_lodged", effective_date=D(2022, 4, 1)
         )
@@ -77,7 +78,7 @@ def test_malformed_events_name_the_field(
     make_case: Any, kind: str, data: dict[str, Any], field: str, message: str
 ) -> None:
     app = make_case()
-    with pytest.raises(services.EventRejected) as info:
+    with pytest.raises(EventRejected) as info:
         services.event_record(
             actor=None, application=app, kind=kind, effective_date=D(2022, 4, 1), data=data
         )
@@ -87,7 +88,7 @@ def test_malformed_events_name_the_field(
 
 def test_an_event_in_the_future_of_the_case_clock_is_rejected(make_case: Any) -> None:
     app = make_case()
-    with pytest.raises(services.EventRejected, match="after today"):
+    with pytest.raises(EventRejected, match="after today"):
         services.event_record(
             actor=None,
             application=app,
@@ -113,7 +114,7 @@ def test_a_correction_replaces_the_event_from_today_and_keeps_the_original(make_
 
 def test_a_correction_needs_a_reason(make_case: Any) -> None:
     app = make_case()
-    with pytest.raises(services.EventRejected, match="say why"):
+    with pytest.raises(EventRejected, match="say why"):
         services.event_correct(actor=None, event=app.events.get(), note=" ")
 
 
@@ -200,10 +201,10 @@ def test_a_mandate_is_revoked_once_and_not_before_the_consent(
         consent_date=D(2022, 3, 10),
         valid_from=D(2022, 3, 10),
     )
-    with pytest.raises(services.InputRejected, match="before the consent of 2022-03-10"):
+    with pytest.raises(Rejected, match="before the consent of 2022-03-10"):
         services.mandate_revoke(actor=None, mandate=m, on=D(2022, 3, 1))
     services.mandate_revoke(actor=None, mandate=m, on=D(2022, 4, 1))
-    with pytest.raises(services.InputRejected, match="was revoked on 2022-04-01"):
+    with pytest.raises(Rejected, match="was revoked on 2022-04-01"):
         services.mandate_revoke(actor=None, mandate=m, on=D(2022, 5, 1))
     m.refresh_from_db()
     assert m.revoked_on == D(2022, 4, 1)

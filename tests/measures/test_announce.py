@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from toevlucht.cases.models import CaseStatus
+from toevlucht.errors import MeasureRejected, NotAllowed
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import MeasureRejected, measure_announce, measure_preview
+from toevlucht.measures.services import measure_announce, measure_preview
 
 D = dt.date
 
@@ -150,7 +151,7 @@ def test_a_refresh_finishes_an_announcement_whose_task_was_lost(
 
 def test_only_a_supervisor_announces(cases: dict[str, Any], make_user: Any) -> None:
     cw = make_user("cw", "caseworker", "ind")
-    with pytest.raises(MeasureRejected, match="only a supervisor"):
+    with pytest.raises(NotAllowed, match="only a supervisor"):
         measure_announce(actor=cw, definition=SYRIA)
     assert not AnnouncedMeasure.objects.exists()
 

@@ -7,7 +7,8 @@ from django.http import HttpRequest
 
 from toevlucht.accounts.models import Mandate, Organisation, User
 from toevlucht.cases.admin import ReadOnly
-from toevlucht.cases.services import InputRejected, mandate_revoke
+from toevlucht.cases.services import mandate_revoke
+from toevlucht.errors import Rejected
 
 
 @admin.register(User)
@@ -36,7 +37,7 @@ class MandateAdmin(ReadOnly):
         for mandate in queryset.filter(revoked_on__isnull=True):
             try:
                 mandate_revoke(actor=request.user, mandate=mandate)  # type: ignore[arg-type]
-            except InputRejected as exc:
+            except Rejected as exc:
                 self.message_user(request, f"{mandate}: {exc.message}", level="error")
             else:
                 n += 1

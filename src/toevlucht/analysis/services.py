@@ -9,18 +9,12 @@ from django.db import transaction
 
 from toevlucht.accounts.models import User
 from toevlucht.analysis.models import SimulationRun
+from toevlucht.errors import NotAllowed, RunRejected
 from toevlucht.sim import SimError, bundled_scenarios, load_scenario
 
 MAX_REPLICATIONS = 2000
 MAX_UPLOAD_BYTES = 200_000
 ANALYST_ROLES = (User.Role.ANALYST, User.Role.SUPERVISOR, User.Role.ADMINISTRATOR)
-
-
-class RunRejected(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
 
 
 def may_forecast(user: object) -> bool:
@@ -58,7 +52,7 @@ def run_request(
     seed: int = 0,
 ) -> SimulationRun:
     if not may_forecast(actor):
-        raise RunRejected("actor", "forecasts are for analysts, supervisors and administrators")
+        raise NotAllowed("forecasts are for analysts, supervisors and administrators")
     if not 1 <= replications <= MAX_REPLICATIONS:
         raise RunRejected("replications", f"must be between 1 and {MAX_REPLICATIONS}")
     compare = [c for c in (compare or []) if c]

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from toevlucht.analysis.forms import RunForm
 from toevlucht.analysis.models import SimulationRun
-from toevlucht.analysis.services import ANALYST_ROLES, RunRejected, run_request
+from toevlucht.analysis.services import ANALYST_ROLES, run_request
+from toevlucht.errors import RunRejected
 from toevlucht.web.access import staff_page
 
 # Signed in as the staff pages are (second factor where set up or required), then the roles

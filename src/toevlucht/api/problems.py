@@ -8,9 +8,9 @@ every wrong field in ``errors``. ``type`` is ``about:blank`` for plain HTTP erro
 Mapped here, and nowhere else:
 
 * DRF validation errors → 400 ``invalid-input``;
-* :class:`~toevlucht.cases.services.InputRejected` / ``EventRejected`` and
-  :class:`~toevlucht.measures.services.MeasureRejected` → 422 (``input-rejected``,
-  ``event-rejected``, ``measure-rejected``); a measure refused because of the actor's role → 403;
+* :class:`~toevlucht.errors.Rejected` and its subclasses (``EventRejected``,
+  ``MeasureRejected``) → 422 (``input-rejected``, ``event-rejected``, ``measure-rejected``);
+* :class:`~toevlucht.errors.NotAllowed` (a service refusing the actor) → 403 with its message;
 * ``Http404`` / ``NotFound`` → 404, ``PermissionDenied`` → 403, not authenticated → 401 with
   ``WWW-Authenticate``; other DRF errors keep their status.
 """
@@ -27,8 +27,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from toevlucht.cases.services import EventRejected, InputRejected
-from toevlucht.measures.services import MeasureRejected
+from toevlucht.errors import EventRejected, MeasureRejected, NotAllowed, Rejected
 
 __all__ = ["PROBLEM_CONTENT_TYPE", "PROBLEM_TYPES", "exception_handler", "problem"]
 
@@ -87,21 +86,20 @@ def _flatten(detail: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
         yield prefix, str(detail)
 
 
+_REJECTED_NAMES: tuple[tuple[type[Rejected], str], ...] = (
+    (EventRejected, "event-rejected"),
+    (MeasureRejected, "measure-rejected"),
+    (Rejected, "input-rejected"),
+)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER``: every error as a problem document."""
     request = context.get("request")
     instance = request.path if request is not None else ""
-    if isinstance(exc, (EventRejected, InputRejected, MeasureRejected)):
+    if isinstance(exc, Rejected):
         set_rollback()
-        if isinstance(exc, MeasureRejected) and exc.field == "actor":
-            return problem(status.HTTP_403_FORBIDDEN, exc.message, instance=instance)
-        name = (
-            "event-rejected"
-            if isinstance(exc, EventRejected)
-            else "measure-rejected"
-            if isinstance(exc, MeasureRejected)
-            else "input-rejected"
-        )
+        name = next(n for cls, n in _REJECTED_NAMES if isinstance(exc, cls))
         return problem(
             status.HTTP_422_UNPROCESSABLE_ENTITY,
             exc.message,
@@ -110,7 +108,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             errors=[{"field": exc.field, "message": exc.message}],
             instance=instance,
         )
-    if isinstance(exc, Http404):
+    if isinstance(exc, NotAllowed):
+        exc = exceptions.PermissionDenied(exc.message)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from toevlucht import clock
 from toevlucht.api import permissions as perms
 from toevlucht.api.events import (
     EVENT_INPUT_SCHEMA,
@@ -48,7 +49,6 @@ from toevlucht.api.serializers import (
     TokenSerializer,
     measure_as_dict,
 )
-from toevlucht.cases import clock
 from toevlucht.cases.models import Application, Placement, ProcedureEvent, ReceptionCentre
 from toevlucht.cases.selectors import (
     application_get_for_user,

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db import transaction
 
+from toevlucht import clock
 from toevlucht.accounts.models import Mandate
 from toevlucht.audit.log import record
 from toevlucht.audit.models import AuditEntry
-from toevlucht.cases import clock
 from toevlucht.cases.models import Applicant, Application, Placement, ProcedureEvent
 from toevlucht.cases.services import assessment_for
 from toevlucht.law import LawError

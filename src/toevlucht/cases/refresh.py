@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Field, Max, TextField
 from django.db.models.functions import Cast
 
-from toevlucht.cases import clock
+from toevlucht import clock
 from toevlucht.cases.lawcase import law_applicant_values, status_fields, trusted_event
 from toevlucht.cases.models import Application, CaseStatus, ProcedureEvent
 from toevlucht.law import Case, LawError, Measure, assess

@@ -17,9 +17,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from toevlucht import clock
 from toevlucht.accounts.models import Mandate, User
 from toevlucht.audit.log import record
-from toevlucht.cases import clock
 from toevlucht.cases.models import Applicant, Application, ProcedureEvent
 
 __all__ = [

@@ -14,9 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from toevlucht import clock
 from toevlucht.accounts.models import Mandate, Organisation, User
 from toevlucht.audit.log import record
-from toevlucht.cases import clock
 from toevlucht.cases.lawcase import law_case, raw_event, status_fields
 from toevlucht.cases.models import (
     Applicant,
@@ -27,14 +27,13 @@ from toevlucht.cases.models import (
     ReceptionCentre,
 )
 from toevlucht.cases.refresh import retention_mark
+from toevlucht.errors import EventRejected, Rejected
 from toevlucht.law import CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
 from toevlucht.law.report import assessment_json
 
 __all__ = [
-    "EventRejected",
-    "InputRejected",
     "applicant_register",
     "application_open",
     "event_correct",
@@ -44,19 +43,6 @@ __all__ = [
     "placement_record",
     "status_recompute",
 ]
-
-
-class InputRejected(Exception):
-    """Bad input for a service: ``field`` names what is wrong (for form and API errors)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
-
-
-class EventRejected(InputRejected):
-    """The law engine rejected an event: nothing was written."""
 
 
 def _measures() -> Mapping[str, Any]:
@@ -85,15 +71,15 @@ def applicant_register(
     purpose: str = "registration",
 ) -> Applicant:
     if nationality not in country_codes():
-        raise InputRejected("nationality", f"{nationality!r} is not an ISO 3166-1 alpha-3 code")
+        raise Rejected("nationality", f"{nationality!r} is not an ISO 3166-1 alpha-3 code")
     known = groups()
     for g in applicant_groups or []:
         if g not in known:
-            raise InputRejected("groups", f"unknown group {g!r} (known: {', '.join(known)})")
+            raise Rejected("groups", f"unknown group {g!r} (known: {', '.join(known)})")
     if sex and sex not in ("male", "female", "x"):
-        raise InputRejected("sex", f"{sex!r} is not one of male, female, x")
+        raise Rejected("sex", f"{sex!r} is not one of male, female, x")
     if Applicant.objects.filter(v_number=v_number).exists():
-        raise InputRejected("v_number", f"V-number {v_number} is already registered")
+        raise Rejected("v_number", f"V-number {v_number} is already registered")
     a = Applicant.objects.create(
         v_number=v_number,
         given_names=given_names,
@@ -129,7 +115,7 @@ def application_open(
     purpose: str = "registration",
 ) -> Application:
     if organisation.kind != Organisation.Kind.AUTHORITY:
-        raise InputRejected("organisation", "an application belongs to an authority")
+        raise Rejected("organisation", "an application belongs to an authority")
     app = Application.objects.create(
         reference=reference or _next_reference(),
         applicant=applicant,
@@ -343,7 +329,7 @@ def placement_record(
     )
     if current is not None:
         if start <= current.start:
-            raise InputRejected("start", f"the current placement started on {current.start}")
+            raise Rejected("start", f"the current placement started on {current.start}")
         Placement.objects.filter(pk=current.pk).update(end=start)
     p = Placement.objects.create(applicant=applicant, centre=centre, start=start)
     record(
@@ -368,9 +354,9 @@ def mandate_grant(
     valid_until: dt.date | None = None,
 ) -> Mandate:
     if organisation.kind != Organisation.Kind.LEGAL_AID:
-        raise InputRejected("organisation", "a mandate is given to a legal-aid organisation")
+        raise Rejected("organisation", "a mandate is given to a legal-aid organisation")
     if consent_date > valid_from:
-        raise InputRejected("valid_from", "a mandate starts on or after the consent date")
+        raise Rejected("valid_from", "a mandate starts on or after the consent date")
     m = Mandate.objects.create(
         organisation=organisation,
         applicant=applicant,
@@ -395,9 +381,9 @@ def mandate_revoke(*, actor: User | None, mandate: Mandate, on: dt.date | None =
     on = on or clock.today()
     current = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if current.revoked_on is not None:
-        raise InputRejected("revoked_on", f"the mandate was revoked on {current.revoked_on}")
+        raise Rejected("revoked_on", f"the mandate was revoked on {current.revoked_on}")
     if on < current.consent_date:
-        raise InputRejected("revoked_on", f"{on} is before the consent of {current.consent_date}")
+        raise Rejected("revoked_on", f"{on} is before the consent of {current.consent_date}")
     Mandate.objects.filter(pk=mandate.pk).update(revoked_on=on)
     mandate.refresh_from_db()
     record(

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     migrate_quietly()
     from tqdm import tqdm
 
-    from toevlucht.cases import clock
+    from toevlucht import clock
     from toevlucht.cases.models import Application
     from toevlucht.cases.retention import due_for_erasure, erase_due
 

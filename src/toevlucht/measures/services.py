@@ -13,23 +13,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from toevlucht import clock
 from toevlucht.accounts.models import User
 from toevlucht.audit.log import record
-from toevlucht.cases import clock
 from toevlucht.cases.permissions import can_announce_measures
+from toevlucht.errors import MeasureRejected, NotAllowed
 from toevlucht.law import DataError, Measure, load_measures
 from toevlucht.law.bulk import STATUS_NAMES, compute
 from toevlucht.law.measures import measure_from_dict
 from toevlucht.measures.models import AnnouncedMeasure
 
-__all__ = ["MeasureRejected", "Preview", "all_measures", "measure_announce", "measure_preview"]
-
-
-class MeasureRejected(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+__all__ = ["Preview", "all_measures", "measure_announce", "measure_preview"]
 
 
 DATE_KEYS = frozenset(
@@ -146,7 +140,7 @@ def measure_announce(
     from toevlucht.measures.tasks import recompute_for_measure
 
     if not can_announce_measures(actor):
-        raise MeasureRejected("actor", "only a supervisor announces a policy measure")
+        raise NotAllowed("only a supervisor or an administrator announces a policy measure")
     preview = measure_preview(definition)
     ids = sorted(set(preview.touched) | set(preview.changed))
     inline = len(ids) <= settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX

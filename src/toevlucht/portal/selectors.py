@@ -12,9 +12,9 @@ from typing import Any
 
 from django.http import Http404
 
+from toevlucht import clock
 from toevlucht.accounts.models import Mandate, User
 from toevlucht.audit.log import record
-from toevlucht.cases import clock
 from toevlucht.cases.export import export_subject
 from toevlucht.cases.models import Applicant, Application, Placement
 from toevlucht.cases.selectors import (

@@ -26,9 +26,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 
+from toevlucht import clock
 from toevlucht.accounts.models import Mandate, User
 from toevlucht.audit.log import record
-from toevlucht.cases import clock
 from toevlucht.cases.models import CaseStatus
 from toevlucht.law import LANGUAGES, CalendarRangeError, legal_calendar, render_key
 from toevlucht.reminders.models import Reminder

@@ -20,7 +20,7 @@ from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from toevlucht.cases import clock
+from toevlucht import clock
 from toevlucht.cases.models import (
     Applicant,
     Application,

@@ -150,7 +150,7 @@ class CorrectionForm(_DataFields):
 
 
 def apply_rejection(form: forms.Form, field: str, message: str) -> None:
-    """Put a service's rejection (``InputRejected.field``: ``effective_date``,
+    """Put a service's rejection (``Rejected.field``: ``effective_date``,
     ``data.<name>``, ``note``, ``kind``, ``history``) on the form field it names."""
     name = field.removeprefix("data.")
     if name in form.fields:

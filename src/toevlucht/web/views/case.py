@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from toevlucht.accounts.models import User
-from toevlucht.cases.services import EventRejected
+from toevlucht.errors import EventRejected
 from toevlucht.law import EventKind
 from toevlucht.letters.notice import (
     LetterUnavailable,

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from toevlucht.cases import clock
+from toevlucht import clock
 from toevlucht.web.access import RECEPTION_READERS, staff_page
 from toevlucht.web.charts import line_chart
 from toevlucht.web.selectors import occupancy
