@@ -42,12 +42,14 @@ from toevlucht.law.remedies import Remedy, RemedyKind
 from toevlucht.law.report import assessment_json, assessment_text
 from toevlucht.law.sources import Citation, Status, load_sources
 from toevlucht.law.text import LANGUAGES, render_key
+from toevlucht.law.view import AssessmentView, assessment_view
 
 __all__ = [
     "EVENT_FIELDS",
     "LANGUAGES",
     "Applicant",
     "Assessment",
+    "AssessmentView",
     "CalendarRangeError",
     "Case",
     "CaseInputError",
@@ -77,6 +79,7 @@ __all__ = [
     "assess",
     "assessment_json",
     "assessment_text",
+    "assessment_view",
     "groups",
     "legal_calendar",
     "load_measures",
