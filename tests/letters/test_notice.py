@@ -40,13 +40,13 @@ def test_the_letter_takes_its_dates_and_sources_from_the_assessment(
     )
     a = assessment_for(app, lang="nl")
     letter = notice_of_default(application=app, assessment=a, sender=sender)
-    decision = next(d for d in a["deadlines"] if d["kind"] == "decision")
+    decision = next(d for d in a.as_json()["deadlines"] if d["kind"] == "decision")
     assert letter.decision_due == D.fromisoformat(decision["due"]) == D(2022, 3, 27)
     assert letter.lodged_on == D(2021, 9, 27)
     assert letter.as_of == D(2022, 5, 9)
-    assert [s["text"] for s in letter.decision_steps] == [s["text"] for s in decision["steps"]]
+    assert [s.text for s in letter.decision_steps] == [s["text"] for s in decision["steps"]]
     assert {s.label for s in letter.sources} >= {"Vw 2000 art. 42(1)", "Awb art. 6:12(2)"}
-    assert [r["kind"] for r in letter.follow_up] == [
+    assert [r.kind for r in letter.follow_up] == [
         "appeal_failure_to_decide",
         "administrative_penalty",
         "court_penalty",

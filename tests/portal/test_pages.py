@@ -95,7 +95,7 @@ def test_by_when_gives_the_decision_date_and_each_step_with_its_source(
 ) -> None:
     c = signed_in(applicant_of(conscript_case, language="uk"))
     r = c.get(reverse("portal:deadlines", args=[conscript_case.reference]))
-    a = assessment_for(conscript_case, lang="uk")
+    a = assessment_for(conscript_case, lang="uk").as_json()
     decision = next(d for d in a["deadlines"] if d["kind"] == "decision")
     t = text(r)
     assert decision["status"] == "suspended"
@@ -138,7 +138,7 @@ def test_when_late_the_page_says_so_and_makes_no_promise_the_law_does_not_make(
     settings.TOEVLUCHT_AS_OF = "2023-08-01"
     c = signed_in(applicant_of(reservist_case, language="en"))
     t = text(c.get(reverse("portal:late", args=[reservist_case.reference])))
-    a = assessment_for(reservist_case, lang="en")
+    a = assessment_for(reservist_case, lang="en").as_json()
     due = next(d["due"] for d in a["deadlines"] if d["kind"] == "decision")
     assert f"The IND is late. It had to decide by {format_day(due, 'en')}." in t
     assert "It does not make a positive decision more likely." in t

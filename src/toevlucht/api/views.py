@@ -186,9 +186,8 @@ class Deadlines(APIView):
         q = DeadlinesQuerySerializer(data=request.query_params)
         q.is_valid(raise_exception=True)
         app = _case(request, pk, "api deadlines")
-        return Response(
-            assessment_for(app, q.validated_data.get("as_of"), q.validated_data["lang"])
-        )
+        view = assessment_for(app, q.validated_data.get("as_of"), q.validated_data["lang"])
+        return Response(view.as_json())
 
 
 # --- placements and centres --------------------------------------------------------------------

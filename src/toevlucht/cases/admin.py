@@ -130,13 +130,8 @@ class ApplicationAdmin(ReadOnly):
         states it (an unconfirmed one is shown, never applied)."""
         if obj.status.error:
             return "-"
-        data = assessment_for(obj, obj.status.computed_on)
-        return (
-            "; ".join(
-                f"{m['title']}: {m['legal_effect']}" for m in data["measures"] if m["in_force"]
-            )
-            or "-"
-        )
+        view = assessment_for(obj, obj.status.computed_on)
+        return "; ".join(f"{m.title}: {m.legal_effect}" for m in view.measures if m.in_force) or "-"
 
 
 @admin.register(Applicant)

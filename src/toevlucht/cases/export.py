@@ -25,7 +25,7 @@ def _d(x: Any) -> Any:
 
 def _status(app: Application, lang: str) -> dict[str, Any]:
     try:
-        return assessment_for(app, lang=lang)
+        return assessment_for(app, lang=lang).as_json()
     except LawError as exc:
         return {"error": f"the law engine could not assess this case: {exc}"}
 

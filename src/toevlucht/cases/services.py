@@ -31,7 +31,7 @@ from toevlucht.errors import EventRejected, Rejected
 from toevlucht.law import CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
-from toevlucht.law.report import assessment_json
+from toevlucht.law.view import AssessmentView, assessment_view
 
 __all__ = [
     "applicant_register",
@@ -304,11 +304,12 @@ def status_recompute(application: Application, as_of: dt.date | None = None) -> 
 
 def assessment_for(
     application: Application, as_of: dt.date | None = None, lang: str = "en"
-) -> dict[str, Any]:
-    """The full assessment of a case as JSON-ready data (deadlines with traces)."""
+) -> AssessmentView:
+    """The full assessment of a case in ``lang`` (deadlines with traces), as typed values;
+    ``.as_json()`` for the API."""
     as_of = as_of or clock.today()
     case = law_case(application.applicant, application.events.all(), application.reference)
-    return assessment_json(assess(case, as_of, measures=_measures()), lang, application.reference)
+    return assessment_view(assess(case, as_of, measures=_measures()), lang, application.reference)
 
 
 # --- reception and mandates --------------------------------------------------------------------

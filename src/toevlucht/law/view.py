@@ -21,13 +21,14 @@ strings back out of JSON. JSON is made from it, and only for the API and the CLI
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from toevlucht.law.assess import Assessment, MeasureView
 from toevlucht.law.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from toevlucht.law.measures import EffectStatus, MatchStatus, MeasureKind
-from toevlucht.law.model import Stage, Track
+from toevlucht.law.model import Event, EventKind, Stage, Track
 from toevlucht.law.remedies import Remedy, RemedyKind
 from toevlucht.law.sources import Citation, Status
 from toevlucht.law.text import render_key, render_step, render_value
@@ -36,6 +37,7 @@ from toevlucht.law.trace import Step
 __all__ = [
     "AssessmentView",
     "DeadlineLine",
+    "EventLine",
     "MeasureLine",
     "PeriodLine",
     "RemedyLine",
@@ -43,6 +45,7 @@ __all__ = [
     "StepLine",
     "TextLine",
     "assessment_view",
+    "coming_interviews",
     "legal_effect_text",
     "measure_line",
     "step_lines",
@@ -338,6 +341,49 @@ class TextLine:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EventLine:
+    """A procedure event in force on the assessment date (corrections applied, retractions
+    gone): what happened and when, with its data as the law parsed it."""
+
+    kind: EventKind
+    date: dt.date
+    data: Mapping[str, Any]
+
+
+_HELD = {
+    EventKind.REGISTRATION_INTERVIEW_HELD: "registration",
+    EventKind.DETAILED_INTERVIEW_HELD: "detailed",
+}
+
+
+def coming_interviews(events: tuple[EventLine, ...], as_of: dt.date) -> tuple[EventLine, ...]:
+    """The interviews planned (``interview_scheduled``) that are still to come on ``as_of``:
+    their day has not passed and no interview of their kind was held after they were
+    planned. Soonest first.
+
+    >>> plan = EventLine(kind=EventKind.INTERVIEW_SCHEDULED, date=dt.date(2022, 5, 2),
+    ...     data={"interview": "registration", "scheduled_for": dt.date(2022, 5, 20)})
+    >>> len(coming_interviews((plan,), dt.date(2022, 5, 9)))
+    1
+    >>> held = EventLine(kind=EventKind.REGISTRATION_INTERVIEW_HELD, date=dt.date(2022, 5, 6),
+    ...     data={})
+    >>> coming_interviews((plan, held), dt.date(2022, 5, 9))
+    ()
+    """
+    out = []
+    for e in events:
+        when = e.data.get("scheduled_for")
+        if e.kind is not EventKind.INTERVIEW_SCHEDULED or not isinstance(when, dt.date):
+            continue
+        held = any(
+            _HELD.get(h.kind) == e.data.get("interview") and h.date >= e.date for h in events
+        )
+        if when >= as_of and not held:
+            out.append(e)
+    return tuple(sorted(out, key=lambda e: e.data["scheduled_for"]))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AssessmentView:
     """An assessment in one language, as typed values. ``assessment`` is the law's own
     value it was made from (for code that needs more than is shown)."""
@@ -355,6 +401,7 @@ class AssessmentView:
     next_steps: tuple[TextLine, ...]
     notes: tuple[TextLine, ...]
     disclaimer: str
+    events: tuple[EventLine, ...]
     assessment: Assessment
 
     def deadline(self, kind: str | DeadlineKind) -> DeadlineLine | None:
@@ -368,6 +415,16 @@ class AssessmentView:
         """The earliest deadline still running or suspended."""
         nxt = self.assessment.next_deadline
         return self.deadline(nxt.kind) if nxt is not None else None
+
+    @property
+    def case_open(self) -> bool:
+        """The case is not over: no final decision and not withdrawn (the status
+        projection's ``open``). A decided case whose appeal term runs is still open."""
+        return self.stage is None or self.stage not in (Stage.FINAL, Stage.WITHDRAWN)
+
+    @property
+    def coming_interviews(self) -> tuple[EventLine, ...]:
+        return coming_interviews(self.events, self.as_of)
 
     @property
     def applied_measures(self) -> tuple[MeasureLine, ...]:
@@ -395,6 +452,10 @@ class AssessmentView:
         }
 
 
+def _event_line(e: Event) -> EventLine:
+    return EventLine(kind=e.kind, date=e.date, data=e.data)
+
+
 def assessment_view(a: Assessment, lang: str = "en", reference: str = "") -> AssessmentView:
     """The assessment ``a`` as typed values, texts in ``lang``."""
     return AssessmentView(
@@ -413,5 +474,6 @@ def assessment_view(a: Assessment, lang: str = "en", reference: str = "") -> Ass
         ),
         notes=tuple(TextLine(key=n, text=render_key(n, lang)) for n in a.notes),
         disclaimer=render_key("ui.disclaimer", lang),
+        events=tuple(_event_line(e) for e in a.history.events),
         assessment=a,
     )

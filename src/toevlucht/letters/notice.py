@@ -10,7 +10,7 @@ holds only the wording of the letter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from django.utils import translation
 
 from toevlucht.accounts.models import User
 from toevlucht.cases.models import Application
+from toevlucht.law import AssessmentView, DeadlineKind, RemedyKind
+from toevlucht.law.view import RemedyLine, StepLine
 
 __all__ = [
     "FOLLOW_UP_REMEDIES",
@@ -32,7 +34,11 @@ __all__ = [
 
 CSS = Path(__file__).with_name("letter.css")
 # The remedies that follow a notice of default, shown in the letter in this order.
-FOLLOW_UP_REMEDIES = ("appeal_failure_to_decide", "administrative_penalty", "court_penalty")
+FOLLOW_UP_REMEDIES = (
+    RemedyKind.APPEAL_FAILURE_TO_DECIDE,
+    RemedyKind.ADMINISTRATIVE_PENALTY,
+    RemedyKind.COURT_PENALTY,
+)
 
 
 class LetterUnavailable(Exception):
@@ -61,54 +67,42 @@ class NoticeOfDefault:
     as_of: dt.date
     lodged_on: dt.date | None
     decision_due: dt.date
-    decision_steps: list[dict[str, Any]]
-    basis_steps: list[dict[str, Any]]
-    follow_up: list[dict[str, Any]]
+    decision_steps: tuple[StepLine, ...]
+    basis_steps: tuple[StepLine, ...]
+    follow_up: list[RemedyLine]
     sources: list[Source] = field(default_factory=list)
 
 
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        return dt.date.fromisoformat(value)
-    return None
-
-
-def _sources(step_lists: Sequence[Sequence[Mapping[str, Any]]]) -> list[Source]:
+def _sources(step_lists: Sequence[Sequence[StepLine]]) -> list[Source]:
     seen: dict[str, Source] = {}
     for steps in step_lists:
         for s in steps:
-            if s.get("source") and s["source"] not in seen:
-                seen[s["source"]] = Source(label=s["source"], url=s.get("source_url"))
+            if s.source and s.source not in seen:
+                seen[s.source] = Source(label=s.source, url=s.source_url)
     return list(seen.values())
 
 
 def notice_of_default(
-    *, application: Application, assessment: Mapping[str, Any], sender: User
+    *, application: Application, assessment: AssessmentView | None, sender: User
 ) -> NoticeOfDefault:
-    """The letter's content. ``assessment`` is the case's assessment in Dutch (dates as ISO
-    strings or dates).
+    """The letter's content. ``assessment`` is the case's assessment in Dutch.
 
     Raises:
-        LetterUnavailable: the assessment has no decision term, or a notice of default is not
-            available on its date (the term has not passed, or the authority decided).
+        LetterUnavailable: there is no assessment, it has no decision term, or a notice of
+            default is not available on its date (the term has not passed, or the authority
+            decided).
     """
-    deadlines = {d["kind"]: d for d in assessment.get("deadlines", [])}
-    remedies = {r["kind"]: r for r in assessment.get("remedies", [])}
-    decision, notice = deadlines.get("decision"), remedies.get("notice_of_default")
-    if decision is None or notice is None or not notice.get("available"):
+    decision = assessment.deadline(DeadlineKind.DECISION) if assessment else None
+    notice = assessment.remedy(RemedyKind.NOTICE_OF_DEFAULT) if assessment else None
+    if assessment is None or decision is None or notice is None or not notice.available:
+        on = assessment.as_of.isoformat() if assessment else "this day"
         raise LetterUnavailable(
-            "a notice of default is not available for this case on "
-            f"{assessment.get('as_of')}: the decision term has not passed"
+            f"a notice of default is not available for this case on {on}: "
+            "the decision term has not passed"
         )
-    follow_up = [remedies[k] for k in FOLLOW_UP_REMEDIES if k in remedies]
+    follow_up = [r for k in FOLLOW_UP_REMEDIES if (r := assessment.remedy(k)) is not None]
     applicant = application.applicant
     org = sender.organisation
-    due = _day(decision.get("due"))
-    as_of = _day(assessment.get("as_of"))
-    assert due is not None
-    assert as_of is not None
     return NoticeOfDefault(
         reference=application.reference,
         v_number=applicant.v_number,
@@ -119,16 +113,13 @@ def notice_of_default(
         authority=application.organisation.name,
         sender_name=sender.get_full_name() or sender.get_username(),
         sender_organisation=org.name if org else "",
-        as_of=as_of,
-        lodged_on=_day(decision.get("start")),
-        decision_due=due,
-        decision_steps=list(decision.get("steps", [])),
-        basis_steps=list(notice.get("steps", [])),
+        as_of=assessment.as_of,
+        lodged_on=decision.start,
+        decision_due=decision.due,
+        decision_steps=decision.steps,
+        basis_steps=notice.steps,
         follow_up=follow_up,
-        sources=_sources(
-            [decision.get("steps", []), notice.get("steps", [])]
-            + [r.get("steps", []) for r in follow_up]
-        ),
+        sources=_sources([decision.steps, notice.steps] + [r.steps for r in follow_up]),
     )
 
 

@@ -7,6 +7,7 @@ notes, no staff, no other person.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,10 @@ from toevlucht.cases.selectors import (
     application_get_for_user,
     application_list_for_user,
     audit_list_read,
-    events_for_application,
 )
 from toevlucht.cases.services import assessment_for
+from toevlucht.law import AssessmentView
+from toevlucht.law.view import EventLine
 from toevlucht.portal.languages import law_language
 from toevlucht.portal.models import Invitation
 from toevlucht.portal.services import ISSUER_ROLES
@@ -72,7 +74,7 @@ def case_for_applicant(user: Any, reference: str) -> Application:
     return application_get_for_user(user=user, reference=reference, purpose=PURPOSE)
 
 
-def case_assessment(application: Application, lang: str) -> dict[str, Any]:
+def case_assessment(application: Application, lang: str) -> AssessmentView:
     """The law's assessment of a case the user was allowed to read, texts in ``lang`` (or
     English where the law engine does not speak it)."""
     return assessment_for(application, lang=law_language(lang))
@@ -99,22 +101,21 @@ _PUBLIC_FIELDS = {
 }
 
 
-def case_events(application: Application, as_of: dt.date | None = None) -> list[PublicEvent]:
-    """The case's history as known on ``as_of``, with corrections applied: a corrected event
-    shows as corrected, a retracted one not at all."""
-    as_of = as_of or clock.today()
-    events = [e for e in events_for_application(application) if e.recorded_on <= as_of]
-    replaced = {e.corrects_id for e in events if e.corrects_id is not None}
+def public_events(events: Iterable[EventLine]) -> list[PublicEvent]:
+    """Events as the applicant is shown them: only the public fields of their data."""
     out = []
     for e in events:
-        if e.pk in replaced or e.kind == "retraction":
-            continue
         keep = _PUBLIC_FIELDS.get(e.kind, ())
-        data = {k: e.data[k] for k in keep if k in e.data}
-        if "scheduled_for" in data:
-            data["scheduled_for"] = dt.date.fromisoformat(str(data["scheduled_for"]))
-        out.append(PublicEvent(kind=e.kind, date=e.effective_date, data=data))
-    return sorted(out, key=lambda e: e.date)
+        out.append(
+            PublicEvent(kind=e.kind, date=e.date, data={k: e.data[k] for k in keep if k in e.data})
+        )
+    return out
+
+
+def case_events(assessment: AssessmentView) -> list[PublicEvent]:
+    """The case's history as the law knows it on the assessment date — corrections applied
+    by the law's replay (a corrected event shows as corrected, a retracted one not at all)."""
+    return public_events(assessment.events)
 
 
 def own_applicant(user: Any) -> Applicant:

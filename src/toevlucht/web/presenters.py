@@ -1,6 +1,6 @@
-"""Shaping what the selectors and the law engine return for the templates: ISO dates become
-dates (so they are formatted in the page's language), events become a timeline that shows
-corrections as such, and two projections become the list of deadlines that changed.
+"""Shaping what the selectors return for the templates: events become a timeline that shows
+corrections as such, and two projections become the list of deadlines that changed (kept in
+the session for the next page, its dates read back here).
 
 Nothing here computes a date or decides anything: it only rearranges.
 """
@@ -18,44 +18,32 @@ from toevlucht.web.labels import choice_label, event_kind_label, field_label
 
 __all__ = [
     "TimelineEntry",
+    "changes_from_session",
     "deadline_changes",
     "measure_summary",
-    "parse_dates",
     "timeline",
 ]
 
-DATE_KEYS = frozenset(
-    {
-        "as_of",
-        "due",
-        "start",
-        "done_on",
-        "alternative_due",
-        "date",
-        "from",
-        "until",
-        "touches_from",
-        "announced",
-        "available_from",
-        "used_on",
-        "before_due",
-        "after_due",
-    }
-)
+_SESSION_DATE_KEYS = ("before_due", "after_due")
 
 
-def parse_dates(node: Any, key: str = "") -> Any:
-    """The law engine's JSON with its ISO dates as ``datetime.date`` (recursively)."""
-    if isinstance(node, Mapping):
-        return {k: parse_dates(v, k) for k, v in node.items()}
-    if isinstance(node, list):
-        return [parse_dates(v, key) for v in node]
-    if key in DATE_KEYS and isinstance(node, str):
-        try:
-            return dt.date.fromisoformat(node)
-        except ValueError:
-            return node
-    return node
+def changes_from_session(changes: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """What a write changed, as kept in the session by :mod:`toevlucht.web.services`
+    (``deadlines`` or ``rows`` of ``{before_due, after_due, ...}`` with ISO dates), with
+    those dates as ``datetime.date`` again for the templates."""
+    if not changes:
+        return None
+    out = dict(changes)
+    for key in ("deadlines", "rows"):
+        if key in out:
+            out[key] = [
+                {
+                    k: dt.date.fromisoformat(v) if k in _SESSION_DATE_KEYS and v else v
+                    for k, v in row.items()
+                }
+                for row in out[key]
+            ]
+    return out
 
 
 @dataclass

@@ -38,10 +38,11 @@ from toevlucht.cases.selectors import (
 )
 from toevlucht.cases.services import assessment_for
 from toevlucht.cases.translit import search_key
-from toevlucht.law import LawError, Measure
+from toevlucht.law import AssessmentView, LawError, Measure
+from toevlucht.law.view import DeadlineLine, RemedyLine
 from toevlucht.measures.models import AnnouncedMeasure
 from toevlucht.measures.services import all_measures, measure_preview
-from toevlucht.web.presenters import TimelineEntry, parse_dates, timeline
+from toevlucht.web.presenters import TimelineEntry, timeline
 
 __all__ = [
     "CaseFile",
@@ -206,17 +207,17 @@ class CaseFile:
     application: Application
     timeline: list[TimelineEntry]
     placements: list[Placement]
-    assessment: dict[str, Any] | None
+    assessment: AssessmentView | None
     error: str = ""
 
     @property
-    def deadline(self) -> dict[str, dict[str, Any]]:
-        """Deadlines by kind (``decision``, ``appeal``...)."""
-        return {d["kind"]: d for d in (self.assessment or {}).get("deadlines", [])}
+    def deadline(self) -> dict[str, DeadlineLine]:
+        """Deadlines by kind (``decision``, ``appeal``...), for the templates."""
+        return {d.kind.value: d for d in self.assessment.deadlines} if self.assessment else {}
 
     @property
-    def remedy(self) -> dict[str, dict[str, Any]]:
-        return {r["kind"]: r for r in (self.assessment or {}).get("remedies", [])}
+    def remedy(self) -> dict[str, RemedyLine]:
+        return {r.kind.value: r for r in self.assessment.remedies} if self.assessment else {}
 
 
 def case_file(*, user: Any, pk: int, lang: str, purpose: str = "case handling") -> CaseFile:
@@ -226,7 +227,7 @@ def case_file(*, user: Any, pk: int, lang: str, purpose: str = "case handling") 
     app = application_get_for_user(user=user, pk=pk, purpose=purpose)
     events = list(events_for_application(app))
     try:
-        assessment = parse_dates(assessment_for(app, lang=lang))
+        assessment: AssessmentView | None = assessment_for(app, lang=lang)
         error = ""
     except LawError as exc:  # a stored history the engine cannot assess: say so, no 500
         assessment, error = None, str(exc)

@@ -3,7 +3,6 @@ appointments and placement, my data."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -25,12 +24,12 @@ def _case_context(request: HttpRequest, reference: str, page: str) -> dict[str, 
     return {
         "case": app,
         "a": a,
-        "as_of": dt.date.fromisoformat(a["as_of"]),
+        "as_of": a.as_of,
         "law_lang": law_language(lang),
         "page": page,
         "decision": presenters.decision_deadline(a),
         "decision_state": presenters.decision_state(a),
-        "applied_measures": [m for m in a["measures"] if m["applied"]],
+        "applied_measures": a.applied_measures,
     }
 
 
@@ -47,8 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @applicant_page
 def case(request: HttpRequest, reference: str) -> HttpResponse:
     ctx = _case_context(request, reference, "case")
-    stage = ctx["a"]["stage"] or "none"
-    events = selectors.case_events(ctx["case"], ctx["as_of"])
+    stage = ctx["a"].stage or "none"
+    events = selectors.case_events(ctx["a"])
     lang = get_language()
     ctx.update(
         {
@@ -76,13 +75,11 @@ def deadlines(request: HttpRequest, reference: str) -> HttpResponse:
 def measures(request: HttpRequest, reference: str) -> HttpResponse:
     ctx = _case_context(request, reference, "measures")
     ctx["measures"] = [
-        {
-            **m,
-            "what": texts.MEASURE_WHAT.get(m["kind"], ""),
-            "after": texts.MEASURE_AFTER.get(m["kind"], ""),
-        }
+        presenters.Explained(
+            m, what=texts.MEASURE_WHAT.get(m.kind, ""), after=texts.MEASURE_AFTER.get(m.kind, "")
+        )
         # the measures that move the case's dates first, then those in force, then the rest
-        for m in sorted(ctx["a"]["measures"], key=lambda m: (not m["applied"], not m["in_force"]))
+        for m in sorted(ctx["a"].measures, key=lambda m: (not m.applied, not m.in_force))
     ]
     return render(request, "portal/measures.html", ctx)
 
@@ -100,8 +97,8 @@ def late(request: HttpRequest, reference: str) -> HttpResponse:
 @applicant_page
 def appointments(request: HttpRequest, reference: str) -> HttpResponse:
     ctx = _case_context(request, reference, "appointments")
-    events = selectors.case_events(ctx["case"], ctx["as_of"])
-    coming, _earlier = presenters.appointments(events, ctx["as_of"])
+    a = ctx["a"]
+    events = selectors.case_events(a)
     placements = selectors.placements_for(request.user)
     current = presenters.current_placement(placements, ctx["as_of"])
     ctx.update(
@@ -111,7 +108,7 @@ def appointments(request: HttpRequest, reference: str) -> HttpResponse:
                     "when": e.data["scheduled_for"],
                     "label": texts.INTERVIEW.get(e.data.get("interview", ""), ""),
                 }
-                for e in coming
+                for e in selectors.public_events(a.coming_interviews)
             ],
             "held": [
                 {"when": e.date, "label": texts.INTERVIEW[e.kind.removesuffix("_interview_held")]}

@@ -34,7 +34,7 @@ from toevlucht.web.access import (
 )
 from toevlucht.web.forms.events import CorrectionForm, EventForm, KindForm, apply_rejection
 from toevlucht.web.labels import event_kind_label
-from toevlucht.web.presenters import parse_dates
+from toevlucht.web.presenters import changes_from_session
 from toevlucht.web.selectors import CaseFile, case_file, event_of_case
 from toevlucht.web.services import event_correct_and_compare, event_record_and_compare
 
@@ -55,16 +55,16 @@ def _remedy_forms(cf: CaseFile, user: Any) -> dict[str, EventForm]:
     notice = remedy.get("notice_of_default")
     if (
         notice
-        and notice["available"]
-        and not notice["used_on"]
+        and notice.available
+        and not notice.used_on
         and can_record_event(user, EventKind.NOTICE_OF_DEFAULT_RECEIVED)
     ):
         forms["notice"] = EventForm(kind=EventKind.NOTICE_OF_DEFAULT_RECEIVED, prefix="notice")
     appeal = remedy.get("appeal_failure_to_decide")
     if (
         appeal
-        and appeal["available"]
-        and not appeal["used_on"]
+        and appeal.available
+        and not appeal.used_on
         and can_record_event(user, EventKind.APPEAL_LODGED)
     ):
         forms["appeal"] = EventForm(
@@ -86,7 +86,7 @@ def _render_case(
 ) -> HttpResponse:
     user = request.user
     kinds = recordable_kinds(user)
-    changes = parse_dates(request.session.pop(CHANGES.format(pk=cf.application.pk), None))
+    changes = changes_from_session(request.session.pop(CHANGES.format(pk=cf.application.pk), None))
     forms = _remedy_forms(cf, user)
     forms.update(remedy_forms or {})
     context = {
@@ -203,7 +203,7 @@ def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
     cf = case_file(user=user, pk=pk, lang="nl", purpose="notice of default letter")
     try:
         letter = notice_of_default(
-            application=cf.application, assessment=cf.assessment or {}, sender=user
+            application=cf.application, assessment=cf.assessment, sender=user
         )
     except LetterUnavailable:
         return render(request, "web/notice_unavailable.html", {"app": cf.application}, status=409)

@@ -25,7 +25,7 @@ from toevlucht.web.forms.measures import (
     definition_digest,
     digest_matches,
 )
-from toevlucht.web.presenters import measure_summary, parse_dates
+from toevlucht.web.presenters import changes_from_session, measure_summary
 from toevlucht.web.selectors import (
     announced_measures,
     measure_page,
@@ -110,7 +110,7 @@ def measure_detail(request: HttpRequest, measure_id: str) -> HttpResponse:
                 "done_now": not pending,
             },
         )
-    changes = parse_dates(request.session.pop(ANNOUNCED.format(id=measure_id), None))
+    changes = changes_from_session(request.session.pop(ANNOUNCED.format(id=measure_id), None))
     mp = measure_page(
         user=request.user,
         measure_id=measure_id,
