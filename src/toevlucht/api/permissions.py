@@ -1,5 +1,5 @@
-"""Who may write what through the API: the same rule as the staff pages
-(:mod:`toevlucht.cases.permissions`). Reads are decided by ``cases.selectors`` alone."""
+"""The API's gate: a signed-in, active user. What a user may write is checked inside the
+services (:mod:`toevlucht.cases.permissions`); which cases they see, by ``cases.selectors``."""
 
 from __future__ import annotations
 
@@ -7,20 +7,7 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
-from toevlucht.cases.permissions import (
-    can_announce_measures,
-    can_correct_event,
-    can_record_event,
-    can_record_placement,
-)
-
-__all__ = [
-    "IsActiveUser",
-    "can_announce_measures",
-    "can_correct_event",
-    "can_record_event",
-    "can_record_placement",
-]
+__all__ = ["IsActiveUser"]
 
 
 class IsActiveUser(BasePermission):

@@ -10,6 +10,15 @@ user sees (and so may write to at all) is decided by :mod:`toevlucht.cases.selec
 * applicants and analysts write nothing here (applicants use the portal).
 
 A retraction is never recorded directly: it is a correction of the event it retracts.
+
+Every write service calls one ``check_*`` function here first; it raises
+:class:`~toevlucht.errors.NotAllowed` (a 403 on the pages and in the API), or
+:class:`~toevlucht.errors.NotFound` for a case the actor may not see (so its existence is
+not revealed). Views and serializers make no permission checks of their own; they use the
+``can_*`` predicates only to decide what to offer (which form, which button).
+
+``actor=None`` is the system itself (the demo, ``seed``, the CLI run by an operator on the
+server): it may do everything, and the audit log records it as the system.
 """
 
 from __future__ import annotations
@@ -17,6 +26,9 @@ from __future__ import annotations
 from typing import Any
 
 from toevlucht.accounts.models import User
+from toevlucht.cases.models import Application
+from toevlucht.cases.selectors import applications_visible_to
+from toevlucht.errors import NotAllowed, NotFound
 from toevlucht.law import EventKind
 
 __all__ = [
@@ -25,8 +37,17 @@ __all__ = [
     "LEGAL_AID_KINDS",
     "can_announce_measures",
     "can_correct_event",
+    "can_manage_mandates",
     "can_record_event",
     "can_record_placement",
+    "can_register",
+    "check_announce_measures",
+    "check_case_access",
+    "check_correct_event",
+    "check_manage_mandates",
+    "check_record_event",
+    "check_record_placement",
+    "check_register",
     "recordable_kinds",
 ]
 
@@ -65,3 +86,61 @@ def can_record_placement(user: Any) -> bool:
 
 def can_announce_measures(user: Any) -> bool:
     return _role(user) in ANNOUNCERS
+
+
+def can_manage_mandates(user: Any) -> bool:
+    """Record (as the authority receives it) or revoke a legal-aid mandate."""
+    return _role(user) in AUTHORITY
+
+
+def can_register(user: Any) -> bool:
+    """Register applicants and open their applications."""
+    return _role(user) in AUTHORITY
+
+
+def _label(user: Any) -> str:
+    return _role(user) or "anonymous"
+
+
+def check_case_access(actor: User | None, application: Application) -> None:
+    """The actor may see the case at all (else: not found)."""
+    if actor is None:
+        return
+    if not applications_visible_to(actor).filter(pk=application.pk).exists():
+        raise NotFound("no such case")
+
+
+def check_record_event(actor: User | None, application: Application, kind: str) -> None:
+    if actor is None:
+        return
+    check_case_access(actor, application)
+    if not can_record_event(actor, kind):
+        raise NotAllowed(f"the role {_label(actor)} may not record {kind}")
+
+
+def check_correct_event(actor: User | None, application: Application, kind: str) -> None:
+    if actor is None:
+        return
+    check_case_access(actor, application)
+    if not can_correct_event(actor, kind):
+        raise NotAllowed(f"the role {_label(actor)} may not correct {kind}")
+
+
+def check_record_placement(actor: User | None) -> None:
+    if actor is not None and not can_record_placement(actor):
+        raise NotAllowed("only authority staff record placements")
+
+
+def check_manage_mandates(actor: User | None) -> None:
+    if actor is not None and not can_manage_mandates(actor):
+        raise NotAllowed("only authority staff record or revoke a mandate")
+
+
+def check_register(actor: User | None) -> None:
+    if actor is not None and not can_register(actor):
+        raise NotAllowed("only authority staff register applicants and open applications")
+
+
+def check_announce_measures(actor: User | None) -> None:
+    if actor is not None and not can_announce_measures(actor):
+        raise NotAllowed("only a supervisor or an administrator announces a policy measure")

@@ -17,6 +17,7 @@ from django.db.models import Max
 from toevlucht import clock
 from toevlucht.accounts.models import Mandate, Organisation, User
 from toevlucht.audit.log import record
+from toevlucht.cases import permissions
 from toevlucht.cases.lawcase import law_case, raw_event, status_fields
 from toevlucht.cases.models import (
     Applicant,
@@ -70,6 +71,7 @@ def applicant_register(
     applicant_groups: list[str] | None = None,
     purpose: str = "registration",
 ) -> Applicant:
+    permissions.check_register(actor)
     if nationality not in country_codes():
         raise Rejected("nationality", f"{nationality!r} is not an ISO 3166-1 alpha-3 code")
     known = groups()
@@ -114,6 +116,7 @@ def application_open(
     reference: str = "",
     purpose: str = "registration",
 ) -> Application:
+    permissions.check_register(actor)
     if organisation.kind != Organisation.Kind.AUTHORITY:
         raise Rejected("organisation", "an application belongs to an authority")
     app = Application.objects.create(
@@ -234,8 +237,10 @@ def event_record(
     note: str = "",
     purpose: str = "case handling",
 ) -> ProcedureEvent:
-    """Append an event to a case. Raises :class:`EventRejected` (nothing written) when the
-    event is malformed or contradicts the case's history."""
+    """Append an event to a case. Raises :class:`NotAllowed` or :class:`NotFound` when the
+    actor may not, :class:`EventRejected` (nothing written) when the event is malformed or
+    contradicts the case's history."""
+    permissions.check_record_event(actor, application, kind)
     if kind == EventKind.RETRACTION:
         raise EventRejected("kind", "a retraction is recorded with event_correct")
     return _append(
@@ -263,6 +268,7 @@ def event_correct(
 ) -> ProcedureEvent:
     """Record a correction of ``event`` (new date or data), or its retraction. The original
     stays in the history; from today the correction replaces it."""
+    permissions.check_correct_event(actor, event.application, event.kind)
     if not note.strip():
         raise EventRejected("note", "say why the event is corrected")
     if retract:
@@ -325,6 +331,7 @@ def placement_record(
     purpose: str = "reception",
 ) -> Placement:
     """Place an applicant in a centre from ``start``, ending the current placement."""
+    permissions.check_record_placement(actor)
     current = (
         Placement.objects.select_for_update().filter(applicant=applicant, end__isnull=True).first()
     )
@@ -354,6 +361,7 @@ def mandate_grant(
     valid_from: dt.date,
     valid_until: dt.date | None = None,
 ) -> Mandate:
+    permissions.check_manage_mandates(actor)
     if organisation.kind != Organisation.Kind.LEGAL_AID:
         raise Rejected("organisation", "a mandate is given to a legal-aid organisation")
     if consent_date > valid_from:
@@ -379,6 +387,7 @@ def mandate_grant(
 
 @transaction.atomic
 def mandate_revoke(*, actor: User | None, mandate: Mandate, on: dt.date | None = None) -> Mandate:
+    permissions.check_manage_mandates(actor)
     on = on or clock.today()
     current = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if current.revoked_on is not None:

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -23,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from toevlucht.accounts.models import User
 from toevlucht.audit.log import record
 from toevlucht.cases.models import Application
+from toevlucht.errors import NotAllowed
 from toevlucht.portal.languages import supported_languages
 from toevlucht.portal.models import CodeAttempt, Invitation
 
@@ -143,11 +143,11 @@ def invitation_issue(*, actor: Any, application: Application, language: str) -> 
     selector); any open invitation of the applicant is revoked.
 
     Raises:
-        PermissionDenied: ``actor`` is not a caseworker or supervisor of the case's authority.
+        NotAllowed: ``actor`` is not a caseworker or supervisor of the case's authority.
         ValueError: ``language`` is not a language of the portal.
     """
     if not can_issue_invitation(actor, application):
-        raise PermissionDenied("only caseworkers and supervisors of the case's authority")
+        raise NotAllowed("only caseworkers and supervisors of the case's authority")
     if language not in supported_languages():
         raise ValueError(f"{language!r} is not a portal language")
     applicant = application.applicant
@@ -240,7 +240,7 @@ def invitation_redeem(*, invitation_id: int, password: str) -> User:
             language=invitation.language,
         )
     elif user.role != User.Role.APPLICANT:  # pragma: no cover - the constraint forbids it
-        raise PermissionDenied("the account of this applicant is not an applicant's account")
+        raise NotAllowed("the account of this applicant is not an applicant's account")
     validate_password(password, user)
     user.set_password(password)
     user.is_active = True  # a caseworker's new invitation is how access is given back

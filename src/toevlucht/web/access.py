@@ -33,31 +33,19 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
 from toevlucht.accounts.models import User
-from toevlucht.cases.permissions import (
-    ANNOUNCERS,
-    AUTHORITY,
-    can_announce_measures,
-    can_correct_event,
-    can_record_event,
-    recordable_kinds,
-)
+from toevlucht.cases.permissions import AUTHORITY
+from toevlucht.errors import NotAllowed
 
 __all__ = [
-    "ANNOUNCERS",
-    "AUTHORITY",
     "CASE_READERS",
     "MEASURE_READERS",
     "RECEPTION_READERS",
     "SECOND_FACTOR_ROLES",
-    "can_announce_measures",
-    "can_correct_event",
-    "can_record_event",
     "can_write_notice",
     "forbidden",
     "is_htmx",
     "needs_enrolment",
     "needs_second_factor",
-    "recordable_kinds",
     "safe_next",
     "staff_page",
 ]
@@ -125,7 +113,8 @@ def not_found(request: HttpRequest) -> HttpResponse:
 def staff_page(roles: Collection[str]) -> Callable[[View], View]:
     """Signed in (with the second factor where one is set up or required) and in ``roles``:
     otherwise the sign-in page, the second-factor page or a 403. A case the user may not see
-    (``Http404`` from a selector) renders our 404 page."""
+    (``Http404`` from a selector) renders our 404 page; a service refusing the actor
+    (:class:`~toevlucht.errors.NotAllowed`) our 403 page."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -144,6 +133,8 @@ def staff_page(roles: Collection[str]) -> Callable[[View], View]:
                 return forbidden(request)
             try:
                 return view(request, *args, **kwargs)
+            except NotAllowed:
+                return forbidden(request)
             except Http404:
                 return not_found(request)
 

@@ -14,6 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from toevlucht.accounts.models import User
+from toevlucht.cases.permissions import (
+    AUTHORITY,
+    can_correct_event,
+    can_record_event,
+    check_correct_event,
+    recordable_kinds,
+)
 from toevlucht.errors import EventRejected
 from toevlucht.law import EventKind
 from toevlucht.letters.notice import (
@@ -21,17 +28,7 @@ from toevlucht.letters.notice import (
     notice_of_default,
     notice_of_default_pdf,
 )
-from toevlucht.web.access import (
-    AUTHORITY,
-    CASE_READERS,
-    can_correct_event,
-    can_record_event,
-    can_write_notice,
-    forbidden,
-    is_htmx,
-    recordable_kinds,
-    staff_page,
-)
+from toevlucht.web.access import CASE_READERS, can_write_notice, is_htmx, staff_page
 from toevlucht.web.forms.events import CorrectionForm, EventForm, KindForm, apply_rejection
 from toevlucht.web.labels import event_kind_label
 from toevlucht.web.presenters import changes_from_session
@@ -167,8 +164,7 @@ def correct_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     app, event = event_of_case(user=user, pk=pk, event_pk=event_pk)
     if event.kind == EventKind.RETRACTION:
         raise Http404("a retraction is not corrected")
-    if not can_correct_event(user, event.kind):
-        return forbidden(request)
+    check_correct_event(user, app, event.kind)  # the form is only for who may send it
     form = CorrectionForm(request.POST if request.method == "POST" else None, event=event)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
