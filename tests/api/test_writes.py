@@ -10,6 +10,8 @@ import pytest
 
 from toevlucht.cases.models import ProcedureEvent
 
+from ..assessments import counting_assessments
+
 pytestmark = pytest.mark.django_db
 
 
@@ -264,3 +266,17 @@ def test_token_endpoint_needs_a_browser_session(world: dict[str, Any], client_fo
     assert t.get("/api/cases/").status_code == 200
     assert c.delete("/api/auth/token/").status_code == 204
     assert t.get("/api/cases/").status_code == 401
+
+
+def test_recording_an_event_over_the_api_assesses_the_case_once(
+    world: dict[str, Any], client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = client_for("caseworker")
+    with counting_assessments(monkeypatch) as calls:
+        r = c.post(
+            _events(world),
+            {"kind": "general_procedure_started", "effective_date": "2022-05-02"},
+            format="json",
+        )
+    assert r.status_code == 201, r.json()
+    assert calls[0] == 1

@@ -13,6 +13,8 @@ from toevlucht.cases import services
 from toevlucht.cases.models import ProcedureEvent, ReceptionCentre
 from toevlucht.law import EVENT_FIELDS, EventKind
 
+from ..assessments import counting_assessments
+
 D = dt.date
 
 
@@ -269,3 +271,32 @@ def test_legal_aid_corrects_the_remedy_step_it_recorded_and_nothing_else(
     r = client.post(f"/cases/{own.pk}/events/{lodged.pk}/correct/", {"retract": "on", "note": "no"})
     assert r.status_code == 403
     assert not own.events.filter(corrects=lodged).exists()
+
+
+def test_recording_an_event_on_the_page_assesses_the_case_once(
+    cw: Any, make_case: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_case()
+    with counting_assessments(monkeypatch) as calls:
+        r = cw.post(
+            f"/cases/{app.pk}/events/new/",
+            {"kind": "registration_interview_held", "effective_date": "2022-03-15"},
+        )
+    assert r.status_code == 302
+    assert ProcedureEvent.objects.filter(application=app).latest("seq").kind == (
+        "registration_interview_held"
+    )
+    assert calls[0] == 1
+
+
+def test_choosing_an_event_kind_with_htmx_does_not_assess_the_case(
+    cw: Any, make_case: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_case()
+    with counting_assessments(monkeypatch) as calls:
+        r = cw.get(
+            f"/cases/{app.pk}/events/new/", {"kind": "interview_scheduled"}, HTTP_HX_REQUEST="true"
+        )
+    assert r.status_code == 200
+    assert 'name="scheduled_for"' in r.content.decode()
+    assert calls[0] == 0

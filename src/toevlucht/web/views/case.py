@@ -21,6 +21,7 @@ from toevlucht.cases.permissions import (
     check_correct_event,
     recordable_kinds,
 )
+from toevlucht.cases.selectors import application_get_for_user
 from toevlucht.errors import EventRejected
 from toevlucht.law import EventKind
 from toevlucht.letters.notice import (
@@ -128,18 +129,20 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         form = EventForm(kind=kind)
         if is_htmx(request):
-            app = case_file(user=user, pk=pk, lang=_lang()).application  # visible, audited
+            app = application_get_for_user(user=user, pk=pk)  # visible, audited; not assessed
             return render(request, "web/_event_fields.html", {"event_form": form, "app": app})
         cf = case_file(user=user, pk=pk, lang=_lang())
         return _render_case(request, cf, kind_form=kind_form, event_form=form)
 
     form = EventForm(request.POST, kind=kind, prefix=prefix)
-    cf = case_file(user=user, pk=pk, lang=_lang(), purpose="record event")
+    # the write assesses the case once (in the service); the page is assessed only to show
+    # the form again with its errors
+    app = application_get_for_user(user=user, pk=pk, purpose="record event")
     if form.is_valid():
         try:
             _event, changes = event_record_and_compare(
                 actor=user,
-                application=cf.application,
+                application=app,
                 kind=kind,
                 effective_date=form.cleaned_data["effective_date"],
                 data=form.event_data(),
@@ -151,6 +154,7 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
             request.session[CHANGES.format(pk=pk)] = changes
             messages.success(request, _("Recorded: %(event)s.") % {"event": event_kind_label(kind)})
             return redirect(reverse("web:case", args=[pk]) + "#changes")
+    cf = case_file(user=user, pk=pk, lang=_lang(), purpose="record event")
     if prefix:
         return _render_case(request, cf, remedy_forms={prefix: form}, status=400)
     return _render_case(request, cf, kind_form=kind_form, event_form=form, status=400)
