@@ -95,12 +95,12 @@ def orgs(db: None) -> dict[str, Any]:
 def mandate(orgs: dict[str, Any]) -> Callable[..., Any]:
     """Give legal aid (VWN unless ``org``) a mandate for ``applicant`` from ``on`` (the
     consent date too), revoked on ``revoked_on`` if given."""
-    from toevlucht.cases import services
+    from toevlucht.accounts import services as account_services
 
     def make(
         applicant: Any, on: dt.date, *, revoked_on: dt.date | None = None, org: str = "vwn"
     ) -> Any:
-        m = services.mandate_grant(
+        m = account_services.mandate_grant(
             actor=None,
             organisation=orgs[org],
             applicant=applicant,
@@ -108,7 +108,7 @@ def mandate(orgs: dict[str, Any]) -> Callable[..., Any]:
             valid_from=on,
         )
         if revoked_on is not None:
-            m = services.mandate_revoke(actor=None, mandate=m, on=revoked_on)
+            m = account_services.mandate_revoke(actor=None, mandate=m, on=revoked_on)
         return m
 
     return make

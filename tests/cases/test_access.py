@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.http import Http404
 
+from toevlucht.accounts import services as account_services
 from toevlucht.audit.models import AuditEntry
-from toevlucht.cases import services
 from toevlucht.cases.selectors import (
     aggregates,
     applicant_get_for_user,
@@ -95,14 +95,14 @@ def test_a_mandate_that_has_not_started_or_has_expired_gives_no_access(
 ) -> None:
     future = make_case()
     expired = make_case()
-    services.mandate_grant(
+    account_services.mandate_grant(
         actor=None,
         organisation=orgs["vwn"],
         applicant=future.applicant,
         consent_date=D(2022, 5, 1),
         valid_from=D(2022, 6, 1),
     )
-    services.mandate_grant(
+    account_services.mandate_grant(
         actor=None,
         organisation=orgs["vwn"],
         applicant=expired.applicant,

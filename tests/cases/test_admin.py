@@ -11,9 +11,9 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from tests.measures.test_announce import SYRIA
+from toevlucht.accounts import services as account_services
 from toevlucht.accounts.models import Mandate
 from toevlucht.audit.models import AuditEntry
-from toevlucht.cases import services
 from toevlucht.measures.services import measure_announce
 
 D = dt.date
@@ -90,7 +90,7 @@ def test_the_case_page_shows_the_status_and_an_unconfirmed_measure_that_is_not_a
 def test_mandates_are_read_only_in_the_admin_and_revoked_through_the_service(
     staff: dict[str, Any], orgs: dict[str, Any]
 ) -> None:
-    m = services.mandate_grant(
+    m = account_services.mandate_grant(
         actor=None,
         organisation=orgs["vwn"],
         applicant=staff["own"].applicant,

@@ -10,6 +10,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
 
+from toevlucht.accounts import services as account_services
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases import services
 from toevlucht.cases.models import CaseStatus, ProcedureEvent
@@ -194,7 +195,7 @@ def test_a_mandate_is_revoked_once_and_not_before_the_consent(
     make_case: Any, orgs: dict[str, Any]
 ) -> None:
     app = make_case()
-    m = services.mandate_grant(
+    m = account_services.mandate_grant(
         actor=None,
         organisation=orgs["vwn"],
         applicant=app.applicant,
@@ -202,10 +203,10 @@ def test_a_mandate_is_revoked_once_and_not_before_the_consent(
         valid_from=D(2022, 3, 10),
     )
     with pytest.raises(Rejected, match="before the consent of 2022-03-10"):
-        services.mandate_revoke(actor=None, mandate=m, on=D(2022, 3, 1))
-    services.mandate_revoke(actor=None, mandate=m, on=D(2022, 4, 1))
+        account_services.mandate_revoke(actor=None, mandate=m, on=D(2022, 3, 1))
+    account_services.mandate_revoke(actor=None, mandate=m, on=D(2022, 4, 1))
     with pytest.raises(Rejected, match="was revoked on 2022-04-01"):
-        services.mandate_revoke(actor=None, mandate=m, on=D(2022, 5, 1))
+        account_services.mandate_revoke(actor=None, mandate=m, on=D(2022, 5, 1))
     m.refresh_from_db()
     assert m.revoked_on == D(2022, 4, 1)
     assert AuditEntry.objects.filter(action="revoke").count() == 1

@@ -15,7 +15,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 
-from toevlucht.cases import services
+from toevlucht.accounts import services as account_services
 from toevlucht.cases.models import CaseStatus
 from toevlucht.law import legal_calendar
 from toevlucht.reminders.models import Reminder
@@ -41,7 +41,7 @@ def people(orgs: dict[str, Any], make_user: Any, make_case: Any) -> dict[str, An
     )
     case.caseworker = cw
     case.save(update_fields=["caseworker"])
-    services.mandate_grant(
+    account_services.mandate_grant(
         actor=None,
         organisation=orgs["vwn"],
         applicant=case.applicant,
@@ -113,7 +113,7 @@ def test_no_reminder_without_an_active_mandate_or_an_email_address(
 
     case = people["case"]
     for m in Mandate.objects.filter(applicant=case.applicant):
-        services.mandate_revoke(actor=None, mandate=m, on=D(2022, 5, 1))
+        account_services.mandate_revoke(actor=None, mandate=m, on=D(2022, 5, 1))
     case.caseworker = people["nomail"]
     case.save(update_fields=["caseworker"])
     report = reminders_send(TODAY, lead=400)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from toevlucht.accounts import services as account_services
 from toevlucht.cases import services
 from toevlucht.cases.models import ProcedureEvent, ReceptionCentre
 from toevlucht.law import EVENT_FIELDS, EventKind
@@ -230,7 +231,7 @@ def test_no_notice_of_default_before_the_term_has_passed(
     make_case: Any, make_user: Any, orgs: dict[str, Any], client: Any
 ) -> None:
     app = make_case(events=[("application_lodged", D(2022, 3, 10), {})])
-    services.mandate_grant(
+    account_services.mandate_grant(
         actor=None,
         organisation=orgs["vwn"],
         applicant=app.applicant,

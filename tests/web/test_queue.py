@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from toevlucht.accounts import services as account_services
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases import services
 from toevlucht.cases.models import CaseStatus, ReceptionCentre
@@ -153,7 +154,7 @@ def test_the_page_shown_is_audited_and_only_it(
 def test_legal_aid_sees_its_clients_only(
     queue_cases: dict[str, Any], make_user: Any, orgs: dict[str, Any], client: Any
 ) -> None:
-    services.mandate_grant(
+    account_services.mandate_grant(
         actor=None,
         organisation=orgs["vwn"],
         applicant=queue_cases["foreign"].applicant,

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from toevlucht.accounts.models import Mandate, Organisation, User
-from toevlucht.cases.admin import ReadOnly
-from toevlucht.cases.services import mandate_revoke
+from toevlucht.accounts.services import mandate_revoke
+from toevlucht.audit.admin import ReadOnly
 from toevlucht.errors import Rejected
 
 

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from toevlucht.audit.log import record
+from toevlucht.audit.admin import ReadOnly
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -19,48 +19,6 @@ from toevlucht.cases.models import (
 )
 from toevlucht.cases.selectors import applications_visible_to
 from toevlucht.cases.services import assessment_for
-
-
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read-only; every page that shows personal data is audited (lists with the ids shown)."""
-
-    personal_data = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> Any:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if self.personal_data and response.status_code == 200:
-            record(
-                actor=request.user,
-                action="read",
-                purpose="admin",
-                object_type=self.model._meta.model_name or "",
-                object_ids=[object_id],
-            )
-        return response
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        response = super().changelist_view(request, extra_context)
-        cl = (getattr(response, "context_data", None) or {}).get("cl")
-        if self.personal_data and cl is not None and len(cl.result_list):
-            record(
-                actor=request.user,
-                action="list",
-                purpose="admin",
-                object_type=self.model._meta.model_name or "",
-                object_ids=[o.pk for o in cl.result_list],
-            )
-        return response
 
 
 class EventInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -26,25 +26,22 @@ from __future__ import annotations
 from typing import Any
 
 from toevlucht.accounts.models import User
+from toevlucht.accounts.roles import ANNOUNCERS, AUTHORITY
 from toevlucht.cases.models import Application
 from toevlucht.cases.selectors import applications_visible_to
 from toevlucht.errors import NotAllowed, NotFound
 from toevlucht.law import EventKind
 
 __all__ = [
-    "ANNOUNCERS",
-    "AUTHORITY",
     "LEGAL_AID_KINDS",
     "can_announce_measures",
     "can_correct_event",
-    "can_manage_mandates",
     "can_record_event",
     "can_record_placement",
     "can_register",
     "check_announce_measures",
     "check_case_access",
     "check_correct_event",
-    "check_manage_mandates",
     "check_record_event",
     "check_record_placement",
     "check_register",
@@ -52,8 +49,6 @@ __all__ = [
 ]
 
 R = User.Role
-AUTHORITY = frozenset({R.CASEWORKER, R.SUPERVISOR, R.ADMINISTRATOR})
-ANNOUNCERS = frozenset({R.SUPERVISOR, R.ADMINISTRATOR})
 LEGAL_AID_KINDS = (EventKind.NOTICE_OF_DEFAULT_RECEIVED, EventKind.APPEAL_LODGED)
 
 
@@ -86,11 +81,6 @@ def can_record_placement(user: Any) -> bool:
 
 def can_announce_measures(user: Any) -> bool:
     return _role(user) in ANNOUNCERS
-
-
-def can_manage_mandates(user: Any) -> bool:
-    """Record (as the authority receives it) or revoke a legal-aid mandate."""
-    return _role(user) in AUTHORITY
 
 
 def can_register(user: Any) -> bool:
@@ -129,11 +119,6 @@ def check_correct_event(actor: User | None, application: Application, kind: str)
 def check_record_placement(actor: User | None) -> None:
     if actor is not None and not can_record_placement(actor):
         raise NotAllowed("only authority staff record placements")
-
-
-def check_manage_mandates(actor: User | None) -> None:
-    if actor is not None and not can_manage_mandates(actor):
-        raise NotAllowed("only authority staff record or revoke a mandate")
 
 
 def check_register(actor: User | None) -> None:

@@ -1,5 +1,5 @@
 """Writes: register applicants, open applications, record and correct procedure events,
-recompute status projections, place applicants, grant and revoke mandates.
+recompute status projections, place applicants. (Mandates: :mod:`toevlucht.accounts.services`.)
 
 Every service loads, asks the law engine, saves and audits — in one transaction. No legal
 rule is written here.
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from toevlucht import clock
-from toevlucht.accounts.models import Mandate, Organisation, User
+from toevlucht.accounts.models import Organisation, User
 from toevlucht.audit.log import record
 from toevlucht.cases import permissions
 from toevlucht.cases.lawcase import law_case, raw_event, status_fields
@@ -39,8 +39,6 @@ __all__ = [
     "application_open",
     "event_correct",
     "event_record",
-    "mandate_grant",
-    "mandate_revoke",
     "placement_record",
     "status_recompute",
 ]
@@ -349,58 +347,3 @@ def placement_record(
         detail={"applicant": applicant.pk, "centre": centre.pk},
     )
     return p
-
-
-@transaction.atomic
-def mandate_grant(
-    *,
-    actor: User | None,
-    organisation: Organisation,
-    applicant: Applicant,
-    consent_date: dt.date,
-    valid_from: dt.date,
-    valid_until: dt.date | None = None,
-) -> Mandate:
-    permissions.check_manage_mandates(actor)
-    if organisation.kind != Organisation.Kind.LEGAL_AID:
-        raise Rejected("organisation", "a mandate is given to a legal-aid organisation")
-    if consent_date > valid_from:
-        raise Rejected("valid_from", "a mandate starts on or after the consent date")
-    m = Mandate.objects.create(
-        organisation=organisation,
-        applicant=applicant,
-        consent_date=consent_date,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        granted_by=actor,
-    )
-    record(
-        actor=actor,
-        action="create",
-        purpose="mandate",
-        object_type="mandate",
-        object_ids=[m.pk],
-        detail={"applicant": applicant.pk, "organisation": organisation.pk},
-    )
-    return m
-
-
-@transaction.atomic
-def mandate_revoke(*, actor: User | None, mandate: Mandate, on: dt.date | None = None) -> Mandate:
-    permissions.check_manage_mandates(actor)
-    on = on or clock.today()
-    current = Mandate.objects.select_for_update().get(pk=mandate.pk)
-    if current.revoked_on is not None:
-        raise Rejected("revoked_on", f"the mandate was revoked on {current.revoked_on}")
-    if on < current.consent_date:
-        raise Rejected("revoked_on", f"{on} is before the consent of {current.consent_date}")
-    Mandate.objects.filter(pk=mandate.pk).update(revoked_on=on)
-    mandate.refresh_from_db()
-    record(
-        actor=actor,
-        action="revoke",
-        purpose="mandate",
-        object_type="mandate",
-        object_ids=[mandate.pk],
-    )
-    return mandate

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"cannot write {args.out}: it is a folder")
     setup()
     migrate_quietly()
-    from toevlucht.cases.export import SubjectNotFound, export_subject
+    from toevlucht.privacy.export import SubjectNotFound, export_subject
 
     try:
         data = export_subject(

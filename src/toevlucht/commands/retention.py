@@ -1,5 +1,5 @@
 """``toevlucht retention [--as-of DATE] [--apply]``: whose personal data is past its
-retention period, and with ``--apply`` erase it (``toevlucht.cases.retention``)."""
+retention period, and with ``--apply`` erase it (``toevlucht.privacy.retention``)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     from toevlucht import clock
     from toevlucht.cases.models import Application
-    from toevlucht.cases.retention import due_for_erasure, erase_due
+    from toevlucht.privacy.retention import due_for_erasure, erase_due
 
     as_of = args.as_of or clock.today()
     due = due_for_erasure(as_of)

@@ -16,7 +16,6 @@ from django.http import Http404
 from toevlucht import clock
 from toevlucht.accounts.models import Mandate, User
 from toevlucht.audit.log import record
-from toevlucht.cases.export import export_subject
 from toevlucht.cases.models import Applicant, Application, Placement
 from toevlucht.cases.selectors import (
     applicant_get_for_user,
@@ -30,6 +29,7 @@ from toevlucht.law.view import EventLine
 from toevlucht.portal.languages import law_language
 from toevlucht.portal.models import Invitation
 from toevlucht.portal.services import ISSUER_ROLES
+from toevlucht.privacy.export import export_subject
 
 __all__ = [
     "PublicEvent",

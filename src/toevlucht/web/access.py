@@ -33,7 +33,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
 from toevlucht.accounts.models import User
-from toevlucht.cases.permissions import AUTHORITY
+from toevlucht.accounts.roles import AUTHORITY
 from toevlucht.errors import NotAllowed
 
 __all__ = [

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from toevlucht.accounts.models import User
+from toevlucht.accounts.roles import AUTHORITY
 from toevlucht.cases.permissions import (
-    AUTHORITY,
     can_correct_event,
     can_record_event,
     check_correct_event,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from toevlucht.accounts.models import User
-from toevlucht.cases.permissions import ANNOUNCERS, AUTHORITY
+from toevlucht.accounts.roles import ANNOUNCERS, AUTHORITY
 from toevlucht.errors import MeasureRejected
 from toevlucht.measures.services import all_measures
 from toevlucht.web.access import MEASURE_READERS, is_htmx, staff_page

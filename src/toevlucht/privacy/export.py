@@ -12,10 +12,11 @@ from toevlucht.audit.log import record
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases.models import Applicant, Application, Placement, ProcedureEvent
 from toevlucht.cases.services import assessment_for
+from toevlucht.errors import NotFound
 from toevlucht.law import LawError
 
 
-class SubjectNotFound(Exception):
+class SubjectNotFound(NotFound):
     pass
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases.models import Applicant, Application, ProcedureEvent
-from toevlucht.cases.retention import due_for_erasure, erase_applicant, erase_due
+from toevlucht.privacy.retention import due_for_erasure, erase_applicant, erase_due
 
 D = dt.date
 # withdrawn on the demo's day (the case clock in tests): retention until 9 May 2032
@@ -82,7 +82,7 @@ def test_erasing_removes_who_the_person_is_and_keeps_the_case(
     assert entry.object_ids == [str(applicant.pk)]
     assert entry.detail == {"applications": [closed.pk]}
     # the old V-number finds no one
-    from toevlucht.cases.export import SubjectNotFound, export_subject
+    from toevlucht.privacy.export import SubjectNotFound, export_subject
 
     with pytest.raises(SubjectNotFound):
         export_subject(v_number=old_v, actor=None, purpose="test")

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from toevlucht.accounts import services as account_services
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases import services
-from toevlucht.cases.export import SubjectNotFound, export_subject
 from toevlucht.cases.models import ReceptionCentre
+from toevlucht.privacy.export import SubjectNotFound, export_subject
 
 D = dt.date
 
@@ -33,7 +34,7 @@ def test_the_export_holds_every_fact_about_the_person(
     services.placement_record(
         actor=None, applicant=app.applicant, centre=centre, start=D(2022, 3, 9)
     )
-    services.mandate_grant(
+    account_services.mandate_grant(
         actor=None,
         organisation=orgs["vwn"],
         applicant=app.applicant,

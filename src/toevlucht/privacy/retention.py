@@ -22,8 +22,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from toevlucht.accounts.models import User
 from toevlucht.audit.log import record
 from toevlucht.cases.models import Applicant, Application
+from toevlucht.privacy.signals import personal_data_erased
 
 __all__ = ["RetentionReport", "due_for_erasure", "erase_applicant", "erase_due"]
 
@@ -54,9 +56,6 @@ def due_for_erasure(as_of: dt.date) -> QuerySet[Applicant]:
 def erase_applicant(applicant: Applicant, *, as_of: dt.date, actor: object = None) -> bool:
     """Erase one applicant's personal data (see the module's docstring) in one transaction,
     audited; False if it was erased already or is no longer due."""
-    from toevlucht.accounts.models import User
-    from toevlucht.portal.models import Invitation
-
     with transaction.atomic():
         a = Applicant.objects.select_for_update().get(pk=applicant.pk)
         if not due_for_erasure(as_of).filter(pk=a.pk).exists():
@@ -77,7 +76,7 @@ def erase_applicant(applicant: Applicant, *, as_of: dt.date, actor: object = Non
             email="",
             password=make_password(None),
         )
-        Invitation.objects.filter(applicant=a).update(username="")
+        personal_data_erased.send(sender=Applicant, applicant=a)
         record(
             actor=actor,
             action="erase",
