@@ -14,9 +14,9 @@ from django.db import transaction
 
 from toevlucht.accounts.models import Organisation
 from toevlucht.audit.log import record
-from toevlucht.cases.fake import Person, history, person, procedure_events, weighted_nationality
 from toevlucht.cases.models import Applicant, Application, CaseStatus, ProcedureEvent
 from toevlucht.cases.refresh import recompute_applications
+from toevlucht.demo.fake import Person, history, person, procedure_events, weighted_nationality
 
 CHUNK = 1000
 

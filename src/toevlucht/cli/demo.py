@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 
-from toevlucht.commands._django import date_arg, law_date_problem, migrate_quietly, setup
+from toevlucht.cli._django import date_arg, law_date_problem, migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -50,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from toevlucht.cases.demo import build_demo, demo_exists, read_logins
     from toevlucht.cases.refresh import refresh_all
+    from toevlucht.demo.build import build_demo, demo_exists, read_logins
 
     call_command("collectstatic", interactive=False, verbosity=0)
     if demo_exists():

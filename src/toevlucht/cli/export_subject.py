@@ -8,7 +8,7 @@ import json
 import os
 import sys
 
-from toevlucht.commands._django import migrate_quietly, setup
+from toevlucht.cli._django import migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from toevlucht.commands._django import migrate_quietly, setup
+from toevlucht.cli._django import migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -6,8 +6,8 @@ from collections import Counter
 from typing import Any
 
 from toevlucht.accounts.models import Mandate, User
-from toevlucht.cases.demo import build_demo, demo_exists
 from toevlucht.cases.models import Applicant, CaseStatus, ReceptionCentre
+from toevlucht.demo.build import build_demo, demo_exists
 
 
 def test_the_demo_has_the_people_and_cases_of_the_scenario(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from toevlucht.commands._django import date_arg, migrate_quietly, setup
+from toevlucht.cli._django import date_arg, migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

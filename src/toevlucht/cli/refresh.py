@@ -7,7 +7,7 @@ import argparse
 import sys
 import time
 
-from toevlucht.commands._django import date_arg, law_date_problem, migrate_quietly, setup
+from toevlucht.cli._django import date_arg, law_date_problem, migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

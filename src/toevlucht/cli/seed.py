@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 import time
 
-from toevlucht.commands._django import date_arg, migrate_quietly, setup
+from toevlucht.cli._django import date_arg, migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from toevlucht.commands._django import law_date_problem
+    from toevlucht.cli._django import law_date_problem
 
     # the generated histories start up to a year before --as-of
     problem = law_date_problem(args.as_of, args.as_of - dt.timedelta(days=366))
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from toevlucht.cases.models import Application
-    from toevlucht.cases.seed import seed_cases
+    from toevlucht.demo.seed import seed_cases
 
     if Application.objects.filter(reference__startswith=f"S{args.seed:03d}-").exists():
         print(

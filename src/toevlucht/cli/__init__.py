@@ -16,20 +16,20 @@ from typing import NoReturn
 
 # name -> (module, one-line help). A module that does not exist yet is simply not offered.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "assess": ("toevlucht.commands.assess", "assess a case file on a date"),
-    "demo": ("toevlucht.commands.demo", "set up and serve the spring-2022 demo"),
-    "seed": ("toevlucht.commands.seed", "generate realistic cases"),
-    "refresh": ("toevlucht.commands.refresh", "recompute every open case's status"),
-    "audit": ("toevlucht.commands.audit", "verify the audit log"),
+    "assess": ("toevlucht.cli.assess", "assess a case file on a date"),
+    "demo": ("toevlucht.cli.demo", "set up and serve the spring-2022 demo"),
+    "seed": ("toevlucht.cli.seed", "generate realistic cases"),
+    "refresh": ("toevlucht.cli.refresh", "recompute every open case's status"),
+    "audit": ("toevlucht.cli.audit", "verify the audit log"),
     "export-subject": (
-        "toevlucht.commands.export_subject",
+        "toevlucht.cli.export_subject",
         "export all data held about one person",
     ),
     "retention": (
-        "toevlucht.commands.retention",
+        "toevlucht.cli.retention",
         "erase personal data past its retention date (--apply)",
     ),
-    "simulate": ("toevlucht.commands.simulate", "forecast the asylum chain from a scenario"),
+    "simulate": ("toevlucht.cli.simulate", "forecast the asylum chain from a scenario"),
 }
 
 
@@ -71,7 +71,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("toevlucht: interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -21,7 +21,6 @@ from django.db import transaction
 
 from toevlucht.accounts.models import Mandate, Organisation, User
 from toevlucht.audit.log import record
-from toevlucht.cases.fake import Person, history, person, procedure_events, weighted_nationality
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -31,6 +30,7 @@ from toevlucht.cases.models import (
     ReceptionCentre,
 )
 from toevlucht.cases.refresh import recompute_applications
+from toevlucht.demo.fake import Person, history, person, procedure_events, weighted_nationality
 
 DEMO_DATE = dt.date(2022, 5, 9)
 AUTHORITY = "Immigratie- en Naturalisatiedienst (IND)"

@@ -1,1 +1,0 @@
-"""Subcommands of the ``toevlucht`` command (see toevlucht.cli)."""
