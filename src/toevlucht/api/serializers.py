@@ -210,7 +210,7 @@ class KeyTextSerializer(serializers.Serializer[Any]):
 
 
 class AssessmentSerializer(serializers.Serializer[Any]):
-    """The law engine's assessment of the case (``law.report.assessment_json``)."""
+    """The law engine's assessment of the case (``AssessmentView.as_json()``)."""
 
     reference = serializers.CharField()
     as_of = serializers.DateField()
