@@ -33,7 +33,7 @@ from toevlucht.law.calendar import LegalCalendar, legal_calendar
 from toevlucht.law.deadlines import short_appeal_term
 from toevlucht.law.errors import LawError
 from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures
-from toevlucht.law.model import Case, Sex, Track
+from toevlucht.law.model import Case, EventKind, ExtensionGround, Sex, Track
 from toevlucht.law.params import parameter
 from toevlucht.law.procedure import replay
 
@@ -58,7 +58,13 @@ NAT = np.datetime64("NaT", "D")
 STATUS_NAMES = ("running", "met", "expired", "suspended")  # codes 0..3; -1: no deadline
 RUNNING, MET, EXPIRED, SUSPENDED, NONE = 0, 1, 2, 3, -1
 SEX_CODES = {None: -1, Sex.MALE: 0, Sex.FEMALE: 1, Sex.X: 2}
-GROUND_CODES = {"42(4)(a)": 1, "42(4)(b)": 1, "42(4)(c)": 1, "42(5)": 2, "43": 3}
+GROUND_CODES: dict[str, int] = {
+    ExtensionGround.VW_42_4_A: 1,
+    ExtensionGround.VW_42_4_B: 1,
+    ExtensionGround.VW_42_4_C: 1,
+    ExtensionGround.VW_42_5: 2,
+    ExtensionGround.VW_43: 3,
+}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -114,7 +120,7 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
     n = len(cases)
     k = (
         max(
-            (sum(e.kind.value == "decision_term_extended" for e in c.events) for c in cases),
+            (sum(e.kind is EventKind.DECISION_TERM_EXTENDED for e in c.events) for c in cases),
             default=0,
         )
         or 1
@@ -152,26 +158,17 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
                 t.start[i] = t.lodged[i]
             elif h.dublin_responsible is not None:
                 t.start[i] = _d(h.dublin_responsible.date)
-        if h.decisions:
+        last = h.latest_decision
+        if last is not None:
             t.first_decision[i] = _d(h.decisions[0].date)
-            last = h.decisions[-1]
             t.last_decision[i] = _d(last.date)
             t.short_appeal[i] = short_appeal_term(last)
-            done = next(
-                (
-                    x.date
-                    for x in h.appeals
-                    if x.get("level") == "court"
-                    and x.get("against") == "decision"
-                    and x.date >= last.date
-                ),
-                None,
-            )
-            t.appeal_lodged[i] = _d(done)
+            appeal = h.appeal_against_latest_decision()
+            t.appeal_lodged[i] = _d(appeal.date if appeal is not None else None)
         for j, e in enumerate(h.term_extensions):
             t.ext_date[i, j] = _d(e.date)
             t.ext_months[i, j] = int(e.get("months"))
-            t.ext_ground[i, j] = GROUND_CODES[str(e.get("ground"))]
+            t.ext_ground[i, j] = GROUND_CODES[e.extension_ground]
     return t
 
 

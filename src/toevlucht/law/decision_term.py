@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from toevlucht.law.calendar import LegalCalendar
 from toevlucht.law.errors import HistoryError
 from toevlucht.law.measures import EffectStatus, Match, MatchStatus, Measure, MeasureKind
-from toevlucht.law.model import Applicant, Event, Track
+from toevlucht.law.model import Applicant, Event, ExtensionGround, Track
 from toevlucht.law.params import value
 from toevlucht.law.periods import add_months
 from toevlucht.law.procedure import History
@@ -125,12 +125,12 @@ def decision_deadline(
         if hit is not None:
             items.append((hit[0], 10_000, m, hit[1]))
     items.sort(key=lambda x: (x[0], x[1]))
-    individual_43 = any(e.get("ground") == "43" for e in h.term_extensions)
+    individual_43 = any(e.extension_ground is ExtensionGround.VW_43 for e in h.term_extensions)
 
     for on, _, item, match in items:
         if isinstance(item, Event):
             _individual_extension(item, st, tr)
-            if item.get("ground") == "43":
+            if item.extension_ground is ExtensionGround.VW_43:
                 st.moratorium = True
         else:
             assert match is not None
@@ -185,7 +185,7 @@ def decision_deadline(
 
 
 def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
-    months, ground = int(e.get("months")), str(e.get("ground"))
+    months, ground = int(e.get("months")), e.extension_ground
     if e.date > st.due:
         raise HistoryError(
             f"decision_term_extended on {e.date.isoformat()} comes after the decision term "
@@ -193,7 +193,7 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
             "term only",
             index=e.index,
         )
-    if ground.startswith("42(4)"):
+    if ground.under_42_4:
         limit = int(value("decision_term_extension_42_4_max_months", e.date).value)
         individual = st.used_42_4 - st.general_42_4
         if individual + months > limit:
@@ -220,7 +220,7 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
                 return
         st.used_42_4 += months
         source = cite("vw-42-4")
-    elif ground == "42(5)":
+    elif ground is ExtensionGround.VW_42_5:
         limit = int(value("decision_term_extension_42_5_max_months", e.date).value)
         if st.used_42_4 == 0:
             raise HistoryError(

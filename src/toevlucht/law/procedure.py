@@ -18,7 +18,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from toevlucht.law.errors import HistoryError
-from toevlucht.law.model import Case, Event, EventKind, Stage, Track
+from toevlucht.law.model import (
+    AppealAgainst,
+    AppealLevel,
+    Case,
+    Event,
+    EventKind,
+    Procedure,
+    RulingOutcome,
+    Stage,
+    Track,
+)
 from toevlucht.law.sources import Citation, load_sources
 
 __all__ = ["TRANSITIONS", "History", "Transition", "known_events", "replay"]
@@ -38,8 +48,8 @@ class Transition:
         return load_sources()[self.source_id] if self.source_id else None
 
 
-def _against(value: str, level: str) -> Callable[[Event], bool]:
-    return lambda e: e.get("against") == value and e.get("level") == level
+def _against(against: AppealAgainst, level: AppealLevel) -> Callable[[Event], bool]:
+    return lambda e: e.against is against and e.level is level
 
 
 S = Stage
@@ -121,7 +131,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.GENERAL_PROCEDURE,
         to=S.GENERAL_PROCEDURE,
         source_id="vb-3-113",
-        when=lambda e: e.get("procedure") == "general",
+        when=lambda e: e.procedure is Procedure.GENERAL,
     ),
     Transition(
         kind=K.INTENTION_ISSUED,
@@ -129,7 +139,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.EXTENDED_PROCEDURE,
         to=S.EXTENDED_PROCEDURE,
         source_id="vb-3-116",
-        when=lambda e: e.get("procedure") == "extended",
+        when=lambda e: e.procedure is Procedure.EXTENDED,
     ),
     Transition(
         kind=K.VIEW_SUBMITTED,
@@ -165,7 +175,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.EXTENDED_PROCEDURE,
         to=None,
         source_id="awb-6-12",
-        when=_against("failure_to_decide", "court"),
+        when=_against(AppealAgainst.FAILURE_TO_DECIDE, AppealLevel.COURT),
     ),
     Transition(
         kind=K.DECISION_NOTIFIED,
@@ -180,7 +190,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.DECIDED,
         to=S.APPEAL,
         source_id="vw-69-1",
-        when=_against("decision", "court"),
+        when=_against(AppealAgainst.DECISION, AppealLevel.COURT),
     ),
     Transition(
         kind=K.COURT_RULING,
@@ -196,7 +206,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.APPEAL,
         to=S.APPEAL_DECIDED,
         source_id="vw-83b",
-        when=lambda e: e.get("level") == "court",
+        when=lambda e: e.level is AppealLevel.COURT,
     ),
     Transition(
         kind=K.APPEAL_LODGED,
@@ -204,7 +214,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.APPEAL_DECIDED,
         to=S.FURTHER_APPEAL,
         source_id="awb-6-24",
-        when=lambda e: e.get("level") == "council_of_state",
+        when=lambda e: e.level is AppealLevel.COUNCIL_OF_STATE,
     ),
     Transition(
         kind=K.COURT_RULING,
@@ -212,7 +222,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.FURTHER_APPEAL,
         to=S.FINAL,
         source_id="awb-6-24",
-        when=lambda e: e.get("level") == "council_of_state",
+        when=lambda e: e.level is AppealLevel.COUNCIL_OF_STATE,
     ),
     Transition(
         kind=K.WITHDRAWN, variant="", latest=S.FURTHER_APPEAL, to=S.WITHDRAWN, source_id=None
@@ -271,6 +281,58 @@ class History:
     def decisions_before(self, day: dt.date) -> bool:
         return any(d.date < day for d in self.decisions)
 
+    @property
+    def latest_decision(self) -> Event | None:
+        """The authority's latest decision, annulled or not (the one an appeal is against)."""
+        return self.decisions[-1] if self.decisions else None
+
+    def appeals_at(self, level: AppealLevel) -> list[Event]:
+        """The appeals lodged with the district court or with the Council of State."""
+        return [a for a in self.appeals if a.level is level]
+
+    def rulings_at(self, level: AppealLevel) -> list[Event]:
+        """The rulings of the district court or of the Council of State."""
+        return [r for r in self.rulings if r.level is level]
+
+    def pending_appeals(self, level: AppealLevel) -> list[Event]:
+        """Appeals at ``level`` not yet ruled on (a court rules on its appeals in order)."""
+        return self.appeals_at(level)[len(self.rulings_at(level)) :]
+
+    def ruled_appeals(self, level: AppealLevel) -> list[tuple[Event, Event]]:
+        """Each appeal at ``level`` that was ruled on, with its ruling, in order."""
+        return list(zip(self.appeals_at(level), self.rulings_at(level), strict=False))
+
+    def appeal_against(self, decision: Event) -> Event | None:
+        """The appeal to the district court against ``decision``: the first appeal against a
+        decision lodged on or after the day it was notified."""
+        return next(
+            (
+                a
+                for a in self.appeals
+                if a.level is AppealLevel.COURT
+                and a.against is AppealAgainst.DECISION
+                and a.date >= decision.date
+            ),
+            None,
+        )
+
+    def appeal_against_latest_decision(self) -> Event | None:
+        """The appeal to the district court against the latest decision, if one was lodged
+        (what the ``appeal`` deadline's ``done_on`` is, in the scalar and the bulk path)."""
+        latest = self.latest_decision
+        return None if latest is None else self.appeal_against(latest)
+
+    def further_appeal_after(self, ruling: Event) -> Event | None:
+        """The first further appeal to the Council of State lodged on or after ``ruling``."""
+        return next(
+            (a for a in self.appeals_at(AppealLevel.COUNCIL_OF_STATE) if a.date >= ruling.date),
+            None,
+        )
+
+    def failure_to_decide_appeal(self) -> Event | None:
+        """The first appeal against the authority's failure to decide, if any."""
+        return next((a for a in self.appeals if a.against is AppealAgainst.FAILURE_TO_DECIDE), None)
+
 
 def known_events(events: Iterable[Event], as_of: dt.date) -> list[Event]:
     """Events in force on ``as_of``: recorded and effective by then, corrections applied."""
@@ -318,9 +380,9 @@ def replay(case: Case, as_of: dt.date) -> History:
             )
         if e.kind is EventKind.GENERAL_PROCEDURE_EXTENDED and h.gp_start is not None:
             row = next(t for t in TRANSITIONS if t.variant == "after the start")
-        if e.kind is EventKind.COURT_RULING and e.get("level") == "court":
-            pending = _pending_appeals(h, "court")
-            if pending and pending[0].get("against") == "failure_to_decide":
+        if e.kind is EventKind.COURT_RULING and e.level is AppealLevel.COURT:
+            pending = h.pending_appeals(AppealLevel.COURT)
+            if pending and pending[0].against is AppealAgainst.FAILURE_TO_DECIDE:
                 row = next(
                     t
                     for t in TRANSITIONS
@@ -369,10 +431,12 @@ def _implied_stage(e: Event) -> Stage:
 
 def _annuls(ruling: Event, h: History) -> bool:
     """A district court upholding an appeal against the decision annuls it."""
-    if ruling.get("level") != "court" or ruling.get("outcome") != "well_founded":
+    if ruling.level is not AppealLevel.COURT:
         return False
-    pending = [a for a in h.appeals if a.get("level") == "court"]
-    return bool(pending) and pending[-1].get("against") == "decision"
+    if ruling.ruling_outcome is not RulingOutcome.WELL_FOUNDED:
+        return False
+    appeals = h.appeals_at(AppealLevel.COURT)
+    return bool(appeals) and appeals[-1].against is AppealAgainst.DECISION
 
 
 def _collect(h: History, e: Event) -> None:
@@ -423,32 +487,26 @@ def _collect(h: History, e: Event) -> None:
         h.withdrawn = e
 
 
-def _pending_appeals(h: History, level: str) -> list[Event]:
-    appeals = [a for a in h.appeals if a.get("level") == level]
-    rulings = [r for r in h.rulings if r.get("level") == level]
-    return appeals[len(rulings) :]
-
-
 def _check_appeal(h: History, e: Event) -> None:
-    level, against = e.get("level"), e.get("against")
-    if level == "court" and against == "decision" and h.decision is None:
+    level, against = e.level, e.against
+    if level is AppealLevel.COURT and against is AppealAgainst.DECISION and h.decision is None:
         raise HistoryError(
             f"{_describe(e)} is an appeal against a decision, but no decision of the authority "
             "precedes it",
             index=e.index,
         )
-    if level == "court" and _pending_appeals(h, "court"):
+    if level is AppealLevel.COURT and h.pending_appeals(AppealLevel.COURT):
         raise HistoryError(
             f"{_describe(e)}: an appeal to the district court is already pending", index=e.index
         )
-    if level == "council_of_state":
-        if not any(r.get("level") == "court" for r in h.rulings):
+    if level is AppealLevel.COUNCIL_OF_STATE:
+        if not h.rulings_at(AppealLevel.COURT):
             raise HistoryError(
                 f"{_describe(e)} is a further appeal, but no ruling of the district court "
                 "precedes it",
                 index=e.index,
             )
-        if against != "decision":
+        if against is not AppealAgainst.DECISION:
             raise HistoryError(
                 f"{_describe(e)}: a further appeal is against the district court's ruling; "
                 "give against='decision'",
@@ -457,9 +515,9 @@ def _check_appeal(h: History, e: Event) -> None:
 
 
 def _check_ruling(h: History, e: Event) -> None:
-    level = e.get("level")
-    if not _pending_appeals(h, level):
-        where = "district court" if level == "court" else "Council of State"
+    level = e.level
+    if not h.pending_appeals(level):
+        where = "district court" if level is AppealLevel.COURT else "Council of State"
         raise HistoryError(
             f"{_describe(e)} is a ruling of the {where}, but no appeal is pending there",
             index=e.index,

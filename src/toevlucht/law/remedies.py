@@ -104,7 +104,7 @@ def compute_remedies(h: History, decision: Deadline | None, as_of: dt.date) -> l
 
     # appeal against failure to decide -------------------------------------------------------
     tr = Trace()
-    failure_appeal = next((a for a in h.appeals if a.get("against") == "failure_to_decide"), None)
+    failure_appeal = h.failure_to_decide_appeal()
     appeal_from: dt.date | None = None
     if effective is not None:
         wait = value("appeal_failure_to_decide_wait_weeks", effective.date)
