@@ -1,14 +1,18 @@
 """The procedure as a transitions table, and the replay of a case's events.
 
-Each row of :data:`TRANSITIONS` says which event may happen up to which stage, which stage it
-leads to, and the legal source of the step. Histories may be incomplete (a case imported in
-the middle of the procedure), so an event may skip earlier stages; an event that comes after
-a later stage has already been reached contradicts the procedure and is a
-:class:`~toevlucht.law.errors.HistoryError` that names both events.
+Each row of :data:`TRANSITIONS` says which event may happen up to which stage, which stage
+it leads to, and the legal source of the step. The table is the only truth about
+transitions: a row's ``when`` selects it from the event's data and the facts replayed so far
+(a general-procedure extension after the start, a ruling on an appeal against failure to
+decide), exactly one row fits each event, and :func:`replay` never picks a row otherwise.
+Histories may be incomplete (a case imported in the middle of the procedure), so an event
+may skip earlier stages; an event that comes after a later stage has already been reached
+contradicts the procedure and is a :class:`~toevlucht.law.errors.HistoryError` that names
+both events.
 
 Only events known on the assessment date count (recorded on or before it, effective on or
-before it), and a correction replaces the event it corrects from the day it was recorded,
-so any past date replays exactly.
+before it), and a correction replaces the event it corrects from the day it was recorded, so
+any past date replays exactly.
 """
 
 from __future__ import annotations
@@ -31,25 +35,36 @@ from toevlucht.law.model import (
 )
 from toevlucht.law.sources import Citation, load_sources
 
-__all__ = ["TRANSITIONS", "History", "Transition", "known_events", "replay"]
+__all__ = ["TRANSITIONS", "History", "Transition", "known_events", "replay", "transition_for"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Transition:
     kind: EventKind
-    variant: str  # "" or a short description of the data that selects this row
+    variant: str  # "" or a short description for messages; never used to select a row
     latest: Stage  # the event may happen while the case is at most at this stage
     to: Stage | None  # None: the stage does not change
     source_id: str | None
-    when: Callable[[Event], bool] = lambda e: True
+    # selects this row among the rows of its kind, from the event and the facts so far
+    when: Callable[[Event, History], bool] = lambda e, h: True
 
     @property
     def source(self) -> Citation | None:
         return load_sources()[self.source_id] if self.source_id else None
 
 
-def _against(against: AppealAgainst, level: AppealLevel) -> Callable[[Event], bool]:
-    return lambda e: e.against is against and e.level is level
+def _against(against: AppealAgainst, level: AppealLevel) -> Callable[[Event, History], bool]:
+    return lambda e, h: e.against is against and e.level is level
+
+
+def _on_failure_to_decide(e: Event, h: History) -> bool:
+    """A district court ruling while the appeal it rules on is against failure to decide."""
+    pending = h.pending_appeals(AppealLevel.COURT)
+    return (
+        e.level is AppealLevel.COURT
+        and bool(pending)
+        and pending[0].against is AppealAgainst.FAILURE_TO_DECIDE
+    )
 
 
 S = Stage
@@ -103,6 +118,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.REST_PERIOD,
         to=None,
         source_id="vb-3-115",
+        when=lambda e, h: h.gp_start is None,
     ),
     Transition(
         kind=K.GENERAL_PROCEDURE_STARTED,
@@ -117,6 +133,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.GENERAL_PROCEDURE,
         to=None,
         source_id="vb-3-115",
+        when=lambda e, h: h.gp_start is not None,
     ),
     Transition(
         kind=K.DETAILED_INTERVIEW_HELD,
@@ -131,7 +148,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.GENERAL_PROCEDURE,
         to=S.GENERAL_PROCEDURE,
         source_id="vb-3-113",
-        when=lambda e: e.procedure is Procedure.GENERAL,
+        when=lambda e, h: e.procedure is Procedure.GENERAL,
     ),
     Transition(
         kind=K.INTENTION_ISSUED,
@@ -139,7 +156,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.EXTENDED_PROCEDURE,
         to=S.EXTENDED_PROCEDURE,
         source_id="vb-3-116",
-        when=lambda e: e.procedure is Procedure.EXTENDED,
+        when=lambda e, h: e.procedure is Procedure.EXTENDED,
     ),
     Transition(
         kind=K.VIEW_SUBMITTED,
@@ -198,15 +215,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.EXTENDED_PROCEDURE,
         to=None,
         source_id="awb-8-55d",
-        when=lambda e: False,
-    ),  # chosen by replay() when that appeal is pending
+        when=_on_failure_to_decide,
+    ),
     Transition(
         kind=K.COURT_RULING,
         variant="on the appeal",
         latest=S.APPEAL,
         to=S.APPEAL_DECIDED,
         source_id="vw-83b",
-        when=lambda e: e.level is AppealLevel.COURT,
+        when=lambda e, h: e.level is AppealLevel.COURT and not _on_failure_to_decide(e, h),
     ),
     Transition(
         kind=K.APPEAL_LODGED,
@@ -214,7 +231,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.APPEAL_DECIDED,
         to=S.FURTHER_APPEAL,
         source_id="awb-6-24",
-        when=lambda e: e.level is AppealLevel.COUNCIL_OF_STATE,
+        when=lambda e, h: e.level is AppealLevel.COUNCIL_OF_STATE,
     ),
     Transition(
         kind=K.COURT_RULING,
@@ -222,7 +239,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.FURTHER_APPEAL,
         to=S.FINAL,
         source_id="awb-6-24",
-        when=lambda e: e.level is AppealLevel.COUNCIL_OF_STATE,
+        when=lambda e, h: e.level is AppealLevel.COUNCIL_OF_STATE,
     ),
     Transition(
         kind=K.WITHDRAWN, variant="", latest=S.FURTHER_APPEAL, to=S.WITHDRAWN, source_id=None
@@ -230,14 +247,25 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-def _row(event: Event) -> Transition:
-    rows = [t for t in TRANSITIONS if t.kind is event.kind and t.when(event)]
-    if not rows:  # e.g. an appeal against failure to decide lodged with the Council of State
+def transition_for(
+    event: Event, h: History, table: tuple[Transition, ...] | None = None
+) -> Transition:
+    """The one row of ``table`` (default :data:`TRANSITIONS`) that fits ``event`` given the
+    facts replayed so far.
+
+    Raises:
+        HistoryError: no row fits (the event with these details is no step of the procedure).
+        AssertionError: more than one row fits: the table itself is ambiguous.
+    """
+    rows = [t for t in (TRANSITIONS if table is None else table) if t.kind is event.kind]
+    rows = [t for t in rows if t.when(event, h)]
+    if not rows:
         raise HistoryError(
             f"{event.kind.value} with these details is not a step of the procedure "
             f"({', '.join(f'{k}={v}' for k, v in sorted(event.data.items()))})",
             index=event.index,
         )
+    assert len(rows) == 1, f"the transitions table has {len(rows)} rows for {event}"
     return rows[0]
 
 
@@ -364,7 +392,7 @@ def replay(case: Case, as_of: dt.date) -> History:
     h.events = known_events(case.events, as_of)
     last: Event | None = None
     for e in h.events:
-        row = _row(e)
+        row = transition_for(e, h)
         stage = h.stage
         if stage in (Stage.WITHDRAWN, Stage.FINAL):
             assert last is not None
@@ -378,16 +406,6 @@ def replay(case: Case, as_of: dt.date) -> History:
                 "which no court has annulled",
                 index=e.index,
             )
-        if e.kind is EventKind.GENERAL_PROCEDURE_EXTENDED and h.gp_start is not None:
-            row = next(t for t in TRANSITIONS if t.variant == "after the start")
-        if e.kind is EventKind.COURT_RULING and e.level is AppealLevel.COURT:
-            pending = h.pending_appeals(AppealLevel.COURT)
-            if pending and pending[0].against is AppealAgainst.FAILURE_TO_DECIDE:
-                row = next(
-                    t
-                    for t in TRANSITIONS
-                    if t.variant.endswith("failure to decide") and t.kind is EventKind.COURT_RULING
-                )
         if stage is not None and stage.rank > row.latest.rank:
             assert last is not None
             raise HistoryError(
