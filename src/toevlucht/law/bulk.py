@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from toevlucht.law.calendar import LegalCalendar, legal_calendar
+from toevlucht.law.calendar import LegalCalendar, TermUnit, atw_applies_to, legal_calendar
 from toevlucht.law.deadlines import short_appeal_term
 from toevlucht.law.errors import LawError
 from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures
 from toevlucht.law.model import Case, EventKind, ExtensionGround, Sex, Track
-from toevlucht.law.params import parameter
+from toevlucht.law.params import parameter, values_on
 from toevlucht.law.procedure import replay
 
 __all__ = [
@@ -286,13 +286,7 @@ def _first_from(name: str) -> np.datetime64:
     return np.datetime64(parameter(name).values[0].valid_from, "D")
 
 
-def _param(name: str, dates: Dates) -> Ints:
-    """The value of a dated parameter on each date (NaT rows get the first value)."""
-    p = parameter(name)
-    starts = np.array([v.valid_from for v in p.values], dtype="datetime64[D]")
-    values = np.array([int(v.value) for v in p.values], dtype=np.int64)
-    idx = np.searchsorted(starts, np.where(np.isnat(dates), starts[0], dates), side="right") - 1
-    return values[np.clip(idx, 0, len(values) - 1)]
+_param = values_on  # the value of a dated parameter on each date (NaT: the first value)
 
 
 # --- scope matching ----------------------------------------------------------------------------
@@ -534,24 +528,12 @@ def compute(
     long_w = _param("appeal_term_weeks", dec)
     weeks = np.where(t.short_appeal, short_w, long_w)
     nominal = dec + (7 * weeks).astype("timedelta64[D]")
-    in_range = (
-        has
-        & (dec >= _first_from("appeal_term_weeks"))
-        & (nominal <= last_day - np.timedelta64(30, "D"))
-    )
-    bc = cal.busdaycalendar
-    safe_dec = np.where(in_range, dec, first_day)
-    safe_nom = np.where(in_range, nominal, first_day)
-    one = np.timedelta64(1, "D")
-    working = np.busday_count(safe_dec + one, safe_nom + one, busdaycal=bc)
-    second = np.busday_offset(safe_dec + one, 1, roll="forward", busdaycal=bc)
-    rolled = np.busday_offset(safe_nom, 0, roll="forward", busdaycal=bc)
-    atw_applies = weeks <= 12
-    appeal = np.where(
-        atw_applies & (7 * weeks >= 3) & (working < 2),
-        second,
-        np.where(atw_applies, rolled, safe_nom),
-    )
+    computable = has & (dec >= _first_from("appeal_term_weeks"))
+    safe_dec = np.where(computable, dec, first_day)
+    safe_nom = np.where(computable, nominal, first_day)
+    applies = atw_applies_to(TermUnit.WEEKS, weeks, safe_dec)
+    appeal, _ = cal.atw_ends(safe_dec, safe_nom, 7 * weeks, applies)
+    in_range = computable & (appeal <= last_day)  # where the scalar path's calendar ends
     done = t.appeal_lodged
     a_status = np.where(
         ~np.isnat(done),
