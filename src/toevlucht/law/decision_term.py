@@ -81,6 +81,7 @@ def first_touch(
 @dataclass(slots=True)
 class _TermState:
     due: dt.date
+    base_months: int  # the term of Vw 2000 art. 42(1)
     months: int = 0  # every month added to the base term, by whatever ground
     used_42_4: int = 0
     used_42_5: int = 0
@@ -110,7 +111,7 @@ def decision_deadline(
     else:
         tr.add("decision.start", cite("vw-42-1"), date=start, day=start)
     months = value("decision_term_months", start)
-    st = _TermState(due=add_months(start, int(months.value)))
+    st = _TermState(due=add_months(start, int(months.value)), base_months=int(months.value))
     tr.add("decision.base", months.source, date=st.due, months=months.value, due=st.due)
 
     first_decision = h.decisions[0].date if h.decisions else None
@@ -230,11 +231,11 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
                 index=e.index,
             )
         if st.used_42_5 + months > limit:
-            total = 6 + st.used_42_4 + st.used_42_5 + months
+            total = st.base_months + st.used_42_4 + st.used_42_5 + months
             raise HistoryError(
                 f"a {months}-month extension on {e.date.isoformat()} under art. 42(5) would bring "
                 f"the decision term to {total} months; Vw 2000 art. 42(4)-(5) allow at most "
-                f"{6 + st.used_42_4 + limit}",
+                f"{st.base_months + st.used_42_4 + limit}",
                 index=e.index,
             )
         st.used_42_5 += months
