@@ -31,6 +31,15 @@ import numpy.typing as npt
 
 from toevlucht.law.calendar import LegalCalendar, TermUnit, atw_applies_to, legal_calendar
 from toevlucht.law.deadlines import short_appeal_term
+from toevlucht.law.decision_term import (
+    exceeds_42_4,
+    exceeds_42_5,
+    extends_expired_term,
+    general_extension_months,
+    lacks_prior_42_4,
+    letter_months_42_4,
+    room_42_4,
+)
 from toevlucht.law.errors import LawError
 from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures
 from toevlucht.law.model import Case, EventKind, ExtensionGround, Sex, Track
@@ -58,12 +67,13 @@ NAT = np.datetime64("NaT", "D")
 STATUS_NAMES = ("running", "met", "expired", "suspended")  # codes 0..3; -1: no deadline
 RUNNING, MET, EXPIRED, SUSPENDED, NONE = 0, 1, 2, 3, -1
 SEX_CODES = {None: -1, Sex.MALE: 0, Sex.FEMALE: 1, Sex.X: 2}
+G_42_4, G_42_5, G_43 = 1, 2, 3  # ext_ground codes: the maximum an extension counts against
 GROUND_CODES: dict[str, int] = {
-    ExtensionGround.VW_42_4_A: 1,
-    ExtensionGround.VW_42_4_B: 1,
-    ExtensionGround.VW_42_4_C: 1,
-    ExtensionGround.VW_42_5: 2,
-    ExtensionGround.VW_43: 3,
+    ExtensionGround.VW_42_4_A: G_42_4,
+    ExtensionGround.VW_42_4_B: G_42_4,
+    ExtensionGround.VW_42_4_C: G_42_4,
+    ExtensionGround.VW_42_5: G_42_5,
+    ExtensionGround.VW_43: G_43,
 }
 
 
@@ -445,11 +455,9 @@ def compute(
         a_424, a_g424, a_425 = used_424[active], general_424[active], used_425[active]
         a_mor, a_hold = moratorium[active], holding[active]
         a_dates, a_order = dates[active], order[active]
-        a_start = start[active]
         ind43 = (
-            np.any(t.ext_ground[active] == 3, axis=1) if k else np.zeros(active.size, dtype=bool)
+            np.any(t.ext_ground[active] == G_43, axis=1) if k else np.zeros(active.size, dtype=bool)
         )
-        max_424 = _param("decision_term_extension_42_4_max_months", a_start)
         rows = np.arange(active.size)
         a_applied = np.zeros((active.size, len(ms)), dtype=bool)
         for col in range(a_dates.shape[1]):
@@ -458,37 +466,36 @@ def compute(
             live = ~a_err & ~np.isnat(on)
             if not live.any():
                 break  # NaT sorts last: later columns are empty too
+            limit424 = _param("decision_term_extension_42_4_max_months", on)
             if k:
                 is_ext = live & (item < k)
                 e_idx = np.minimum(item, k - 1)
                 ground = t.ext_ground[active, e_idx]
                 months = t.ext_months[active, e_idx].astype(np.int64)
-                limit424 = _param("decision_term_extension_42_4_max_months", on)
-                g424, g425 = is_ext & (ground == 1), is_ext & (ground == 2)
+                limit425 = _param("decision_term_extension_42_5_max_months", on)
+                g424, g425 = is_ext & (ground == G_42_4), is_ext & (ground == G_42_5)
                 bad = (
-                    (is_ext & (on > a_due))
-                    | (g424 & (a_424 - a_g424 + months > limit424))
-                    | (g425 & (a_424 == 0))
-                    | (
-                        g425
-                        & (a_425 + months > _param("decision_term_extension_42_5_max_months", on))
-                    )
+                    (is_ext & extends_expired_term(on, a_due))
+                    | (g424 & exceeds_42_4(months, a_424, a_g424, limit424))
+                    | (g425 & lacks_prior_42_4(a_424))
+                    | (g425 & exceeds_42_5(months, a_425, limit425))
                 )
                 a_err |= bad
                 ok = is_ext & ~bad
                 # capped where a general extension already used part of the 42(4) maximum
+                ok424 = ok & (ground == G_42_4)
                 months = np.where(
-                    ok & (ground == 1), np.minimum(months, np.maximum(limit424 - a_424, 0)), months
+                    ok424, letter_months_42_4(months, room_42_4(limit424, a_424)), months
                 )
-                a_424 += np.where(ok & (ground == 1), months, 0)
-                a_425 += np.where(ok & (ground == 2), months, 0)
-                a_mor |= ok & (ground == 3)
+                a_424 += np.where(ok424, months, 0)
+                a_425 += np.where(ok & (ground == G_42_5), months, 0)
+                a_mor |= ok & (ground == G_43)
                 a_due = np.where(ok, add_months(a_due, np.where(ok, months, 0)), a_due)
             midx = np.clip(item - k, 0, len(eff))
-            is_m = live & (item >= k) & ~a_err & (on <= a_due)  # no extending an expired term
+            is_m = live & (item >= k) & ~a_err & ~extends_expired_term(on, a_due)
             gen = is_m & m_general[midx]
-            room = max_424 - a_424
-            add = np.minimum(room, m_months[midx])
+            room = room_42_4(limit424, a_424)
+            add = general_extension_months(room, m_months[midx])
             gen &= room > 0
             a_424 += np.where(gen, add, 0)
             a_g424 += np.where(gen, add, 0)

@@ -1,12 +1,26 @@
 """The decision term (Vw 2000 art. 42 and 43): six months from lodging, moved by individual
 extensions (art. 42(4), 42(5), 43) and by the policy measures that touch the case, capped at the
-statutory maximum. Also which measures touched the case and why each did or did not move it."""
+statutory maximum. Also which measures touched the case and why each did or did not move it.
+
+The walk goes through the individual extensions and the measures that touch the case in
+date order. It is written twice, here and in :func:`toevlucht.law.bulk.compute`, sharing its
+rules (the dated parameters and the small step functions below, which take one case's ints
+and dates or numpy arrays of many). One walk cannot serve both without loss: this one
+records a trace step for every item and raises, at the first impossible step, an error
+naming the event and the numbers; the bulk walk advances a million cases one item column at
+a time with masks. Run on one-row arrays, the bulk walk would cost the scalar path tens of
+numpy calls per item and still need this walk's branches to explain itself; run per case,
+it would no longer be vectorised. The property tests of ``tests/law/test_bulk.py`` keep
+the two walks equal."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from toevlucht.law.calendar import LegalCalendar
 from toevlucht.law.errors import HistoryError
@@ -19,7 +33,59 @@ from toevlucht.law.sources import Status
 from toevlucht.law.terms import Deadline, DeadlineKind, DeadlineStatus, cite, status_on
 from toevlucht.law.trace import Label, Trace
 
-__all__ = ["MeasureTouch", "decision_deadline", "first_touch"]
+__all__ = [
+    "MeasureTouch",
+    "decision_deadline",
+    "exceeds_42_4",
+    "exceeds_42_5",
+    "extends_expired_term",
+    "first_touch",
+    "general_extension_months",
+    "lacks_prior_42_4",
+    "letter_months_42_4",
+    "room_42_4",
+]
+
+
+# --- the rules of one step of the walk, shared with law.bulk -----------------------------------
+
+
+def extends_expired_term(on: Any, due: Any) -> Any:
+    """Vw 2000 art. 42(4)-(5), 43 and the measures extend a running term only: an item on
+    a day after the due date (the last day still counts) cannot extend it."""
+    return on > due
+
+
+def exceeds_42_4(months: Any, used_42_4: Any, general_42_4: Any, limit: Any) -> Any:
+    """Individual 42(4) letters may not together exceed the 42(4) maximum (a general
+    extension's share of it is capped instead, see :func:`letter_months_42_4`)."""
+    return used_42_4 - general_42_4 + months > limit
+
+
+def lacks_prior_42_4(used_42_4: Any) -> Any:
+    """Vw 2000 art. 42(5) extends only a term already extended under art. 42(4)."""
+    return used_42_4 == 0
+
+
+def exceeds_42_5(months: Any, used_42_5: Any, limit: Any) -> Any:
+    """The further extension of art. 42(5) has its own maximum."""
+    return used_42_5 + months > limit
+
+
+def room_42_4(limit: Any, used_42_4: Any) -> Any:
+    """Months still free under the 42(4) maximum, shared by letters and general extensions
+    (negative or zero: none)."""
+    return limit - used_42_4
+
+
+def letter_months_42_4(months: Any, room: Any) -> Any:
+    """The months a 42(4) letter adds: capped at the room a general extension left."""
+    return np.minimum(months, np.maximum(room, 0))
+
+
+def general_extension_months(room: Any, measure_months: Any) -> Any:
+    """The months a general extension (Vw 42(4)(b)) adds, where there is room."""
+    return np.minimum(room, measure_months)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,7 +253,7 @@ def decision_deadline(
 
 def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
     months, ground = int(e.get("months")), e.extension_ground
-    if e.date > st.due:
+    if extends_expired_term(e.date, st.due):
         raise HistoryError(
             f"decision_term_extended on {e.date.isoformat()} comes after the decision term "
             f"expired on {st.due.isoformat()}; Vw 2000 art. 42(4)-(5) and 43 extend a running "
@@ -197,15 +263,16 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
     if ground.under_42_4:
         limit = int(value("decision_term_extension_42_4_max_months", e.date).value)
         individual = st.used_42_4 - st.general_42_4
-        if individual + months > limit:
+        if exceeds_42_4(months, st.used_42_4, st.general_42_4, limit):
             raise HistoryError(
                 f"a {months}-month extension on {e.date.isoformat()} would bring the extensions "
                 f"under Vw 2000 art. 42(4) to {individual + months} months; art. 42(4) allows "
                 f"at most {limit}",
                 index=e.index,
             )
-        room = limit - st.used_42_4
-        if room < months:
+        room = room_42_4(limit, st.used_42_4)
+        capped = int(letter_months_42_4(months, room))
+        if capped < months:
             # a general extension (WBV) already used part of the nine months: the letter
             # cannot take the term beyond the statutory maximum
             tr.add(
@@ -216,21 +283,21 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
                 room=max(room, 0),
                 limit=limit,
             )
-            months = max(room, 0)
+            months = capped
             if months == 0:
                 return
         st.used_42_4 += months
         source = cite("vw-42-4")
     elif ground is ExtensionGround.VW_42_5:
         limit = int(value("decision_term_extension_42_5_max_months", e.date).value)
-        if st.used_42_4 == 0:
+        if lacks_prior_42_4(st.used_42_4):
             raise HistoryError(
                 f"the extension under Vw 2000 art. 42(5) on {e.date.isoformat()} is not preceded "
                 "by an extension under art. 42(4); art. 42(5) allows a further extension only "
                 "after one",
                 index=e.index,
             )
-        if st.used_42_5 + months > limit:
+        if exceeds_42_5(months, st.used_42_5, limit):
             total = st.base_months + st.used_42_4 + st.used_42_5 + months
             raise HistoryError(
                 f"a {months}-month extension on {e.date.isoformat()} under art. 42(5) would bring "
@@ -283,16 +350,16 @@ def _measure_extension(
     if ruling is not None:
         tr.add("measure.disapplied", ruling.source, measure=m, day=ruling.date)
         return touch(False, "disapplied")
-    if on > st.due:
+    if extends_expired_term(on, st.due):
         tr.add("measure.term_already_expired", m.legal_basis, measure=m, day=on, due=st.due)
         return touch(False, "term_expired")
     if m.kind is MeasureKind.GENERAL_TERM_EXTENSION:
         limit = int(value("decision_term_extension_42_4_max_months", on).value)
-        room = limit - st.used_42_4
+        room = room_42_4(limit, st.used_42_4)
         if room <= 0:
             tr.add("measure.no_room", cite("vw-42-4"), measure=m, months=limit)
             return touch(False, "no_room")
-        months = min(room, m.term_extension_months)
+        months = int(general_extension_months(room, m.term_extension_months))
         st.used_42_4 += months
         st.general_42_4 += months
     else:
