@@ -89,12 +89,20 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, Any], dt.date]:
             )
         events.append(ev)
         if draw(st.booleans()):
-            events.append(
-                {
-                    "kind": "appeal_lodged",
-                    "date": (decision + dt.timedelta(days=draw(st.integers(0, 45)))).isoformat(),
-                }
-            )
+            appealed = decision + dt.timedelta(days=draw(st.integers(0, 45)))
+            events.append({"kind": "appeal_lodged", "date": appealed.isoformat()})
+            if draw(st.integers(0, 3)) == 0:
+                # the court annuls the decision and the authority decides again: the appeal
+                # deadline is then the one against the latest decision, in both paths
+                ruled = appealed + dt.timedelta(days=draw(st.integers(0, 200)))
+                events.append(
+                    {"kind": "court_ruling", "date": ruled.isoformat(), "outcome": "well_founded"}
+                )
+                again = ruled + dt.timedelta(days=draw(st.integers(1, 200)))
+                events.append({**ev, "date": again.isoformat()})
+                if draw(st.booleans()):
+                    late = again + dt.timedelta(days=draw(st.integers(0, 45)))
+                    events.append({"kind": "appeal_lodged", "date": late.isoformat()})
     as_of = lodged + dt.timedelta(days=draw(st.integers(-30, 1500)))
     return {"applicant": applicant, "events": events}, as_of
 

@@ -5,10 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 import holidays
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from toevlucht.law.calendar import HolidayKind, TermUnit, atw_applies, easter_sunday, legal_calendar
+from toevlucht.law.calendar import (
+    ATW_LONGEST_TERM,
+    HolidayKind,
+    TermUnit,
+    atw_applies,
+    atw_applies_to,
+    easter_sunday,
+    legal_calendar,
+)
 from toevlucht.law.errors import CalendarRangeError
+from toevlucht.law.params import value
 
 D = dt.date
 cal = legal_calendar()
@@ -161,7 +173,39 @@ def test_atw_article_2_leaves_a_term_with_two_working_days_alone() -> None:
     ],
 )
 def test_atw_article_4_excludes_long_terms(unit: TermUnit, amount: int, applies: bool) -> None:
-    assert atw_applies(unit, amount) is applies
+    assert atw_applies(unit, amount, D(2022, 5, 10)) is applies
+    many = atw_applies_to(unit, np.array([amount]), np.array(["2022-05-10"], dtype="datetime64[D]"))
+    assert many.tolist() == [applies]
+
+
+def test_the_atw_limits_are_dated_parameters_citing_atw_article_4() -> None:
+    for name in set(ATW_LONGEST_TERM.values()):
+        v = value(name, D(2022, 5, 10))
+        assert v.source.label == "Atw art. 4(a)"
+    assert value("atw_extension_min_term_days", D(2022, 5, 10)).source.label == "Atw art. 2"
+
+
+def _atw_end_day_by_day(event: dt.date, nominal: dt.date, length_days: int) -> tuple[dt.date, str]:
+    """Atw art. 2 then art. 1, counted one day at a time (the reading of the statute)."""
+    if length_days >= 3 and cal.working_days_after(event, nominal) < 2:
+        return cal.add_working_days(event, 2), "2"
+    if not cal.is_working_day(nominal):
+        return cal.roll_forward(nominal), "1"
+    return nominal, ""
+
+
+@given(st.dates(min_value=D(2014, 1, 1), max_value=D(2099, 11, 30)), st.integers(1, 90))
+def test_the_atw_arithmetic_agrees_with_counting_day_by_day(event: dt.date, days: int) -> None:
+    nominal = event + dt.timedelta(days=days)
+    out = cal.atw_end(event, nominal, days)
+    assert (out.end, out.article) == _atw_end_day_by_day(event, nominal, days)
+
+
+def test_a_term_running_past_the_calendar_is_refused_on_its_first_unknown_day() -> None:
+    with pytest.raises(CalendarRangeError, match="2101-01-01 is outside the legal calendar"):
+        cal.atw_end(D(2100, 12, 20), D(2101, 1, 17), 28)
+    with pytest.raises(CalendarRangeError, match="2013-12-31 is outside"):
+        cal.atw_end(D(2013, 12, 30), D(2014, 1, 27), 28)
 
 
 def test_numpy_busdaycalendar_agrees_with_is_working_day() -> None:

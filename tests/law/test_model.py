@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 import pytest
 
-from toevlucht.law import CaseInputError, EventKind, groups, parse_case
+from toevlucht.law import EVENT_FIELDS, CaseInputError, Event, EventKind, groups, parse_case
+from toevlucht.law.model import (
+    AppealAgainst,
+    AppealLevel,
+    DecisionOutcome,
+    ExtensionGround,
+    InterviewKind,
+    Procedure,
+    RefusalGround,
+    RulingOutcome,
+    parse_event,
+)
 
 GROUPS = list(groups())
 
@@ -168,8 +181,6 @@ def test_duplicate_event_ids_are_rejected() -> None:
 
 
 def test_age_is_counted_in_whole_years_on_a_date() -> None:
-    import datetime as dt
-
     a = parse_case(case(applicant={"nationality": "RUS", "birth_date": "1994-06-30"})).applicant
     assert a.age_on(dt.date(2022, 6, 29)) == 27
     assert a.age_on(dt.date(2022, 6, 30)) == 28
@@ -185,3 +196,93 @@ def test_a_nationality_in_lower_case_and_a_note_on_an_event_are_read() -> None:
     )
     assert c.applicant.nationality == "RUS"
     assert c.events[0].data == {}  # the note is not the law's business
+
+
+# --- the closed choices of event data ---------------------------------------------------------
+
+CHOICE_FIELDS = [
+    (kind, name, spec)
+    for kind, specs in EVENT_FIELDS.items()
+    for name, spec in specs.items()
+    if spec.choices
+]
+CHOICE_IDS = [f"{kind.value}.{name}" for kind, name, _ in CHOICE_FIELDS]
+
+
+def test_every_field_with_choices_is_an_enum_whose_values_are_the_choices() -> None:
+    assert len(CHOICE_FIELDS) == 12
+    for kind, name, spec in CHOICE_FIELDS:
+        assert spec.enum is not None, (kind, name)
+        assert spec.choices == tuple(m.value for m in spec.enum), (kind, name)
+        assert spec.default is None or isinstance(spec.default, spec.enum), (kind, name)
+
+
+def _minimal(kind: EventKind) -> dict[str, Any]:
+    """An event of ``kind`` with every required field set to a valid value."""
+    raw: dict[str, Any] = {"kind": kind.value, "date": "2022-05-01"}
+    for name, spec in EVENT_FIELDS[kind].items():
+        if spec.required:
+            raw[name] = (
+                spec.choices[0]
+                if spec.choices
+                else {dt.date: "2022-05-02", int: 1, bool: False}[spec.type]
+            )
+    if kind is EventKind.DECISION_NOTIFIED:
+        raw["outcome"] = "refused"  # a refusal ground needs a refusal
+    if kind is EventKind.RETRACTION:
+        raw["corrects"] = "x"
+    return raw
+
+
+@pytest.mark.parametrize(("kind", "name", "spec"), CHOICE_FIELDS, ids=CHOICE_IDS)
+def test_a_choice_is_parsed_once_into_its_member(kind: EventKind, name: str, spec: Any) -> None:
+    for member in spec.enum:
+        e = parse_event({**_minimal(kind), name: member.value})
+        assert e.data[name] is member
+        assert e.data[name] == member.value  # still equal to the old string
+        assert json.dumps(e.data[name]) == json.dumps(member.value)  # and written as it
+
+
+@pytest.mark.parametrize(("kind", "name", "spec"), CHOICE_FIELDS, ids=CHOICE_IDS)
+def test_a_bad_choice_is_rejected_naming_the_field_and_the_allowed_values(
+    kind: EventKind, name: str, spec: Any
+) -> None:
+    with pytest.raises(CaseInputError) as info:
+        parse_event({**_minimal(kind), name: "nonsense"}, 3)
+    assert info.value.where == f"events[3].{name}"
+    assert info.value.problem == f"'nonsense' is not one of: {', '.join(spec.choices)}"
+
+
+def test_the_typed_views_give_members_also_for_events_built_with_plain_strings() -> None:
+    # the shell's trusted fast path builds Events from stored JSON without parse_event
+    appeal = Event(
+        kind=EventKind.APPEAL_LODGED,
+        date=dt.date(2022, 5, 1),
+        data={"level": "council_of_state"},
+    )
+    assert appeal.level is AppealLevel.COUNCIL_OF_STATE
+    assert appeal.against is AppealAgainst.DECISION  # the default
+    decision = Event(
+        kind=EventKind.DECISION_NOTIFIED,
+        date=dt.date(2022, 5, 1),
+        data={"outcome": "refused", "procedure": "general", "refusal_ground": "dublin"},
+    )
+    assert decision.decision_outcome is DecisionOutcome.REFUSED
+    assert decision.procedure is Procedure.GENERAL
+    assert decision.refusal_ground is RefusalGround.DUBLIN
+    ruling = Event(
+        kind=EventKind.COURT_RULING, date=dt.date(2022, 5, 1), data={"outcome": "unfounded"}
+    )
+    assert ruling.ruling_outcome is RulingOutcome.UNFOUNDED
+    assert ruling.level is AppealLevel.COURT
+    ext = parse_event({**_minimal(EventKind.DECISION_TERM_EXTENDED), "ground": "42(4)(c)"})
+    assert ext.extension_ground is ExtensionGround.VW_42_4_C
+    assert ext.extension_ground.under_42_4
+    assert not ExtensionGround.VW_42_5.under_42_4
+    interview = parse_event(_minimal(EventKind.INTERVIEW_SCHEDULED))
+    assert interview.interview is InterviewKind.REGISTRATION
+
+
+def test_a_typed_view_of_a_field_the_kind_does_not_have_fails() -> None:
+    with pytest.raises(KeyError):
+        _ = parse_event(_minimal(EventKind.APPLICATION_LODGED)).level

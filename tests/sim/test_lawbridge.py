@@ -192,3 +192,23 @@ def test_a_measure_defined_in_the_scenario_acts_as_the_law_says(tmp_path: Path) 
     held = plan.hold[SimStage.GENERAL_PROCEDURE][0]
     assert held[(dt.date(2022, 2, 1) - plan.first).days]
     assert not held[(dt.date(2022, 5, 1) - plan.first).days]
+
+
+def test_the_remedy_parameters_come_from_the_law_and_invent_none() -> None:
+    import pytest
+
+    from toevlucht.law import DataError
+    from toevlucht.sim.lawbridge import _param, remedy_params
+
+    p = remedy_params(dt.date(2022, 11, 1), 60)
+    assert p.appeal_wait_days[0] == 14  # Awb 6:12's two weeks, from the law's data
+    assert p.admin_start_days[0] == 14  # Awb 4:17(3)
+    # court practice is known from 30 November 2022 only: before that, none (NaN), no number
+    assert np.isnan(p.court_weeks[0])
+    assert p.court_weeks[-1] == 8
+    # a day the law's data do not cover is the law's error, not a guessed two weeks
+    with pytest.raises(DataError, match="no value in force on 2009-09-"):
+        remedy_params(dt.date(2009, 9, 1), 10)
+    for name in ("appeal_failure_to_decide_wait_weeks", "penalty_start_after_weeks"):
+        with pytest.raises(DataError, match=f"{name}: no value in force on 2009-09-01"):
+            _param(name, [dt.date(2009, 9, 1)])

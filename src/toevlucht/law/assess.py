@@ -29,7 +29,7 @@ from toevlucht.law.deadlines import (
     first_touch,
 )
 from toevlucht.law.measures import Match, MatchStatus, Measure, MeasureKind, load_measures
-from toevlucht.law.model import Case, Stage
+from toevlucht.law.model import Case, InterviewKind, Stage, Track
 from toevlucht.law.procedure import History, replay
 from toevlucht.law.remedies import Remedy, RemedyKind, compute_remedies
 from toevlucht.law.trace import Label
@@ -155,7 +155,7 @@ def _measure_views(
         if (
             m.kind is not MeasureKind.DEPARTURE_MORATORIUM
             and lodged is not None
-            and h.track.value != "dublin"
+            and h.track is not Track.DUBLIN
         ):
             continue  # decision-term measures are handled by the decision deadline
         until = None if m.kind is MeasureKind.DEPARTURE_MORATORIUM else decided
@@ -192,14 +192,14 @@ def _next_steps(
         when = s.get("scheduled_for")
         done = (
             h.registration_interview
-            if s.get("interview") == "registration"
+            if s.interview is InterviewKind.REGISTRATION
             else (h.detailed_interviews[-1] if h.detailed_interviews else None)
         )
         if when >= as_of and (done is None or done.date < s.date):
             steps.append(
                 NextStep(
                     key="next.interview_scheduled",
-                    params={"interview": Label(f"interview.{s.get('interview')}"), "day": when},
+                    params={"interview": Label(f"interview.{s.interview}"), "day": when},
                 )
             )
     if stage is None:
@@ -246,7 +246,7 @@ def _next_steps(
             steps.append(NextStep(key=key, params={"due": decision.due}))
     appeal = by.get(DeadlineKind.APPEAL)
     if stage is Stage.DECIDED and h.decision is not None:
-        outcome = h.decision.get("outcome")
+        outcome = h.decision.decision_outcome
         steps.append(NextStep(key=f"next.decided_{outcome}"))
         if appeal is not None and appeal.status is DeadlineStatus.RUNNING:
             steps.append(NextStep(key="next.appeal", params={"due": appeal.due}))

@@ -29,12 +29,21 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from toevlucht.law.calendar import LegalCalendar, legal_calendar
+from toevlucht.law.calendar import LegalCalendar, TermUnit, atw_applies_to, legal_calendar
 from toevlucht.law.deadlines import short_appeal_term
+from toevlucht.law.decision_term import (
+    exceeds_42_4,
+    exceeds_42_5,
+    extends_expired_term,
+    general_extension_months,
+    lacks_prior_42_4,
+    letter_months_42_4,
+    room_42_4,
+)
 from toevlucht.law.errors import LawError
 from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures
-from toevlucht.law.model import Case, Sex, Track
-from toevlucht.law.params import parameter
+from toevlucht.law.model import Case, EventKind, ExtensionGround, Sex, Track
+from toevlucht.law.params import parameter, values_on
 from toevlucht.law.procedure import replay
 
 __all__ = [
@@ -58,7 +67,14 @@ NAT = np.datetime64("NaT", "D")
 STATUS_NAMES = ("running", "met", "expired", "suspended")  # codes 0..3; -1: no deadline
 RUNNING, MET, EXPIRED, SUSPENDED, NONE = 0, 1, 2, 3, -1
 SEX_CODES = {None: -1, Sex.MALE: 0, Sex.FEMALE: 1, Sex.X: 2}
-GROUND_CODES = {"42(4)(a)": 1, "42(4)(b)": 1, "42(4)(c)": 1, "42(5)": 2, "43": 3}
+G_42_4, G_42_5, G_43 = 1, 2, 3  # ext_ground codes: the maximum an extension counts against
+GROUND_CODES: dict[str, int] = {
+    ExtensionGround.VW_42_4_A: G_42_4,
+    ExtensionGround.VW_42_4_B: G_42_4,
+    ExtensionGround.VW_42_4_C: G_42_4,
+    ExtensionGround.VW_42_5: G_42_5,
+    ExtensionGround.VW_43: G_43,
+}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -114,7 +130,7 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
     n = len(cases)
     k = (
         max(
-            (sum(e.kind.value == "decision_term_extended" for e in c.events) for c in cases),
+            (sum(e.kind is EventKind.DECISION_TERM_EXTENDED for e in c.events) for c in cases),
             default=0,
         )
         or 1
@@ -152,26 +168,17 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
                 t.start[i] = t.lodged[i]
             elif h.dublin_responsible is not None:
                 t.start[i] = _d(h.dublin_responsible.date)
-        if h.decisions:
+        last = h.latest_decision
+        if last is not None:
             t.first_decision[i] = _d(h.decisions[0].date)
-            last = h.decisions[-1]
             t.last_decision[i] = _d(last.date)
             t.short_appeal[i] = short_appeal_term(last)
-            done = next(
-                (
-                    x.date
-                    for x in h.appeals
-                    if x.get("level") == "court"
-                    and x.get("against") == "decision"
-                    and x.date >= last.date
-                ),
-                None,
-            )
-            t.appeal_lodged[i] = _d(done)
+            appeal = h.appeal_against_latest_decision()
+            t.appeal_lodged[i] = _d(appeal.date if appeal is not None else None)
         for j, e in enumerate(h.term_extensions):
             t.ext_date[i, j] = _d(e.date)
             t.ext_months[i, j] = int(e.get("months"))
-            t.ext_ground[i, j] = GROUND_CODES[str(e.get("ground"))]
+            t.ext_ground[i, j] = GROUND_CODES[e.extension_ground]
     return t
 
 
@@ -289,13 +296,7 @@ def _first_from(name: str) -> np.datetime64:
     return np.datetime64(parameter(name).values[0].valid_from, "D")
 
 
-def _param(name: str, dates: Dates) -> Ints:
-    """The value of a dated parameter on each date (NaT rows get the first value)."""
-    p = parameter(name)
-    starts = np.array([v.valid_from for v in p.values], dtype="datetime64[D]")
-    values = np.array([int(v.value) for v in p.values], dtype=np.int64)
-    idx = np.searchsorted(starts, np.where(np.isnat(dates), starts[0], dates), side="right") - 1
-    return values[np.clip(idx, 0, len(values) - 1)]
+_param = values_on  # the value of a dated parameter on each date (NaT: the first value)
 
 
 # --- scope matching ----------------------------------------------------------------------------
@@ -454,11 +455,9 @@ def compute(
         a_424, a_g424, a_425 = used_424[active], general_424[active], used_425[active]
         a_mor, a_hold = moratorium[active], holding[active]
         a_dates, a_order = dates[active], order[active]
-        a_start = start[active]
         ind43 = (
-            np.any(t.ext_ground[active] == 3, axis=1) if k else np.zeros(active.size, dtype=bool)
+            np.any(t.ext_ground[active] == G_43, axis=1) if k else np.zeros(active.size, dtype=bool)
         )
-        max_424 = _param("decision_term_extension_42_4_max_months", a_start)
         rows = np.arange(active.size)
         a_applied = np.zeros((active.size, len(ms)), dtype=bool)
         for col in range(a_dates.shape[1]):
@@ -467,37 +466,36 @@ def compute(
             live = ~a_err & ~np.isnat(on)
             if not live.any():
                 break  # NaT sorts last: later columns are empty too
+            limit424 = _param("decision_term_extension_42_4_max_months", on)
             if k:
                 is_ext = live & (item < k)
                 e_idx = np.minimum(item, k - 1)
                 ground = t.ext_ground[active, e_idx]
                 months = t.ext_months[active, e_idx].astype(np.int64)
-                limit424 = _param("decision_term_extension_42_4_max_months", on)
-                g424, g425 = is_ext & (ground == 1), is_ext & (ground == 2)
+                limit425 = _param("decision_term_extension_42_5_max_months", on)
+                g424, g425 = is_ext & (ground == G_42_4), is_ext & (ground == G_42_5)
                 bad = (
-                    (is_ext & (on > a_due))
-                    | (g424 & (a_424 - a_g424 + months > limit424))
-                    | (g425 & (a_424 == 0))
-                    | (
-                        g425
-                        & (a_425 + months > _param("decision_term_extension_42_5_max_months", on))
-                    )
+                    (is_ext & extends_expired_term(on, a_due))
+                    | (g424 & exceeds_42_4(months, a_424, a_g424, limit424))
+                    | (g425 & lacks_prior_42_4(a_424))
+                    | (g425 & exceeds_42_5(months, a_425, limit425))
                 )
                 a_err |= bad
                 ok = is_ext & ~bad
                 # capped where a general extension already used part of the 42(4) maximum
+                ok424 = ok & (ground == G_42_4)
                 months = np.where(
-                    ok & (ground == 1), np.minimum(months, np.maximum(limit424 - a_424, 0)), months
+                    ok424, letter_months_42_4(months, room_42_4(limit424, a_424)), months
                 )
-                a_424 += np.where(ok & (ground == 1), months, 0)
-                a_425 += np.where(ok & (ground == 2), months, 0)
-                a_mor |= ok & (ground == 3)
+                a_424 += np.where(ok424, months, 0)
+                a_425 += np.where(ok & (ground == G_42_5), months, 0)
+                a_mor |= ok & (ground == G_43)
                 a_due = np.where(ok, add_months(a_due, np.where(ok, months, 0)), a_due)
             midx = np.clip(item - k, 0, len(eff))
-            is_m = live & (item >= k) & ~a_err & (on <= a_due)  # no extending an expired term
+            is_m = live & (item >= k) & ~a_err & ~extends_expired_term(on, a_due)
             gen = is_m & m_general[midx]
-            room = max_424 - a_424
-            add = np.minimum(room, m_months[midx])
+            room = room_42_4(limit424, a_424)
+            add = general_extension_months(room, m_months[midx])
             gen &= room > 0
             a_424 += np.where(gen, add, 0)
             a_g424 += np.where(gen, add, 0)
@@ -537,24 +535,12 @@ def compute(
     long_w = _param("appeal_term_weeks", dec)
     weeks = np.where(t.short_appeal, short_w, long_w)
     nominal = dec + (7 * weeks).astype("timedelta64[D]")
-    in_range = (
-        has
-        & (dec >= _first_from("appeal_term_weeks"))
-        & (nominal <= last_day - np.timedelta64(30, "D"))
-    )
-    bc = cal.busdaycalendar
-    safe_dec = np.where(in_range, dec, first_day)
-    safe_nom = np.where(in_range, nominal, first_day)
-    one = np.timedelta64(1, "D")
-    working = np.busday_count(safe_dec + one, safe_nom + one, busdaycal=bc)
-    second = np.busday_offset(safe_dec + one, 1, roll="forward", busdaycal=bc)
-    rolled = np.busday_offset(safe_nom, 0, roll="forward", busdaycal=bc)
-    atw_applies = weeks <= 12
-    appeal = np.where(
-        atw_applies & (7 * weeks >= 3) & (working < 2),
-        second,
-        np.where(atw_applies, rolled, safe_nom),
-    )
+    computable = has & (dec >= _first_from("appeal_term_weeks"))
+    safe_dec = np.where(computable, dec, first_day)
+    safe_nom = np.where(computable, nominal, first_day)
+    applies = atw_applies_to(TermUnit.WEEKS, weeks, safe_dec)
+    appeal, _ = cal.atw_ends(safe_dec, safe_nom, 7 * weeks, applies)
+    in_range = computable & (appeal <= last_day)  # where the scalar path's calendar ends
     done = t.appeal_lodged
     a_status = np.where(
         ~np.isnat(done),

@@ -12,6 +12,11 @@ source and the years it covers. Working-day arithmetic and the two Atw extension
   years (so not to the six-month decision term of Vw 2000 art. 42);
 * art. 5 — terms set in an AMvB (the Vreemdelingenbesluit) are treated the same way.
 
+The numbers of art. 2 and 4 are dated parameters (``atw_*`` in ``terms.toml``). Art. 1, 2 and
+4 are computed once, for arrays of terms (:func:`atw_applies_to`,
+:meth:`LegalCalendar.atw_ends`): the bulk path calls them for a whole table of cases, the
+scalar path (:func:`atw_applies`, :meth:`LegalCalendar.atw_end`) for one term.
+
 >>> cal = legal_calendar()
 >>> cal.is_working_day(dt.date(2022, 5, 5))   # Liberation Day, every year (Atw art. 3(1))
 False
@@ -30,8 +35,10 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from toevlucht.law.errors import CalendarRangeError, DataError
+from toevlucht.law.params import value, values_on
 from toevlucht.law.sources import Citation, Status, TableReader, read_data_file, resolve
 
 __all__ = [
@@ -41,6 +48,7 @@ __all__ = [
     "LegalCalendar",
     "TermUnit",
     "atw_applies",
+    "atw_applies_to",
     "easter_sunday",
     "legal_calendar",
 ]
@@ -104,16 +112,46 @@ def easter_sunday(year: int) -> dt.date:
     return dt.date(year, month, day + 1)
 
 
-def atw_applies(unit: TermUnit, amount: int) -> bool:
-    """Whether the Atw applies to a term of this length (Atw art. 4(a)).
+Dates = npt.NDArray[np.datetime64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
 
-    >>> atw_applies(TermUnit.WEEKS, 4), atw_applies(TermUnit.MONTHS, 6)
+# Atw art. 4(a): the parameter holding the longest term, per unit, to which art. 1-2 apply.
+# Terms in hours or years: never.
+ATW_LONGEST_TERM: dict[TermUnit, str] = {
+    TermUnit.DAYS: "atw_longest_term_days",
+    TermUnit.WORKING_DAYS: "atw_longest_term_days",
+    TermUnit.WEEKS: "atw_longest_term_weeks",
+    TermUnit.MONTHS: "atw_longest_term_months",
+}
+
+# Article codes of :meth:`LegalCalendar.atw_ends`.
+ATW_NONE, ATW_ART_1, ATW_ART_2 = 0, 1, 2
+
+
+def atw_applies_to(unit: TermUnit, amounts: Ints, on: Dates) -> Bools:
+    """Whether the Atw applies to terms of ``amounts`` ``unit`` starting on ``on`` (art. 4(a)).
+
+    >>> weeks = np.array([1, 4, 13])
+    >>> atw_applies_to(TermUnit.WEEKS, weeks, np.full(3, np.datetime64("2022-05-10"))).tolist()
+    [True, True, False]
+    """
+    name = ATW_LONGEST_TERM.get(unit)
+    if name is None:
+        return np.zeros(np.shape(amounts), dtype=bool)
+    out: Bools = amounts <= values_on(name, on)
+    return out
+
+
+def atw_applies(unit: TermUnit, amount: int, on: dt.date) -> bool:
+    """Whether the Atw applies to one term of this length starting on ``on`` (art. 4(a)).
+
+    >>> d = dt.date(2022, 5, 10)
+    >>> atw_applies(TermUnit.WEEKS, 4, d), atw_applies(TermUnit.MONTHS, 6, d)
     (True, False)
     """
-    limits = {TermUnit.DAYS: 90, TermUnit.WORKING_DAYS: 90, TermUnit.WEEKS: 12, TermUnit.MONTHS: 3}
-    if unit in (TermUnit.HOURS, TermUnit.YEARS):
-        return False
-    return amount <= limits[unit]
+    day = np.array([on], dtype="datetime64[D]")
+    return bool(atw_applies_to(unit, np.array([amount], dtype=np.int64), day)[0])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -251,13 +289,59 @@ class LegalCalendar:
         """
         return self.add_working_days(self.roll_forward(first), n - 1)
 
+    def atw_ends(
+        self, event: Dates, nominal_end: Dates, length_days: Ints, applies: Bools | None = None
+    ) -> tuple[Dates, npt.NDArray[np.int8]]:
+        """Apply Atw art. 2 and art. 1 to terms that run from the day after ``event``.
+
+        The one implementation of the Atw's arithmetic, for arrays of terms (dates in the
+        calendar's years; the caller masks the others). ``length_days`` is each term's length
+        in calendar days; ``applies`` (default: all) marks the terms art. 4 leaves to the Atw,
+        the others end on their nominal day. Returns each term's end and the article that
+        set it (:data:`ATW_NONE`, :data:`ATW_ART_1`, :data:`ATW_ART_2`).
+
+        >>> cal = legal_calendar()
+        >>> event = np.array(["2022-04-28"], dtype="datetime64[D]")  # + 1 week: Thu 5 May
+        >>> end, article = cal.atw_ends(event, event + np.timedelta64(7, "D"), np.array([7]))
+        >>> str(end[0]), int(article[0])   # Liberation Day moves it to Friday (art. 1)
+        ('2022-05-06', 1)
+        """
+        bc = self.busdaycalendar
+        one = np.timedelta64(1, "D")
+        applies = np.ones(np.shape(event), dtype=bool) if applies is None else applies
+        min_term = values_on("atw_extension_min_term_days", event)
+        need = values_on("atw_extension_working_days", event)
+        # art. 2: at least `need` working days in (event, nominal end]
+        working = np.busday_count(event + one, nominal_end + one, busdaycal=bc)
+        art2 = applies & (length_days >= min_term) & (working < need)
+        extended = np.busday_offset(event + one, need - 1, roll="forward", busdaycal=bc)
+        # art. 1: a term ending on a Saturday, Sunday or holiday runs on to the next working day
+        rolled = np.busday_offset(nominal_end, 0, roll="forward", busdaycal=bc)
+        art1 = applies & ~art2 & (rolled != nominal_end)
+        end: Dates = np.where(art2, extended, np.where(art1, rolled, nominal_end))
+        article = np.where(art2, ATW_ART_2, np.where(art1, ATW_ART_1, ATW_NONE)).astype(np.int8)
+        return end, article
+
     def atw_end(self, event: dt.date, nominal_end: dt.date, length_days: int) -> AtwOutcome:
-        """Apply Atw art. 2 and art. 1 to a term that runs from the day after ``event``.
+        """Apply Atw art. 2 and art. 1 to one term that runs from the day after ``event``
+        (:meth:`atw_ends` for one term, with the reason a moved end was moved).
 
         ``length_days`` is the term's length in calendar days (art. 2 needs at least 3).
+
+        >>> legal_calendar().atw_end(dt.date(2022, 4, 28), dt.date(2022, 5, 5), 7).end
+        datetime.date(2022, 5, 6)
         """
-        if length_days >= 3 and self.working_days_after(event, nominal_end) < 2:
-            end = self.add_working_days(event, 2)
+        ends, articles = self.atw_ends(
+            np.array([event], dtype="datetime64[D]"),
+            np.array([nominal_end], dtype="datetime64[D]"),
+            np.array([length_days], dtype=np.int64),
+        )
+        end: dt.date = ends[0].item()
+        article = int(articles[0])
+        # the days counted must lie in the calendar's years, as in day-by-day counting
+        min_term = int(value("atw_extension_min_term_days", event).value)
+        self._check_span(event + ONE_DAY if length_days >= min_term else nominal_end, end)
+        if article == ATW_ART_2:
             return AtwOutcome(
                 end=end,
                 nominal_end=nominal_end,
@@ -265,18 +349,21 @@ class LegalCalendar:
                 reason="fewer than two working days",
                 holiday=None,
             )
-        if not self.is_working_day(nominal_end):
+        if article == ATW_ART_1:
             reason, holiday = self.non_working_reason(nominal_end)
             return AtwOutcome(
-                end=self.roll_forward(nominal_end),
-                nominal_end=nominal_end,
-                article="1",
-                reason=reason,
-                holiday=holiday,
+                end=end, nominal_end=nominal_end, article="1", reason=reason, holiday=holiday
             )
         return AtwOutcome(
             end=nominal_end, nominal_end=nominal_end, article="", reason="", holiday=None
         )
+
+    def _check_span(self, first: dt.date, last: dt.date) -> None:
+        """:class:`CalendarRangeError` for the first day of ``first``..``last`` outside the
+        calendar's years."""
+        self._check(first)
+        if last.year > self.last_year:
+            self._check(max(first, dt.date(self.last_year + 1, 1, 1)))
 
 
 def _parse(file: str, content: dict[str, Any]) -> LegalCalendar:

@@ -16,7 +16,17 @@ from toevlucht.law.calendar import LegalCalendar, TermUnit
 from toevlucht.law.decision_term import MeasureTouch, decision_deadline, first_touch
 from toevlucht.law.errors import HistoryError
 from toevlucht.law.measures import Measure
-from toevlucht.law.model import Applicant, Event, Stage
+from toevlucht.law.model import (
+    AppealAgainst,
+    AppealLevel,
+    Applicant,
+    DecisionOutcome,
+    Event,
+    GpExtensionGround,
+    Procedure,
+    RulingOutcome,
+    Stage,
+)
 from toevlucht.law.params import value
 from toevlucht.law.periods import add_weeks
 from toevlucht.law.procedure import History
@@ -110,7 +120,8 @@ def _gp_extension_days(h: History) -> tuple[int, int]:
         )
     if after:
         e = after[0]
-        ground = e.get("ground")
+        raw_ground = e.get("ground")
+        ground = None if raw_ground is None else GpExtensionGround(raw_ground)
         limit = (
             max(limits.values())
             if ground is None
@@ -145,7 +156,7 @@ def _general_procedure(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadli
     skipped_holidays(cal, tr, day1, due)
     flag_unknown_decree_years(cal, tr, day1, due)
     tr.add("gp.due", cite("vb-3-110"), date=due, n=total, due=due)
-    candidates = [e.date for e in h.decisions if e.get("procedure") == "general"]
+    candidates = [e.date for e in h.decisions if e.procedure is Procedure.GENERAL]
     if h.referred is not None:
         candidates.append(h.referred.date)
     done = min(candidates) if candidates else None
@@ -166,14 +177,14 @@ def _view(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
         return None
     intention = h.intentions[-1]
     tr = Trace()
-    extended = intention.get("procedure") == "extended"
+    extended = intention.procedure is Procedure.EXTENDED
     tr.add(
         "view.start_extended" if extended else "view.start_general",
         cite("vb-3-116" if extended else "vb-3-113"),
         date=intention.date,
         day=intention.date,
     )
-    if intention.get("procedure") == "extended":
+    if extended:
         weeks = value("extended_procedure_view_weeks", intention.date)
         nominal = add_weeks(intention.date, int(weeks.value))
         tr.add("view.weeks", weeks.source, date=nominal, weeks=weeks.value, nominal=nominal)
@@ -216,23 +227,23 @@ def short_appeal_term(decision: Event) -> bool:
     """Vw 2000 art. 69(2): one week after a refusal in the general procedure or on the
     grounds of art. 30, 30a, 30b or 30c (Dublin, inadmissible, manifestly unfounded, not
     processed)."""
-    if decision.get("outcome") != "refused":
+    if decision.decision_outcome is not DecisionOutcome.REFUSED:
         return False
-    return decision.get("procedure") == "general" or decision.get("refusal_ground") is not None
+    return decision.procedure is Procedure.GENERAL or decision.refusal_ground is not None
 
 
 def _appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
-    if not h.decisions:
+    decision = h.latest_decision
+    if decision is None:
         return None
-    decision = h.decisions[-1]
     short = short_appeal_term(decision)
     param = value("appeal_term_short_weeks" if short else "appeal_term_weeks", decision.date)
     weeks = int(param.value)
     tr = Trace()
     tr.add("appeal.start", cite("awb-6-8"), date=decision.date, day=decision.date)
     nominal = add_weeks(decision.date, weeks)
-    ground = decision.get("refusal_ground")
-    if short and ground:
+    ground = decision.refusal_ground
+    if short and ground is not None:
         tr.add(
             "appeal.weeks_short_ground",
             param.source,
@@ -249,16 +260,8 @@ def _appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
         tr.add("appeal.weeks", param.source, date=nominal, weeks=weeks, nominal=nominal)
     due = atw_term(cal, tr, decision.date, nominal, 7 * weeks, TermUnit.WEEKS, weeks)
     tr.add("appeal.posted", None)
-    done = next(
-        (
-            a.date
-            for a in h.appeals
-            if a.get("level") == "court"
-            and a.get("against") == "decision"
-            and a.date >= decision.date
-        ),
-        None,
-    )
+    appeal = h.appeal_against(decision)
+    done = appeal.date if appeal is not None else None
     return Deadline(
         kind=DeadlineKind.APPEAL,
         start=decision.date,
@@ -270,15 +273,10 @@ def _appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
 
 
 def _further_appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
-    rulings = [r for r in h.rulings if r.get("level") == "court"]
-    court_appeals = [a for a in h.appeals if a.get("level") == "court"]
-    if (
-        not rulings
-        or not court_appeals
-        or court_appeals[len(rulings) - 1].get("against") != "decision"
-    ):
+    ruled = h.ruled_appeals(AppealLevel.COURT)
+    if not ruled or ruled[-1][0].against is not AppealAgainst.DECISION:
         return None
-    ruling = rulings[-1]
+    ruling = ruled[-1][1]
     decision = next((d for d in reversed(h.decisions) if d.date <= ruling.date), None)
     short = decision is not None and short_appeal_term(decision)
     tr = Trace()
@@ -323,14 +321,8 @@ def _further_appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline 
         due = atw_term(
             cal, tr, ruling.date, nominal, 7 * int(long_p.value), TermUnit.WEEKS, int(long_p.value)
         )
-    done = next(
-        (
-            a.date
-            for a in h.appeals
-            if a.get("level") == "council_of_state" and a.date >= ruling.date
-        ),
-        None,
-    )
+    further = h.further_appeal_after(ruling)
+    done = further.date if further is not None else None
     return Deadline(
         kind=DeadlineKind.FURTHER_APPEAL,
         start=ruling.date,
@@ -345,14 +337,10 @@ def _further_appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline 
 
 def court_order_ruling(h: History) -> Event | None:
     """The latest ruling on an appeal against failure to decide that set a term."""
-    court_appeals = [a for a in h.appeals if a.get("level") == "court"]
-    court_rulings = [r for r in h.rulings if r.get("level") == "court"]
-    for appeal, ruling in zip(
-        reversed(court_appeals[: len(court_rulings)]), reversed(court_rulings), strict=False
-    ):
+    for appeal, ruling in reversed(h.ruled_appeals(AppealLevel.COURT)):
         if (
-            appeal.get("against") == "failure_to_decide"
-            and ruling.get("outcome") == "well_founded"
+            appeal.against is AppealAgainst.FAILURE_TO_DECIDE
+            and ruling.ruling_outcome is RulingOutcome.WELL_FOUNDED
             and ruling.get("decide_within_weeks") is not None
         ):
             return ruling

@@ -1,17 +1,31 @@
 """The decision term (Vw 2000 art. 42 and 43): six months from lodging, moved by individual
 extensions (art. 42(4), 42(5), 43) and by the policy measures that touch the case, capped at the
-statutory maximum. Also which measures touched the case and why each did or did not move it."""
+statutory maximum. Also which measures touched the case and why each did or did not move it.
+
+The walk goes through the individual extensions and the measures that touch the case in
+date order. It is written twice, here and in :func:`toevlucht.law.bulk.compute`, sharing its
+rules (the dated parameters and the small step functions below, which take one case's ints
+and dates or numpy arrays of many). One walk cannot serve both without loss: this one
+records a trace step for every item and raises, at the first impossible step, an error
+naming the event and the numbers; the bulk walk advances a million cases one item column at
+a time with masks. Run on one-row arrays, the bulk walk would cost the scalar path tens of
+numpy calls per item and still need this walk's branches to explain itself; run per case,
+it would no longer be vectorised. The property tests of ``tests/law/test_bulk.py`` keep
+the two walks equal."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from toevlucht.law.calendar import LegalCalendar
 from toevlucht.law.errors import HistoryError
 from toevlucht.law.measures import EffectStatus, Match, MatchStatus, Measure, MeasureKind
-from toevlucht.law.model import Applicant, Event, Track
+from toevlucht.law.model import Applicant, Event, ExtensionGround, Track
 from toevlucht.law.params import value
 from toevlucht.law.periods import add_months
 from toevlucht.law.procedure import History
@@ -19,7 +33,59 @@ from toevlucht.law.sources import Status
 from toevlucht.law.terms import Deadline, DeadlineKind, DeadlineStatus, cite, status_on
 from toevlucht.law.trace import Label, Trace
 
-__all__ = ["MeasureTouch", "decision_deadline", "first_touch"]
+__all__ = [
+    "MeasureTouch",
+    "decision_deadline",
+    "exceeds_42_4",
+    "exceeds_42_5",
+    "extends_expired_term",
+    "first_touch",
+    "general_extension_months",
+    "lacks_prior_42_4",
+    "letter_months_42_4",
+    "room_42_4",
+]
+
+
+# --- the rules of one step of the walk, shared with law.bulk -----------------------------------
+
+
+def extends_expired_term(on: Any, due: Any) -> Any:
+    """Vw 2000 art. 42(4)-(5), 43 and the measures extend a running term only: an item on
+    a day after the due date (the last day still counts) cannot extend it."""
+    return on > due
+
+
+def exceeds_42_4(months: Any, used_42_4: Any, general_42_4: Any, limit: Any) -> Any:
+    """Individual 42(4) letters may not together exceed the 42(4) maximum (a general
+    extension's share of it is capped instead, see :func:`letter_months_42_4`)."""
+    return used_42_4 - general_42_4 + months > limit
+
+
+def lacks_prior_42_4(used_42_4: Any) -> Any:
+    """Vw 2000 art. 42(5) extends only a term already extended under art. 42(4)."""
+    return used_42_4 == 0
+
+
+def exceeds_42_5(months: Any, used_42_5: Any, limit: Any) -> Any:
+    """The further extension of art. 42(5) has its own maximum."""
+    return used_42_5 + months > limit
+
+
+def room_42_4(limit: Any, used_42_4: Any) -> Any:
+    """Months still free under the 42(4) maximum, shared by letters and general extensions
+    (negative or zero: none)."""
+    return limit - used_42_4
+
+
+def letter_months_42_4(months: Any, room: Any) -> Any:
+    """The months a 42(4) letter adds: capped at the room a general extension left."""
+    return np.minimum(months, np.maximum(room, 0))
+
+
+def general_extension_months(room: Any, measure_months: Any) -> Any:
+    """The months a general extension (Vw 42(4)(b)) adds, where there is room."""
+    return np.minimum(room, measure_months)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,6 +147,7 @@ def first_touch(
 @dataclass(slots=True)
 class _TermState:
     due: dt.date
+    base_months: int  # the term of Vw 2000 art. 42(1)
     months: int = 0  # every month added to the base term, by whatever ground
     used_42_4: int = 0
     used_42_5: int = 0
@@ -110,7 +177,7 @@ def decision_deadline(
     else:
         tr.add("decision.start", cite("vw-42-1"), date=start, day=start)
     months = value("decision_term_months", start)
-    st = _TermState(due=add_months(start, int(months.value)))
+    st = _TermState(due=add_months(start, int(months.value)), base_months=int(months.value))
     tr.add("decision.base", months.source, date=st.due, months=months.value, due=st.due)
 
     first_decision = h.decisions[0].date if h.decisions else None
@@ -125,12 +192,12 @@ def decision_deadline(
         if hit is not None:
             items.append((hit[0], 10_000, m, hit[1]))
     items.sort(key=lambda x: (x[0], x[1]))
-    individual_43 = any(e.get("ground") == "43" for e in h.term_extensions)
+    individual_43 = any(e.extension_ground is ExtensionGround.VW_43 for e in h.term_extensions)
 
     for on, _, item, match in items:
         if isinstance(item, Event):
             _individual_extension(item, st, tr)
-            if item.get("ground") == "43":
+            if item.extension_ground is ExtensionGround.VW_43:
                 st.moratorium = True
         else:
             assert match is not None
@@ -185,26 +252,27 @@ def decision_deadline(
 
 
 def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
-    months, ground = int(e.get("months")), str(e.get("ground"))
-    if e.date > st.due:
+    months, ground = int(e.get("months")), e.extension_ground
+    if extends_expired_term(e.date, st.due):
         raise HistoryError(
             f"decision_term_extended on {e.date.isoformat()} comes after the decision term "
             f"expired on {st.due.isoformat()}; Vw 2000 art. 42(4)-(5) and 43 extend a running "
             "term only",
             index=e.index,
         )
-    if ground.startswith("42(4)"):
+    if ground.under_42_4:
         limit = int(value("decision_term_extension_42_4_max_months", e.date).value)
         individual = st.used_42_4 - st.general_42_4
-        if individual + months > limit:
+        if exceeds_42_4(months, st.used_42_4, st.general_42_4, limit):
             raise HistoryError(
                 f"a {months}-month extension on {e.date.isoformat()} would bring the extensions "
                 f"under Vw 2000 art. 42(4) to {individual + months} months; art. 42(4) allows "
                 f"at most {limit}",
                 index=e.index,
             )
-        room = limit - st.used_42_4
-        if room < months:
+        room = room_42_4(limit, st.used_42_4)
+        capped = int(letter_months_42_4(months, room))
+        if capped < months:
             # a general extension (WBV) already used part of the nine months: the letter
             # cannot take the term beyond the statutory maximum
             tr.add(
@@ -215,26 +283,26 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
                 room=max(room, 0),
                 limit=limit,
             )
-            months = max(room, 0)
+            months = capped
             if months == 0:
                 return
         st.used_42_4 += months
         source = cite("vw-42-4")
-    elif ground == "42(5)":
+    elif ground is ExtensionGround.VW_42_5:
         limit = int(value("decision_term_extension_42_5_max_months", e.date).value)
-        if st.used_42_4 == 0:
+        if lacks_prior_42_4(st.used_42_4):
             raise HistoryError(
                 f"the extension under Vw 2000 art. 42(5) on {e.date.isoformat()} is not preceded "
                 "by an extension under art. 42(4); art. 42(5) allows a further extension only "
                 "after one",
                 index=e.index,
             )
-        if st.used_42_5 + months > limit:
-            total = 6 + st.used_42_4 + st.used_42_5 + months
+        if exceeds_42_5(months, st.used_42_5, limit):
+            total = st.base_months + st.used_42_4 + st.used_42_5 + months
             raise HistoryError(
                 f"a {months}-month extension on {e.date.isoformat()} under art. 42(5) would bring "
                 f"the decision term to {total} months; Vw 2000 art. 42(4)-(5) allow at most "
-                f"{6 + st.used_42_4 + limit}",
+                f"{st.base_months + st.used_42_4 + limit}",
                 index=e.index,
             )
         st.used_42_5 += months
@@ -282,16 +350,16 @@ def _measure_extension(
     if ruling is not None:
         tr.add("measure.disapplied", ruling.source, measure=m, day=ruling.date)
         return touch(False, "disapplied")
-    if on > st.due:
+    if extends_expired_term(on, st.due):
         tr.add("measure.term_already_expired", m.legal_basis, measure=m, day=on, due=st.due)
         return touch(False, "term_expired")
     if m.kind is MeasureKind.GENERAL_TERM_EXTENSION:
         limit = int(value("decision_term_extension_42_4_max_months", on).value)
-        room = limit - st.used_42_4
+        room = room_42_4(limit, st.used_42_4)
         if room <= 0:
             tr.add("measure.no_room", cite("vw-42-4"), measure=m, months=limit)
             return touch(False, "no_room")
-        months = min(room, m.term_extension_months)
+        months = int(general_extension_months(room, m.term_extension_months))
         st.used_42_4 += months
         st.general_42_4 += months
     else:

@@ -27,11 +27,20 @@ from toevlucht.law.errors import CaseInputError
 
 __all__ = [
     "EVENT_FIELDS",
+    "AppealAgainst",
+    "AppealLevel",
     "Applicant",
     "Case",
+    "DecisionOutcome",
     "Event",
     "EventKind",
+    "ExtensionGround",
     "FieldSpec",
+    "GpExtensionGround",
+    "InterviewKind",
+    "Procedure",
+    "RefusalGround",
+    "RulingOutcome",
     "Sex",
     "Stage",
     "Track",
@@ -106,9 +115,104 @@ class EventKind(StrEnum):
     RETRACTION = "retraction"  # a correction that voids the event it corrects
 
 
+# --- the closed choices of event data -------------------------------------------------------
+# parse_event turns each into its member; a member is a str, equal to its value and written
+# as it in JSON, so stored and rendered data are what they were as plain strings.
+
+
+class InterviewKind(StrEnum):
+    """``interview_scheduled.interview``."""
+
+    REGISTRATION = "registration"  # aanmeldgehoor (Vb 2000 art. 3.108d)
+    DETAILED = "detailed"  # nader gehoor (Vb 2000 art. 3.113)
+
+
+class GpExtensionGround(StrEnum):
+    """``general_procedure_extended.ground``: the grounds a-g of Vb 2000 art. 3.115(2)."""
+
+    A = "a"
+    B = "b"
+    C = "c"
+    D = "d"
+    E = "e"
+    F = "f"
+    G = "g"
+
+
+class Procedure(StrEnum):
+    """``intention_issued.procedure`` and ``decision_notified.procedure``."""
+
+    GENERAL = "general"  # algemene asielprocedure
+    EXTENDED = "extended"  # verlengde asielprocedure
+
+
+class ExtensionGround(StrEnum):
+    """``decision_term_extended.ground``: the article a decision-term extension rests on."""
+
+    VW_42_4_A = "42(4)(a)"  # complex case
+    VW_42_4_B = "42(4)(b)"  # many simultaneous applications
+    VW_42_4_C = "42(4)(c)"  # delay due to the applicant
+    VW_42_5 = "42(5)"  # further extension, only after one under 42(4)
+    VW_43 = "43"  # decision moratorium
+
+    @property
+    def under_42_4(self) -> bool:
+        """One of the three grounds of Vw 2000 art. 42(4), which share its maximum."""
+        return self in (
+            ExtensionGround.VW_42_4_A,
+            ExtensionGround.VW_42_4_B,
+            ExtensionGround.VW_42_4_C,
+        )
+
+
+class DecisionOutcome(StrEnum):
+    """``decision_notified.outcome``."""
+
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class RefusalGround(StrEnum):
+    """``decision_notified.refusal_ground``: refusals under Vw 2000 art. 30, 30a, 30b, 30c."""
+
+    DUBLIN = "dublin"
+    INADMISSIBLE = "inadmissible"
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"
+    NOT_PROCESSED = "not_processed"
+
+
+class AppealAgainst(StrEnum):
+    """``appeal_lodged.against``."""
+
+    DECISION = "decision"
+    FAILURE_TO_DECIDE = "failure_to_decide"  # beroep niet tijdig beslissen (Awb 6:12)
+
+
+class AppealLevel(StrEnum):
+    """``appeal_lodged.level`` and ``court_ruling.level``."""
+
+    COURT = "court"  # the district court (beroep)
+    COUNCIL_OF_STATE = "council_of_state"  # the Council of State (hoger beroep)
+
+
+class RulingOutcome(StrEnum):
+    """``court_ruling.outcome``."""
+
+    WELL_FOUNDED = "well_founded"  # gegrond
+    UNFOUNDED = "unfounded"  # ongegrond
+    INADMISSIBLE = "inadmissible"  # niet-ontvankelijk
+
+
+ChoiceEnum = type[StrEnum]  # (the field ``type`` below shadows the builtin in the class)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FieldSpec:
-    """Schema of one data field of an event kind."""
+    """Schema of one data field of an event kind.
+
+    A field with a closed list of choices names its ``enum``; ``choices`` are then the
+    enum's values, and the parsed event holds the member.
+    """
 
     type: type  # str, int, bool or dt.date
     required: bool = False
@@ -117,10 +221,24 @@ class FieldSpec:
     minimum: int | None = None
     maximum: int | None = None
     help: str = ""
+    enum: ChoiceEnum | None = None
 
 
-EXTENSION_GROUNDS = ("42(4)(a)", "42(4)(b)", "42(4)(c)", "42(5)", "43")
-REFUSAL_GROUNDS = ("dublin", "inadmissible", "manifestly_unfounded", "not_processed")
+def _choice(
+    enum: type[StrEnum], *, required: bool = False, default: StrEnum | None = None, help: str = ""
+) -> FieldSpec:
+    return FieldSpec(
+        type=str,
+        required=required,
+        choices=tuple(m.value for m in enum),
+        default=default,
+        help=help,
+        enum=enum,
+    )
+
+
+EXTENSION_GROUNDS = tuple(g.value for g in ExtensionGround)
+REFUSAL_GROUNDS = tuple(g.value for g in RefusalGround)
 
 EVENT_FIELDS: Mapping[EventKind, Mapping[str, FieldSpec]] = {
     EventKind.ASYLUM_REQUESTED: {
@@ -132,11 +250,11 @@ EVENT_FIELDS: Mapping[EventKind, Mapping[str, FieldSpec]] = {
     },
     EventKind.APPLICATION_LODGED: {},
     EventKind.TRACK_ASSIGNED: {
-        "track": FieldSpec(type=str, required=True, choices=tuple(Track)),
+        "track": _choice(Track, required=True),
     },
     EventKind.DUBLIN_RESPONSIBILITY_ESTABLISHED: {},
     EventKind.INTERVIEW_SCHEDULED: {
-        "interview": FieldSpec(type=str, required=True, choices=("registration", "detailed")),
+        "interview": _choice(InterviewKind, required=True),
         "scheduled_for": FieldSpec(type=dt.date, required=True),
     },
     EventKind.REGISTRATION_INTERVIEW_HELD: {},
@@ -149,39 +267,34 @@ EVENT_FIELDS: Mapping[EventKind, Mapping[str, FieldSpec]] = {
             maximum=60,
             help="procedure days added (Vb 2000 art. 3.115(3))",
         ),
-        "ground": FieldSpec(
-            type=str,
-            choices=("a", "b", "c", "d", "e", "f", "g"),
+        "ground": _choice(
+            GpExtensionGround,
             help="ground of Vb 2000 art. 3.115(2), for an extension after the start",
         ),
     },
     EventKind.DETAILED_INTERVIEW_HELD: {},
     EventKind.INTENTION_ISSUED: {
-        "procedure": FieldSpec(type=str, required=True, choices=("general", "extended")),
+        "procedure": _choice(Procedure, required=True),
     },
     EventKind.VIEW_SUBMITTED: {},
     EventKind.REFERRED_TO_EXTENDED_PROCEDURE: {},
     EventKind.DECISION_TERM_EXTENDED: {
         "months": FieldSpec(type=int, required=True, minimum=1, maximum=21),
-        "ground": FieldSpec(type=str, required=True, choices=EXTENSION_GROUNDS),
+        "ground": _choice(ExtensionGround, required=True),
     },
     EventKind.DECISION_NOTIFIED: {
-        "outcome": FieldSpec(type=str, required=True, choices=("granted", "refused")),
-        "procedure": FieldSpec(type=str, required=True, choices=("general", "extended")),
-        "refusal_ground": FieldSpec(type=str, choices=REFUSAL_GROUNDS),
+        "outcome": _choice(DecisionOutcome, required=True),
+        "procedure": _choice(Procedure, required=True),
+        "refusal_ground": _choice(RefusalGround),
     },
     EventKind.NOTICE_OF_DEFAULT_RECEIVED: {},
     EventKind.APPEAL_LODGED: {
-        "against": FieldSpec(
-            type=str, choices=("decision", "failure_to_decide"), default="decision"
-        ),
-        "level": FieldSpec(type=str, choices=("court", "council_of_state"), default="court"),
+        "against": _choice(AppealAgainst, default=AppealAgainst.DECISION),
+        "level": _choice(AppealLevel, default=AppealLevel.COURT),
     },
     EventKind.COURT_RULING: {
-        "level": FieldSpec(type=str, choices=("court", "council_of_state"), default="court"),
-        "outcome": FieldSpec(
-            type=str, required=True, choices=("well_founded", "unfounded", "inadmissible")
-        ),
+        "level": _choice(AppealLevel, default=AppealLevel.COURT),
+        "outcome": _choice(RulingOutcome, required=True),
         "decide_within_weeks": FieldSpec(type=int, minimum=1, maximum=104),
         "penalty_per_day_eur": FieldSpec(type=int, minimum=1, maximum=10_000),
         "penalty_max_eur": FieldSpec(type=int, minimum=1, maximum=1_000_000),
@@ -228,10 +341,55 @@ class Event:
         return self.recorded if self.recorded is not None else self.date
 
     def get(self, name: str) -> Any:
+        """The value of data field ``name``, or the field's default."""
         value = self.data.get(name)
         if value is None:
             return EVENT_FIELDS[self.kind][name].default
         return value
+
+    # Typed views of the closed choices. ``data`` holds members when the event came through
+    # parse_event; a caller that builds an Event itself (the shell's trusted fast path) may
+    # give plain strings, which these turn into members. Only for kinds with the field.
+    @property
+    def level(self) -> AppealLevel:
+        """Court or Council of State (``appeal_lodged``, ``court_ruling``)."""
+        return AppealLevel(self.get("level"))
+
+    @property
+    def against(self) -> AppealAgainst:
+        """What an ``appeal_lodged`` is against."""
+        return AppealAgainst(self.get("against"))
+
+    @property
+    def procedure(self) -> Procedure:
+        """General or extended procedure (``intention_issued``, ``decision_notified``)."""
+        return Procedure(self.get("procedure"))
+
+    @property
+    def decision_outcome(self) -> DecisionOutcome:
+        """Granted or refused (``decision_notified``)."""
+        return DecisionOutcome(self.get("outcome"))
+
+    @property
+    def refusal_ground(self) -> RefusalGround | None:
+        """The refusal ground of a ``decision_notified``, if one was given."""
+        ground = self.get("refusal_ground")
+        return None if ground is None else RefusalGround(ground)
+
+    @property
+    def ruling_outcome(self) -> RulingOutcome:
+        """How the court ruled (``court_ruling``)."""
+        return RulingOutcome(self.get("outcome"))
+
+    @property
+    def extension_ground(self) -> ExtensionGround:
+        """The article a ``decision_term_extended`` rests on."""
+        return ExtensionGround(self.get("ground"))
+
+    @property
+    def interview(self) -> InterviewKind:
+        """Which interview an ``interview_scheduled`` is for."""
+        return InterviewKind(self.get("interview"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -284,7 +442,7 @@ def _parse_field(spec: FieldSpec, value: Any, where: str) -> Any:
         raise CaseInputError(where, f"expected text, got {value!r}")
     if spec.choices and value not in spec.choices:
         raise CaseInputError(where, f"{value!r} is not one of: {', '.join(spec.choices)}")
-    return value
+    return spec.enum(value) if spec.enum is not None else value
 
 
 _EVENT_KEYS = {"kind", "date", "recorded", "id", "corrects", "note"}  # note: free text, unused
@@ -326,7 +484,7 @@ def parse_event(raw: Any, index: int = 0, where: str | None = None) -> Event:
         raise CaseInputError(f"{where}.corrects", "a retraction must name the event it voids")
     if (
         kind is EventKind.DECISION_NOTIFIED
-        and data.get("outcome") == "granted"
+        and data.get("outcome") == DecisionOutcome.GRANTED
         and "refusal_ground" in data
     ):
         raise CaseInputError(

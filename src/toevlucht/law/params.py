@@ -10,6 +10,12 @@ file and the key.
 6
 >>> p.on(dt.date(2022, 3, 10)).source.label
 'Vw 2000 art. 42(1)'
+
+For many dates at once (the bulk path), :func:`values_on` gives an integer parameter's value
+on each date of an array:
+
+>>> values_on("decision_term_months", np.array(["2022-03-10"], dtype="datetime64[D]")).tolist()
+[6]
 """
 
 from __future__ import annotations
@@ -19,10 +25,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from toevlucht.law.errors import DataError
 from toevlucht.law.sources import Citation, Status, TableReader, read_data_file, resolve
 
-__all__ = ["DatedValue", "Parameter", "load_parameters", "parameter", "value"]
+__all__ = ["DatedValue", "Parameter", "load_parameters", "parameter", "value", "values_on"]
 
 Scalar = int | float | bool | str
 
@@ -139,3 +148,15 @@ def parameter(name: str) -> Parameter:
 def value(name: str, on: dt.date) -> DatedValue:
     """Shorthand for ``parameter(name).on(on)``."""
     return parameter(name).on(on)
+
+
+def values_on(name: str, dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
+    """The integer value of parameter ``name`` in force on each of ``dates`` (vectorised
+    :meth:`Parameter.on`). NaT and dates before the first value get the first value: the
+    caller masks the rows it cannot compute."""
+    p = parameter(name)
+    starts = np.array([v.valid_from for v in p.values], dtype="datetime64[D]")
+    values = np.array([int(v.value) for v in p.values], dtype=np.int64)
+    idx = np.searchsorted(starts, np.where(np.isnat(dates), starts[0], dates), side="right") - 1
+    out: npt.NDArray[np.int64] = values[np.clip(idx, 0, len(values) - 1)]
+    return out

@@ -1,14 +1,18 @@
 """The procedure as a transitions table, and the replay of a case's events.
 
-Each row of :data:`TRANSITIONS` says which event may happen up to which stage, which stage it
-leads to, and the legal source of the step. Histories may be incomplete (a case imported in
-the middle of the procedure), so an event may skip earlier stages; an event that comes after
-a later stage has already been reached contradicts the procedure and is a
-:class:`~toevlucht.law.errors.HistoryError` that names both events.
+Each row of :data:`TRANSITIONS` says which event may happen up to which stage, which stage
+it leads to, and the legal source of the step. The table is the only truth about
+transitions: a row's ``when`` selects it from the event's data and the facts replayed so far
+(a general-procedure extension after the start, a ruling on an appeal against failure to
+decide), exactly one row fits each event, and :func:`replay` never picks a row otherwise.
+Histories may be incomplete (a case imported in the middle of the procedure), so an event
+may skip earlier stages; an event that comes after a later stage has already been reached
+contradicts the procedure and is a :class:`~toevlucht.law.errors.HistoryError` that names
+both events.
 
 Only events known on the assessment date count (recorded on or before it, effective on or
-before it), and a correction replaces the event it corrects from the day it was recorded,
-so any past date replays exactly.
+before it), and a correction replaces the event it corrects from the day it was recorded, so
+any past date replays exactly.
 """
 
 from __future__ import annotations
@@ -18,28 +22,49 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from toevlucht.law.errors import HistoryError
-from toevlucht.law.model import Case, Event, EventKind, Stage, Track
+from toevlucht.law.model import (
+    AppealAgainst,
+    AppealLevel,
+    Case,
+    Event,
+    EventKind,
+    Procedure,
+    RulingOutcome,
+    Stage,
+    Track,
+)
 from toevlucht.law.sources import Citation, load_sources
 
-__all__ = ["TRANSITIONS", "History", "Transition", "known_events", "replay"]
+__all__ = ["TRANSITIONS", "History", "Transition", "known_events", "replay", "transition_for"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Transition:
     kind: EventKind
-    variant: str  # "" or a short description of the data that selects this row
+    variant: str  # "" or a short description for messages; never used to select a row
     latest: Stage  # the event may happen while the case is at most at this stage
     to: Stage | None  # None: the stage does not change
     source_id: str | None
-    when: Callable[[Event], bool] = lambda e: True
+    # selects this row among the rows of its kind, from the event and the facts so far
+    when: Callable[[Event, History], bool] = lambda e, h: True
 
     @property
     def source(self) -> Citation | None:
         return load_sources()[self.source_id] if self.source_id else None
 
 
-def _against(value: str, level: str) -> Callable[[Event], bool]:
-    return lambda e: e.get("against") == value and e.get("level") == level
+def _against(against: AppealAgainst, level: AppealLevel) -> Callable[[Event, History], bool]:
+    return lambda e, h: e.against is against and e.level is level
+
+
+def _on_failure_to_decide(e: Event, h: History) -> bool:
+    """A district court ruling while the appeal it rules on is against failure to decide."""
+    pending = h.pending_appeals(AppealLevel.COURT)
+    return (
+        e.level is AppealLevel.COURT
+        and bool(pending)
+        and pending[0].against is AppealAgainst.FAILURE_TO_DECIDE
+    )
 
 
 S = Stage
@@ -93,6 +118,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.REST_PERIOD,
         to=None,
         source_id="vb-3-115",
+        when=lambda e, h: h.gp_start is None,
     ),
     Transition(
         kind=K.GENERAL_PROCEDURE_STARTED,
@@ -107,6 +133,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.GENERAL_PROCEDURE,
         to=None,
         source_id="vb-3-115",
+        when=lambda e, h: h.gp_start is not None,
     ),
     Transition(
         kind=K.DETAILED_INTERVIEW_HELD,
@@ -121,7 +148,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.GENERAL_PROCEDURE,
         to=S.GENERAL_PROCEDURE,
         source_id="vb-3-113",
-        when=lambda e: e.get("procedure") == "general",
+        when=lambda e, h: e.procedure is Procedure.GENERAL,
     ),
     Transition(
         kind=K.INTENTION_ISSUED,
@@ -129,7 +156,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.EXTENDED_PROCEDURE,
         to=S.EXTENDED_PROCEDURE,
         source_id="vb-3-116",
-        when=lambda e: e.get("procedure") == "extended",
+        when=lambda e, h: e.procedure is Procedure.EXTENDED,
     ),
     Transition(
         kind=K.VIEW_SUBMITTED,
@@ -165,7 +192,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.EXTENDED_PROCEDURE,
         to=None,
         source_id="awb-6-12",
-        when=_against("failure_to_decide", "court"),
+        when=_against(AppealAgainst.FAILURE_TO_DECIDE, AppealLevel.COURT),
     ),
     Transition(
         kind=K.DECISION_NOTIFIED,
@@ -180,7 +207,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.DECIDED,
         to=S.APPEAL,
         source_id="vw-69-1",
-        when=_against("decision", "court"),
+        when=_against(AppealAgainst.DECISION, AppealLevel.COURT),
     ),
     Transition(
         kind=K.COURT_RULING,
@@ -188,15 +215,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.EXTENDED_PROCEDURE,
         to=None,
         source_id="awb-8-55d",
-        when=lambda e: False,
-    ),  # chosen by replay() when that appeal is pending
+        when=_on_failure_to_decide,
+    ),
     Transition(
         kind=K.COURT_RULING,
         variant="on the appeal",
         latest=S.APPEAL,
         to=S.APPEAL_DECIDED,
         source_id="vw-83b",
-        when=lambda e: e.get("level") == "court",
+        when=lambda e, h: e.level is AppealLevel.COURT and not _on_failure_to_decide(e, h),
     ),
     Transition(
         kind=K.APPEAL_LODGED,
@@ -204,7 +231,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.APPEAL_DECIDED,
         to=S.FURTHER_APPEAL,
         source_id="awb-6-24",
-        when=lambda e: e.get("level") == "council_of_state",
+        when=lambda e, h: e.level is AppealLevel.COUNCIL_OF_STATE,
     ),
     Transition(
         kind=K.COURT_RULING,
@@ -212,7 +239,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.FURTHER_APPEAL,
         to=S.FINAL,
         source_id="awb-6-24",
-        when=lambda e: e.get("level") == "council_of_state",
+        when=lambda e, h: e.level is AppealLevel.COUNCIL_OF_STATE,
     ),
     Transition(
         kind=K.WITHDRAWN, variant="", latest=S.FURTHER_APPEAL, to=S.WITHDRAWN, source_id=None
@@ -220,14 +247,25 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-def _row(event: Event) -> Transition:
-    rows = [t for t in TRANSITIONS if t.kind is event.kind and t.when(event)]
-    if not rows:  # e.g. an appeal against failure to decide lodged with the Council of State
+def transition_for(
+    event: Event, h: History, table: tuple[Transition, ...] | None = None
+) -> Transition:
+    """The one row of ``table`` (default :data:`TRANSITIONS`) that fits ``event`` given the
+    facts replayed so far.
+
+    Raises:
+        HistoryError: no row fits (the event with these details is no step of the procedure).
+        AssertionError: more than one row fits: the table itself is ambiguous.
+    """
+    rows = [t for t in (TRANSITIONS if table is None else table) if t.kind is event.kind]
+    rows = [t for t in rows if t.when(event, h)]
+    if not rows:
         raise HistoryError(
             f"{event.kind.value} with these details is not a step of the procedure "
             f"({', '.join(f'{k}={v}' for k, v in sorted(event.data.items()))})",
             index=event.index,
         )
+    assert len(rows) == 1, f"the transitions table has {len(rows)} rows for {event}"
     return rows[0]
 
 
@@ -271,6 +309,58 @@ class History:
     def decisions_before(self, day: dt.date) -> bool:
         return any(d.date < day for d in self.decisions)
 
+    @property
+    def latest_decision(self) -> Event | None:
+        """The authority's latest decision, annulled or not (the one an appeal is against)."""
+        return self.decisions[-1] if self.decisions else None
+
+    def appeals_at(self, level: AppealLevel) -> list[Event]:
+        """The appeals lodged with the district court or with the Council of State."""
+        return [a for a in self.appeals if a.level is level]
+
+    def rulings_at(self, level: AppealLevel) -> list[Event]:
+        """The rulings of the district court or of the Council of State."""
+        return [r for r in self.rulings if r.level is level]
+
+    def pending_appeals(self, level: AppealLevel) -> list[Event]:
+        """Appeals at ``level`` not yet ruled on (a court rules on its appeals in order)."""
+        return self.appeals_at(level)[len(self.rulings_at(level)) :]
+
+    def ruled_appeals(self, level: AppealLevel) -> list[tuple[Event, Event]]:
+        """Each appeal at ``level`` that was ruled on, with its ruling, in order."""
+        return list(zip(self.appeals_at(level), self.rulings_at(level), strict=False))
+
+    def appeal_against(self, decision: Event) -> Event | None:
+        """The appeal to the district court against ``decision``: the first appeal against a
+        decision lodged on or after the day it was notified."""
+        return next(
+            (
+                a
+                for a in self.appeals
+                if a.level is AppealLevel.COURT
+                and a.against is AppealAgainst.DECISION
+                and a.date >= decision.date
+            ),
+            None,
+        )
+
+    def appeal_against_latest_decision(self) -> Event | None:
+        """The appeal to the district court against the latest decision, if one was lodged
+        (what the ``appeal`` deadline's ``done_on`` is, in the scalar and the bulk path)."""
+        latest = self.latest_decision
+        return None if latest is None else self.appeal_against(latest)
+
+    def further_appeal_after(self, ruling: Event) -> Event | None:
+        """The first further appeal to the Council of State lodged on or after ``ruling``."""
+        return next(
+            (a for a in self.appeals_at(AppealLevel.COUNCIL_OF_STATE) if a.date >= ruling.date),
+            None,
+        )
+
+    def failure_to_decide_appeal(self) -> Event | None:
+        """The first appeal against the authority's failure to decide, if any."""
+        return next((a for a in self.appeals if a.against is AppealAgainst.FAILURE_TO_DECIDE), None)
+
 
 def known_events(events: Iterable[Event], as_of: dt.date) -> list[Event]:
     """Events in force on ``as_of``: recorded and effective by then, corrections applied."""
@@ -302,7 +392,7 @@ def replay(case: Case, as_of: dt.date) -> History:
     h.events = known_events(case.events, as_of)
     last: Event | None = None
     for e in h.events:
-        row = _row(e)
+        row = transition_for(e, h)
         stage = h.stage
         if stage in (Stage.WITHDRAWN, Stage.FINAL):
             assert last is not None
@@ -316,16 +406,6 @@ def replay(case: Case, as_of: dt.date) -> History:
                 "which no court has annulled",
                 index=e.index,
             )
-        if e.kind is EventKind.GENERAL_PROCEDURE_EXTENDED and h.gp_start is not None:
-            row = next(t for t in TRANSITIONS if t.variant == "after the start")
-        if e.kind is EventKind.COURT_RULING and e.get("level") == "court":
-            pending = _pending_appeals(h, "court")
-            if pending and pending[0].get("against") == "failure_to_decide":
-                row = next(
-                    t
-                    for t in TRANSITIONS
-                    if t.variant.endswith("failure to decide") and t.kind is EventKind.COURT_RULING
-                )
         if stage is not None and stage.rank > row.latest.rank:
             assert last is not None
             raise HistoryError(
@@ -369,10 +449,12 @@ def _implied_stage(e: Event) -> Stage:
 
 def _annuls(ruling: Event, h: History) -> bool:
     """A district court upholding an appeal against the decision annuls it."""
-    if ruling.get("level") != "court" or ruling.get("outcome") != "well_founded":
+    if ruling.level is not AppealLevel.COURT:
         return False
-    pending = [a for a in h.appeals if a.get("level") == "court"]
-    return bool(pending) and pending[-1].get("against") == "decision"
+    if ruling.ruling_outcome is not RulingOutcome.WELL_FOUNDED:
+        return False
+    appeals = h.appeals_at(AppealLevel.COURT)
+    return bool(appeals) and appeals[-1].against is AppealAgainst.DECISION
 
 
 def _collect(h: History, e: Event) -> None:
@@ -423,32 +505,26 @@ def _collect(h: History, e: Event) -> None:
         h.withdrawn = e
 
 
-def _pending_appeals(h: History, level: str) -> list[Event]:
-    appeals = [a for a in h.appeals if a.get("level") == level]
-    rulings = [r for r in h.rulings if r.get("level") == level]
-    return appeals[len(rulings) :]
-
-
 def _check_appeal(h: History, e: Event) -> None:
-    level, against = e.get("level"), e.get("against")
-    if level == "court" and against == "decision" and h.decision is None:
+    level, against = e.level, e.against
+    if level is AppealLevel.COURT and against is AppealAgainst.DECISION and h.decision is None:
         raise HistoryError(
             f"{_describe(e)} is an appeal against a decision, but no decision of the authority "
             "precedes it",
             index=e.index,
         )
-    if level == "court" and _pending_appeals(h, "court"):
+    if level is AppealLevel.COURT and h.pending_appeals(AppealLevel.COURT):
         raise HistoryError(
             f"{_describe(e)}: an appeal to the district court is already pending", index=e.index
         )
-    if level == "council_of_state":
-        if not any(r.get("level") == "court" for r in h.rulings):
+    if level is AppealLevel.COUNCIL_OF_STATE:
+        if not h.rulings_at(AppealLevel.COURT):
             raise HistoryError(
                 f"{_describe(e)} is a further appeal, but no ruling of the district court "
                 "precedes it",
                 index=e.index,
             )
-        if against != "decision":
+        if against is not AppealAgainst.DECISION:
             raise HistoryError(
                 f"{_describe(e)}: a further appeal is against the district court's ruling; "
                 "give against='decision'",
@@ -457,9 +533,9 @@ def _check_appeal(h: History, e: Event) -> None:
 
 
 def _check_ruling(h: History, e: Event) -> None:
-    level = e.get("level")
-    if not _pending_appeals(h, level):
-        where = "district court" if level == "court" else "Council of State"
+    level = e.level
+    if not h.pending_appeals(level):
+        where = "district court" if level is AppealLevel.COURT else "Council of State"
         raise HistoryError(
             f"{_describe(e)} is a ruling of the {where}, but no appeal is pending there",
             index=e.index,

@@ -104,7 +104,7 @@ def compute_remedies(h: History, decision: Deadline | None, as_of: dt.date) -> l
 
     # appeal against failure to decide -------------------------------------------------------
     tr = Trace()
-    failure_appeal = next((a for a in h.appeals if a.get("against") == "failure_to_decide"), None)
+    failure_appeal = h.failure_to_decide_appeal()
     appeal_from: dt.date | None = None
     if effective is not None:
         wait = value("appeal_failure_to_decide_wait_weeks", effective.date)
@@ -164,10 +164,11 @@ def compute_remedies(h: History, decision: Deadline | None, as_of: dt.date) -> l
             last = min(as_of, (decided - ONE_DAY) if decided else as_of)
             days = max(0, (last - admin_from).days + 1)
             amount = administrative_penalty_amount(days, admin_from)
+            max_days = int(value("penalty_max_days", admin_from).value)
             tr.add(
                 "remedy_step.penalty_accrued",
                 _src("awb-4-17-2"),
-                days=min(days, 42),
+                days=min(days, max_days),
                 amount=amount,
                 day=last,
             )

@@ -79,7 +79,7 @@ def atw_term(
     amount: int,
 ) -> dt.date:
     """Apply the Atw to a term of ``amount`` ``unit`` ending on ``nominal``; record why."""
-    if not atw_applies(unit, amount):
+    if not atw_applies(unit, amount, event):
         if not cal.is_working_day(nominal):
             tr.add("atw.not_applied", cite("atw-4"), date=nominal, day=nominal)
         return nominal

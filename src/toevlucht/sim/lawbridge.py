@@ -250,15 +250,21 @@ class RemedyParams:
     court_max: F
 
 
-def _param(name: str, days: list[dt.date], default: float) -> F:
-    out = np.full(len(days), default, dtype=np.float64)
+def _param(name: str, days: list[dt.date], absent: float | None = None) -> F:
+    """The law's parameter on each day. ``absent`` is for a value the law's data do not give
+    on every day (court practice, known only from 30 November 2022): NaN, "no practice
+    known", never a number of its own; without it, a day the data do not cover is the law's
+    DataError (a plan's days all lie after the general procedure's data begin, 2015)."""
+    out = np.empty(len(days), dtype=np.float64)
     cache_: dict[dt.date, float] = {}
     for i, d in enumerate(days):
         if d not in cache_:
             try:
                 cache_[d] = float(value(name, d).value)
             except DataError:
-                cache_[d] = default
+                if absent is None:
+                    raise
+                cache_[d] = absent
         out[i] = cache_[d]
     return out
 
@@ -267,16 +273,14 @@ def remedy_params(first: dt.date, days: int) -> RemedyParams:
     ds = [first + dt.timedelta(days=i) for i in range(days)]
     max_days = int(value("penalty_max_days", ds[-1]).value)
     return RemedyParams(
-        appeal_allowed=_param("appeal_failure_to_decide_for_asylum", ds, 0.0) > 0,
-        appeal_wait_days=(7 * _param("appeal_failure_to_decide_wait_weeks", ds, 2.0)).astype(
-            np.int64
-        ),
-        admin_allowed=_param("administrative_penalty_for_asylum", ds, 0.0) > 0,
-        admin_start_days=(7 * _param("penalty_start_after_weeks", ds, 2.0)).astype(np.int64),
+        appeal_allowed=_param("appeal_failure_to_decide_for_asylum", ds) > 0,
+        appeal_wait_days=(7 * _param("appeal_failure_to_decide_wait_weeks", ds)).astype(np.int64),
+        admin_allowed=_param("administrative_penalty_for_asylum", ds) > 0,
+        admin_start_days=(7 * _param("penalty_start_after_weeks", ds)).astype(np.int64),
         admin_amount=np.array(
             [administrative_penalty_amount(n, ds[-1]) for n in range(max_days + 1)], float
         ),
-        court_allowed=_param("court_penalty_for_asylum", ds, 0.0) > 0,
+        court_allowed=_param("court_penalty_for_asylum", ds) > 0,
         court_weeks=_param("court_penalty_decide_within_weeks", ds, np.nan),
         court_per_day=_param("court_penalty_eur_per_day", ds, np.nan),
         court_max=_param("court_penalty_max_eur", ds, np.nan),
