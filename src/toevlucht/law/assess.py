@@ -220,10 +220,10 @@ def _next_steps(
             )
         )
     view = by.get(DeadlineKind.VIEW_ON_INTENTION)
-    if view is not None and view.status is DeadlineStatus.RUNNING and stage.open:
+    if view is not None and view.status is DeadlineStatus.RUNNING and stage.awaiting_decision:
         steps.append(NextStep(key="next.view", params={"due": view.due}))
     decision = by.get(DeadlineKind.DECISION)
-    if stage.open and decision is not None:
+    if stage.awaiting_decision and decision is not None:
         if decision.status is DeadlineStatus.EXPIRED:
             steps.append(NextStep(key="next.decision_late", params={"due": decision.due}))
             for r in remedies:

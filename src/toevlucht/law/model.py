@@ -71,9 +71,16 @@ class Stage(StrEnum):
         return _STAGE_ORDER.index(self)
 
     @property
-    def open(self) -> bool:
-        """Still before the authority's decision on the application."""
+    def awaiting_decision(self) -> bool:
+        """Still before the authority's decision on the application. (Not the same as a
+        case being open, :attr:`closed`: a decided case is open while it can be appealed.)"""
         return self.rank <= Stage.EXTENDED_PROCEDURE.rank
+
+    @property
+    def closed(self) -> bool:
+        """The case is over: final, or withdrawn. The status projection's ``open`` is its
+        negation."""
+        return self in (Stage.FINAL, Stage.WITHDRAWN)
 
 
 _STAGE_ORDER = list(Stage)

@@ -420,7 +420,7 @@ class AssessmentView:
     def case_open(self) -> bool:
         """The case is not over: no final decision and not withdrawn (the status
         projection's ``open``). A decided case whose appeal term runs is still open."""
-        return self.stage is None or self.stage not in (Stage.FINAL, Stage.WITHDRAWN)
+        return self.stage is None or not self.stage.closed
 
     @property
     def coming_interviews(self) -> tuple[EventLine, ...]:
