@@ -163,6 +163,44 @@ def make_case(orgs: dict[str, Any]) -> Callable[..., Any]:
     return make
 
 
+@pytest.fixture
+def world_cases(make_case: Callable[..., Any], mandate: Callable[..., Any]) -> dict[str, Any]:
+    """The three cases the access rules distinguish (see ``tests/access.py``). A directory
+    whose tests need other histories overrides this fixture, never ``world``."""
+    own = make_case(org="ind")
+    other = make_case(org="other_authority")
+    revoked = make_case(org="ind")
+    mandate(own.applicant, dt.date(2022, 3, 10))
+    mandate(revoked.applicant, dt.date(2022, 3, 10), revoked_on=dt.date(2022, 4, 1))
+    return {"own": own, "other": other, "revoked": revoked}
+
+
+@pytest.fixture
+def world(world_cases: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The cases of ``world_cases`` and one user of every role of ``tests/access.py``
+    (``users``); the applicant owns the ``own`` case."""
+    users = {
+        "caseworker": make_user(
+            "cw",
+            "caseworker",
+            "ind",
+            first_name="Carla",
+            last_name="Wouters",
+            email="cw@example.org",
+        ),
+        "supervisor": make_user("sv", "supervisor", "ind"),
+        "foreign_caseworker": make_user("cw2", "caseworker", "other_authority"),
+        "legal_aid": make_user(
+            "la", "legal_aid", "vwn", first_name="Lotte", last_name="Jansen", email="la@x.org"
+        ),
+        "other_legal_aid": make_user("la2", "legal_aid", "other_legal_aid"),
+        "analyst": make_user("an", "analyst", "ind"),
+        "applicant": make_user("ap", "applicant", applicant=world_cases["own"].applicant),
+        "administrator": make_user("ad", "administrator", "ind"),
+    }
+    return {**world_cases, "users": users}
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not os.path.exists(CHROMIUM):

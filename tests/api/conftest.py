@@ -25,17 +25,8 @@ def _fresh_counts() -> None:
 
 
 @pytest.fixture
-def world(orgs: dict[str, Any], mandate: Any, make_user: Any, make_case: Any) -> dict[str, Any]:
-    """IND's case with a VWN mandate (``own``), another authority's case (``other``) and an
-    IND case whose mandate was revoked (``revoked``); one user per role."""
-    users = {
-        "caseworker": make_user("cw", "caseworker", "ind", email="cw@example.org"),
-        "supervisor": make_user("sv", "supervisor", "ind"),
-        "legal_aid": make_user("la", "legal_aid", "vwn", email="la@example.org"),
-        "other_legal_aid": make_user("la2", "legal_aid", "other_legal_aid"),
-        "analyst": make_user("an", "analyst", "ind"),
-        "administrator": make_user("ad", "administrator", "ind"),
-    }
+def world_cases(mandate: Any, make_case: Any) -> dict[str, Any]:
+    """``own`` has had its registration interview (the API's writes build on it)."""
     own = make_case(
         org="ind",
         events=[
@@ -47,17 +38,23 @@ def world(orgs: dict[str, Any], mandate: Any, make_user: Any, make_case: Any) ->
     revoked = make_case(org="ind")
     mandate(own.applicant, D(2022, 3, 10))
     mandate(revoked.applicant, D(2022, 3, 10), revoked_on=D(2022, 4, 1))
-    users["applicant"] = make_user("ap", "applicant", applicant=own.applicant)
-    for app in (own, revoked):
-        app.caseworker = users["caseworker"]
+    return {"own": own, "other": other, "revoked": revoked}
+
+
+@pytest.fixture
+def world(world: dict[str, Any], orgs: dict[str, Any]) -> dict[str, Any]:
+    """The shared world (tests/conftest.py), its IND cases assigned to the caseworker, and
+    the ``own`` applicant placed in a centre."""
+    for app in (world["own"], world["revoked"]):
+        app.caseworker = world["users"]["caseworker"]
         app.save(update_fields=["caseworker"])
     centre = ReceptionCentre.objects.create(
         name="azc Ter Apel", municipality="Westerwolde", capacity=2000, organisation=orgs["coa"]
     )
     services.placement_record(
-        actor=None, applicant=own.applicant, centre=centre, start=D(2022, 3, 10)
+        actor=None, applicant=world["own"].applicant, centre=centre, start=D(2022, 3, 10)
     )
-    return {"own": own, "other": other, "revoked": revoked, "users": users, "centre": centre}
+    return {**world, "centre": centre}
 
 
 @pytest.fixture

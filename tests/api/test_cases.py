@@ -7,20 +7,10 @@ from typing import Any
 
 import pytest
 
+from tests.access import MATRIX
 from toevlucht.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
-
-# role -> which of (own, other, revoked) it may see (as tests/cases/test_access.py)
-MATRIX = {
-    "caseworker": {"own", "revoked"},
-    "supervisor": {"own", "revoked"},
-    "legal_aid": {"own"},
-    "other_legal_aid": set(),
-    "analyst": set(),
-    "applicant": {"own"},
-    "administrator": {"own", "other", "revoked"},
-}
 
 
 @pytest.mark.parametrize("role", sorted(MATRIX))

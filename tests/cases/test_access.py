@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.http import Http404
 
+from tests.access import MATRIX
 from toevlucht.accounts import services as account_services
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases.selectors import (
@@ -19,37 +20,6 @@ from toevlucht.cases.selectors import (
 )
 
 D = dt.date
-
-
-@pytest.fixture
-def world(mandate: Any, make_user: Any, make_case: Any) -> dict[str, Any]:
-    own = make_case(org="ind")  # IND's case, mandate to VWN, the applicant has an account
-    other = make_case(org="other_authority")  # another authority, no mandate
-    revoked = make_case(org="ind")  # IND's case whose VWN mandate was revoked
-    mandate(own.applicant, D(2022, 3, 10))
-    mandate(revoked.applicant, D(2022, 3, 10), revoked_on=D(2022, 4, 1))
-    users = {
-        "caseworker": make_user("cw", "caseworker", "ind"),
-        "supervisor": make_user("sv", "supervisor", "ind"),
-        "legal_aid": make_user("la", "legal_aid", "vwn"),
-        "other_legal_aid": make_user("la2", "legal_aid", "other_legal_aid"),
-        "analyst": make_user("an", "analyst", "ind"),
-        "applicant": make_user("ap", "applicant", applicant=own.applicant),
-        "administrator": make_user("ad", "administrator", "ind"),
-    }
-    return {"own": own, "other": other, "revoked": revoked, "users": users}
-
-
-# role -> which of (own, other, revoked) it may see
-MATRIX = {
-    "caseworker": {"own", "revoked"},
-    "supervisor": {"own", "revoked"},
-    "legal_aid": {"own"},
-    "other_legal_aid": set(),
-    "analyst": set(),
-    "applicant": {"own"},
-    "administrator": {"own", "other", "revoked"},
-}
 
 
 @pytest.mark.parametrize("role", sorted(MATRIX))

@@ -35,20 +35,19 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture
-def users(make_user: Callable[..., Any], cases: dict[str, Any]) -> dict[str, Any]:
-    """One user per role; the applicant owns the ``own`` case."""
-    return {
-        "caseworker": make_user("cw", "caseworker", "ind", first_name="Carla", last_name="Wouters"),
-        "supervisor": make_user("sv", "supervisor", "ind"),
-        "legal_aid": make_user("la", "legal_aid", "vwn", first_name="Lotte", last_name="Jansen"),
-        "analyst": make_user("an", "analyst", "ind"),
-        "applicant": make_user("ap", "applicant", applicant=cases["own"].applicant),
-        "administrator": make_user("ad", "administrator", "ind"),
-    }
+def users(world: dict[str, Any]) -> dict[str, Any]:
+    """One user per role of the shared world (tests/conftest.py); the applicant owns the
+    ``own`` case."""
+    return dict(world["users"])
 
 
 @pytest.fixture
-def cases(make_case: Callable[..., Any], mandate: Callable[..., Any]) -> dict[str, Any]:
+def cases(world_cases: dict[str, Any]) -> dict[str, Any]:
+    return world_cases
+
+
+@pytest.fixture
+def world_cases(make_case: Callable[..., Any], mandate: Callable[..., Any]) -> dict[str, Any]:
     """``own``: the IND's, late, under a VluchtelingenWerk mandate; ``other``: another
     authority's, no mandate; ``revoked``: the IND's, its mandate revoked."""
 

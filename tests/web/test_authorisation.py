@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver
 
+from tests.access import CASES, MATRIX
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases.models import ProcedureEvent
 from toevlucht.web import urls as web_urls
@@ -17,13 +18,27 @@ from toevlucht.web import urls as web_urls
 ROLES = ["caseworker", "supervisor", "legal_aid", "analyst", "applicant", "administrator", None]
 CW, SV, LA, AN, AP, AD, ANON = ROLES
 
-# role -> status, for a case of each kind. Authority staff see their authority's cases; legal
-# aid its mandated clients (whatever the authority), administrators everything.
-CASE_PAGE = {
-    "own": {CW: 200, SV: 200, LA: 200, AN: 403, AP: 403, AD: 200, ANON: 302},
-    "other": {CW: 404, SV: 404, LA: 404, AN: 403, AP: 403, AD: 200, ANON: 302},
-    "revoked": {CW: 200, SV: 200, LA: 404, AN: 403, AP: 403, AD: 200, ANON: 302},
-}
+STAFF_CASE_READERS = {CW, SV, LA, AD}
+
+
+def _case_page() -> dict[str, dict[str | None, int]]:
+    """role -> status, for a case of each kind: the one access matrix (tests/access.py) for
+    the roles the case pages are for (a case they may not see is a 404), 403 for the other
+    roles, 302 to sign in for nobody."""
+    return {
+        kind: {
+            role: 302
+            if role is None
+            else (200 if kind in MATRIX[role] else 404)
+            if role in STAFF_CASE_READERS
+            else 403
+            for role in ROLES
+        }
+        for kind in CASES
+    }
+
+
+CASE_PAGE = _case_page()
 CORRECT_LODGED = {  # correcting the lodging of the application: authority staff only (legal
     # aid corrects only the remedy steps it records, and sees only its mandated clients)
     "own": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
