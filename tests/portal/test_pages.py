@@ -115,6 +115,8 @@ def test_measures_explain_the_russia_moratorium_until_when_and_after(
     assert "Мораторий на решения для российских призывников (18–27 лет)" in t
     assert "Мораторий на выезд для российских призывников" in t
     assert "Мера заканчивается 29 декабря 2022 года, если её не продлят." in t
+    # each announced period with its dates (the view's PeriodLine.start / until)
+    assert "29 июня 2022 года" in t
     assert "Когда мораторий закончится" in t
     assert "С учётом этой меры IND должна принять решение по вашему заявлению до" in t
     assert "Сегодня она действует." in t

@@ -301,3 +301,19 @@ def test_choosing_an_event_kind_with_htmx_does_not_assess_the_case(
     assert r.status_code == 200
     assert 'name="scheduled_for"' in r.content.decode()
     assert calls[0] == 0
+
+
+def test_a_measure_touching_the_case_shows_its_period_on_the_case_page(
+    cw: Any, make_case: Any, settings: Any
+) -> None:
+    settings.TOEVLUCHT_AS_OF = "2022-07-15"
+    app = make_case(
+        nationality="RUS",
+        sex="male",
+        birth_date=D(2000, 1, 15),
+        applicant_groups=["conscript_refusing_service"],
+        events=[("application_lodged", D(2022, 4, 1), {})],
+    )
+    html = cw.get(f"/cases/{app.pk}/").content.decode()
+    assert "from 29 June 2022 until 29 December 2022" in html
+    assert "29 June 2022 – 29 December 2022" in html  # the announced periods
