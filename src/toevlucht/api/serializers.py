@@ -17,7 +17,8 @@ from toevlucht.cases.models import (
     ProcedureEvent,
     ReceptionCentre,
 )
-from toevlucht.law import LANGUAGES, Stage
+from toevlucht.law import LANGUAGES, Measure, Stage
+from toevlucht.law.view import measure_summary
 
 __all__ = [
     "ApplicantSerializer",
@@ -337,31 +338,33 @@ class TokenSerializer(serializers.Serializer[Any]):
 STAGES = [s.value for s in Stage]
 
 
-def measure_as_dict(m: Any, row: Any | None, lang: str = "en") -> dict[str, Any]:
-    """A law ``Measure`` (and its ``AnnouncedMeasure`` row, if announced in the app)."""
+def measure_as_dict(m: Measure, row: Any | None, lang: str = "en") -> dict[str, Any]:
+    """A law ``Measure`` (its typed summary, ``law.view.measure_summary``) and its
+    ``AnnouncedMeasure`` row, if announced in the app."""
+    v = measure_summary(m, lang)
 
     def d(day: Any) -> str | None:
         return day.isoformat() if day is not None else None
 
     return {
-        "id": m.id,
-        "kind": m.kind.value,
-        "title": m.title(lang),
-        "effect_status": m.effect_status.value,
-        "term_extension_months": m.term_extension_months,
-        "source": m.legal_basis.label,
-        "source_url": m.legal_basis.url,
-        "nationalities": sorted(m.scope.nationalities),
-        "groups": sorted(m.scope.groups_any),
+        "id": v.id,
+        "kind": v.kind.value,
+        "title": v.title,
+        "effect_status": v.effect_status.value,
+        "term_extension_months": v.term_extension_months,
+        "source": v.legal_basis.label,
+        "source_url": v.legal_basis.url,
+        "nationalities": list(v.scope.nationalities),
+        "groups": list(v.scope.groups),
         "periods": [
             {
                 "start": d(p.start),
                 "until": d(p.until),
                 "announced": d(p.announced),
-                "source": p.source.label,
-                "source_url": p.source.url,
+                "source": p.source,
+                "source_url": p.source_url,
             }
-            for p in m.periods
+            for p in v.periods
         ],
         "origin": "announced" if row is not None else "law_data",
         "announced_by": row.announced_by.username if row is not None else None,

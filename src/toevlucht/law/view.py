@@ -27,7 +27,7 @@ from typing import Any
 
 from toevlucht.law.assess import Assessment, MeasureView
 from toevlucht.law.deadlines import Deadline, DeadlineKind, DeadlineStatus
-from toevlucht.law.measures import EffectStatus, MatchStatus, MeasureKind
+from toevlucht.law.measures import EffectStatus, MatchStatus, Measure, MeasureKind, Period
 from toevlucht.law.model import Event, EventKind, Stage, Track
 from toevlucht.law.remedies import Remedy, RemedyKind
 from toevlucht.law.sources import Citation, Status
@@ -39,15 +39,18 @@ __all__ = [
     "DeadlineLine",
     "EventLine",
     "MeasureLine",
+    "MeasureSummary",
     "PeriodLine",
     "RemedyLine",
     "RulingLine",
+    "ScopeLine",
     "StepLine",
     "TextLine",
     "assessment_view",
     "coming_interviews",
     "legal_effect_text",
     "measure_line",
+    "measure_summary",
     "step_lines",
 ]
 
@@ -156,6 +159,76 @@ class PeriodLine:
     announced: dt.date | None
     source: str
     source_url: str | None
+
+
+def _period_line(p: Period) -> PeriodLine:
+    return PeriodLine(
+        start=p.start,
+        until=p.until,
+        announced=p.announced,
+        source=p.source.label,
+        source_url=p.source.url,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScopeLine:
+    """Whom a measure is for; empty means every one."""
+
+    nationalities: tuple[str, ...]
+    sexes: tuple[str, ...]
+    age_min: int | None
+    age_max: int | None
+    groups: tuple[str, ...]
+    lodged_from: dt.date | None
+    lodged_before: dt.date | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasureSummary:
+    """A policy measure on its own (not as it touches one case): for the list of measures,
+    a measure's page and the API."""
+
+    id: str
+    kind: MeasureKind
+    title: str
+    effect_status: EffectStatus
+    legal_basis: Citation
+    term_extension_months: int | None
+    extension_ground: str
+    effect_note: str
+    note: str
+    scope: ScopeLine
+    periods: tuple[PeriodLine, ...]
+
+    @property
+    def first_start(self) -> dt.date | None:
+        return self.periods[0].start if self.periods else None
+
+
+def measure_summary(m: Measure, lang: str) -> MeasureSummary:
+    s = m.scope
+    return MeasureSummary(
+        id=m.id,
+        kind=m.kind,
+        title=m.title(lang),
+        effect_status=m.effect_status,
+        legal_basis=m.legal_basis,
+        term_extension_months=m.term_extension_months,
+        extension_ground=m.extension_ground,
+        effect_note=m.effect_note,
+        note=m.note,
+        scope=ScopeLine(
+            nationalities=tuple(sorted(s.nationalities)),
+            sexes=tuple(sorted(x.value for x in s.sexes)),
+            age_min=s.age_min,
+            age_max=s.age_max,
+            groups=tuple(sorted(s.groups_any)),
+            lodged_from=s.lodged_from,
+            lodged_before=s.lodged_before,
+        ),
+        periods=tuple(_period_line(p) for p in m.periods),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -272,16 +345,7 @@ def measure_line(v: MeasureView, lang: str) -> MeasureLine:
         effect_note=m.effect_note,
         source=m.legal_basis.label,
         source_url=m.legal_basis.url,
-        announcement=tuple(
-            PeriodLine(
-                start=p.start,
-                until=p.until,
-                announced=p.announced,
-                source=p.source.label,
-                source_url=p.source.url,
-            )
-            for p in m.periods
-        ),
+        announcement=tuple(_period_line(p) for p in m.periods),
         rulings=tuple(
             RulingLine(
                 date=r.date,

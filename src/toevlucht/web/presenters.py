@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toevlucht.cases.models import ProcedureEvent
-from toevlucht.law import EventKind, Measure
+from toevlucht.law import EventKind
 from toevlucht.web.labels import choice_label, event_kind_label, field_label
 
 __all__ = [
     "TimelineEntry",
     "changes_from_session",
     "deadline_changes",
-    "measure_summary",
     "timeline",
 ]
 
@@ -118,38 +117,3 @@ def deadline_changes(
             }
         )
     return out
-
-
-def measure_summary(m: Measure, lang: str) -> dict[str, Any]:
-    """A measure of the law data (or announced in the app) for the templates."""
-    s = m.scope
-    return {
-        "id": m.id,
-        "title": m.title(lang),
-        "kind": m.kind.value,
-        "effect_status": m.effect_status.value,
-        "legal_basis": {"label": m.legal_basis.label, "url": m.legal_basis.url},
-        "term_extension_months": m.term_extension_months,
-        "extension_ground": m.extension_ground,
-        "effect_note": m.effect_note,
-        "note": m.note,
-        "scope": {
-            "nationalities": sorted(s.nationalities),
-            "sexes": sorted(x.value for x in s.sexes),
-            "age_min": s.age_min,
-            "age_max": s.age_max,
-            "groups": sorted(s.groups_any),
-            "lodged_from": s.lodged_from,
-            "lodged_before": s.lodged_before,
-        },
-        "periods": [
-            {
-                "start": p.start,
-                "until": p.until,
-                "announced": p.announced,
-                "source": p.source.label,
-                "source_url": p.source.url,
-            }
-            for p in m.periods
-        ],
-    }

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from toevlucht.accounts.models import User
 from toevlucht.accounts.roles import ANNOUNCERS, AUTHORITY
 from toevlucht.errors import MeasureRejected
+from toevlucht.law.view import measure_summary
 from toevlucht.measures.services import all_measures
 from toevlucht.web.access import MEASURE_READERS, is_htmx, staff_page
 from toevlucht.web.forms.measures import (
@@ -26,7 +27,7 @@ from toevlucht.web.forms.measures import (
     definition_digest,
     digest_matches,
 )
-from toevlucht.web.presenters import changes_from_session, measure_summary
+from toevlucht.web.presenters import changes_from_session
 from toevlucht.web.selectors import (
     announced_measures,
     measure_page,
@@ -50,12 +51,10 @@ def _lang() -> str:
 @staff_page(MEASURE_READERS)
 def measure_list(request: HttpRequest) -> HttpResponse:
     announced = announced_measures()
-    measures = [
-        {**measure_summary(m, _lang()), "announced": announced.get(m.id)}
-        for m in all_measures().values()
-    ]
-    measures.sort(key=lambda m: (m["periods"][0]["start"] or dt.date.min, m["id"]), reverse=True)
-    return render(request, "web/measures.html", {"measures": measures})
+    summaries = [measure_summary(m, _lang()) for m in all_measures().values()]
+    summaries.sort(key=lambda m: (m.first_start or dt.date.min, m.id), reverse=True)
+    rows = [{"m": m, "announced": announced.get(m.id)} for m in summaries]
+    return render(request, "web/measures.html", {"rows": rows})
 
 
 @staff_page(ANNOUNCERS)
