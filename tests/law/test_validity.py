@@ -111,3 +111,43 @@ def test_may_touch_leaves_the_age_range_aside() -> None:
     ).applicant
     assert ru.match(old, None, D(2022, 7, 1)).status.value == "not"
     assert may_touch(ru, old, None)  # conservative: ages move
+
+
+def test_a_case_between_the_two_readings_of_the_further_appeal_term_holds_until_the_later() -> None:
+    raw = {
+        "applicant": {"nationality": "SYR"},
+        "events": [
+            {"kind": "application_lodged", "date": "2022-01-10"},
+            {
+                "kind": "decision_notified",
+                "date": "2022-03-01",
+                "outcome": "refused",
+                "procedure": "general",
+            },
+            {
+                "kind": "appeal_lodged",
+                "date": "2022-03-03",
+                "level": "court",
+                "against": "decision",
+            },
+            {
+                "kind": "court_ruling",
+                "date": "2022-04-01",
+                "level": "court",
+                "outcome": "unfounded",
+            },
+        ],
+    }
+    case = parse_case(raw)
+    further = assess(case, D(2022, 4, 2)).deadline("further_appeal")
+    assert further is not None
+    assert further.alternative_due is not None
+    between = further.due + dt.timedelta(days=1)
+    assert between <= further.alternative_due
+    a = assess(case, between)
+    assert a.stage is not None
+    assert a.stage.value == "appeal_decided"
+    assert valid_until(case, a, load_measures()) == further.alternative_due + dt.timedelta(days=1)
+    after = assess(case, further.alternative_due + dt.timedelta(days=1))
+    assert after.stage is not None
+    assert after.stage.value == "final"

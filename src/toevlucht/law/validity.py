@@ -8,7 +8,9 @@ recorded (the shell recomputes the case then) — or time itself moves it:
   (and a decided case whose appeal term passed unused becomes final; the further-appeal
   term's other reading, ``alternative_due``, counts the same way);
 * a remedy becomes available (``available_from``: a notice of default, an appeal against
-  failure to decide, a penalty);
+  failure to decide, a penalty), or, once the authority is late, a dated value that the
+  remedies read on the day itself changes (:data:`REMEDY_PARAMETERS`: whether asylum
+  decisions allow an appeal against failure to decide or a penalty, and court practice);
 * a measure that touches the case starts, ends, has a period announced, or is disapplied
   by a ruling;
 * a measure that does not touch the case yet, but can (:func:`may_touch`: its scope,
@@ -37,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -45,12 +48,28 @@ from toevlucht.law.assess import Assessment
 from toevlucht.law.bulk import SEX_CODES, CaseTable
 from toevlucht.law.measures import MatchStatus, Measure, MeasureKind, groups
 from toevlucht.law.model import Applicant, Case
-from toevlucht.law.terms import DeadlineStatus
+from toevlucht.law.params import parameter
+from toevlucht.law.terms import DeadlineKind, DeadlineStatus
 
-__all__ = ["may_touch", "may_touch_table", "measure_days", "valid_until"]
+__all__ = ["REMEDY_PARAMETERS", "may_touch", "may_touch_table", "measure_days", "valid_until"]
 
 ONE_DAY = dt.timedelta(days=1)
 _OPEN = (DeadlineStatus.RUNNING, DeadlineStatus.SUSPENDED)
+# the dated values ``compute_remedies`` reads on the assessment date itself (or on the first
+# day in default, if later): a new value changes what the remedies say without any event
+REMEDY_PARAMETERS = (
+    "appeal_failure_to_decide_for_asylum",
+    "administrative_penalty_for_asylum",
+    "court_penalty_for_asylum",
+    "court_penalty_eur_per_day",
+    "court_penalty_decide_within_weeks",
+    "court_penalty_max_eur",
+)
+
+
+@cache
+def _remedy_parameter_days() -> frozenset[dt.date]:
+    return frozenset(v.valid_from for name in REMEDY_PARAMETERS for v in parameter(name).values)
 
 
 def may_touch(
@@ -179,6 +198,9 @@ def valid_until(
     for r in assessment.remedies:
         if r.available_from is not None and r.used_on is None:
             days.add(r.available_from)
+    decision = assessment.deadline(DeadlineKind.DECISION)
+    if decision is not None and decision.status is DeadlineStatus.EXPIRED:
+        days |= _remedy_parameter_days()  # the authority is (or was) late: remedies apply
     shown = set()
     for v in assessment.measures:
         shown.add(v.measure.id)
