@@ -39,8 +39,8 @@ import os, time, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toevlucht.settings")
 django.setup()
 from toevlucht.accounts.models import Organisation, User
-from toevlucht.measures.services import measure_preview
-from toevlucht.measures.tasks import recompute_for_measure
+from toevlucht.cases.announce import measure_preview
+from toevlucht.cases.tasks import recompute_for_measure
 from toevlucht.web.services import measure_announce_and_compare
 source = {"kind": "decree", "instrument": "benchmark", "url": "https://example.org/",
           "status": "confirmed"}

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from toevlucht.cases.announce import measure_announce, measure_preview
 from toevlucht.cases.models import CaseStatus
 from toevlucht.errors import MeasureRejected, NotAllowed
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import measure_announce, measure_preview
 
 D = dt.date
 
@@ -68,14 +68,14 @@ def test_the_preview_counts_the_cases_a_measure_moves(cases: dict[str, Any]) -> 
 def test_reading_only_the_scopes_nationalities_gives_the_same_preview(
     cases: dict[str, Any], make_case: Any, monkeypatch: Any
 ) -> None:
-    from toevlucht.cases import refresh
+    from toevlucht.cases import announce
 
     make_case(nationality="XXX", events=[("application_lodged", D(2022, 3, 12), {})])  # unknown
     make_case(nationality="SYR", events=[("application_lodged", D(2021, 6, 1), {})])  # late
     scoped = measure_preview(SYRIA)
-    read_all = refresh.open_cases_table
+    read_all = announce.open_cases_table
     monkeypatch.setattr(
-        refresh, "open_cases_table", lambda as_of, nationalities=(): read_all(as_of)
+        announce, "open_cases_table", lambda as_of, nationalities=(): read_all(as_of)
     )
     everything = measure_preview(SYRIA)
     assert scoped == everything

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from tests.measures.test_announce import SYRIA as SYRIA_MORATORIUM
-from toevlucht.measures.services import measure_preview
+from toevlucht.cases.announce import measure_preview
 
 D = dt.date
 

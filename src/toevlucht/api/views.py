@@ -49,6 +49,7 @@ from toevlucht.api.serializers import (
     TokenSerializer,
     measure_as_dict,
 )
+from toevlucht.cases.announce import measure_announce, measure_preview
 from toevlucht.cases.models import Application, Placement, ProcedureEvent, ReceptionCentre
 from toevlucht.cases.selectors import (
     application_get_for_user,
@@ -59,7 +60,7 @@ from toevlucht.cases.selectors import (
 from toevlucht.cases.services import assessment_for, event_correct, event_record, placement_record
 from toevlucht.law import LANGUAGES
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import all_measures, measure_announce, measure_preview
+from toevlucht.measures.selectors import all_measures
 
 LANG_PARAM = OpenApiParameter(
     "lang", str, enum=list(LANGUAGES), description="language of the texts (default en)"

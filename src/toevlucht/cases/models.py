@@ -166,13 +166,19 @@ class ProcedureEvent(models.Model):
 
 class CaseStatus(models.Model):
     """The status projection of an application, recomputed by the law engine from its
-    events. Always rebuildable: ``toevlucht refresh`` recomputes it."""
+    events (``cases.projection``). Always rebuildable: ``toevlucht refresh`` recomputes it."""
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="status", primary_key=True
     )
     computed_on = models.DateField(help_text="the case-clock date it was computed for")
     computed_at = models.DateTimeField(auto_now=True)
+    valid_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="the first day time alone can change it (law.validity); empty: it holds "
+        "until an event is recorded",
+    )
     stage = models.CharField(max_length=20, choices=[(s.value, s.value) for s in Stage], blank=True)
     open = models.BooleanField(default=True, help_text="not final, not withdrawn")
     next_deadline_kind = models.CharField(max_length=40, blank=True)
@@ -192,6 +198,7 @@ class CaseStatus(models.Model):
             models.Index(fields=["open", "next_deadline_due"]),
             models.Index(fields=["overdue"]),
             models.Index(fields=["stage"]),
+            models.Index(fields=["open", "valid_until"]),
         ]
 
 

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from toevlucht import clock
+from toevlucht.cases.announce import measure_preview
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -40,7 +41,7 @@ from toevlucht.cases.services import assessment_for
 from toevlucht.cases.translit import search_key
 from toevlucht.law import LawError, Measure
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import all_measures, measure_preview
+from toevlucht.measures.selectors import all_measures
 from toevlucht.web.presenters import TimelineEntry, parse_dates, timeline
 
 __all__ = [

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from toevlucht.accounts.models import User
 from toevlucht.errors import MeasureRejected
-from toevlucht.measures.services import all_measures
+from toevlucht.measures.selectors import all_measures
 from toevlucht.web.access import ANNOUNCERS, AUTHORITY, MEASURE_READERS, is_htmx, staff_page
 from toevlucht.web.forms.measures import (
     MeasureForm,
