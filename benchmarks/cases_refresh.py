@@ -54,7 +54,7 @@ sv = User.objects.create(username="bench-sv", role="supervisor", organisation=in
 t = time.perf_counter(); p = measure_preview(d); t_preview = time.perf_counter() - t
 t = time.perf_counter(); row, ch = measure_announce_and_compare(actor=sv, definition=d)
 t_announce = time.perf_counter() - t
-ids = sorted(set(p.touched) | set(p.changed))
+ids = p.recompute
 t = time.perf_counter(); recompute_for_measure.call(row.pk, ids); t_task = time.perf_counter() - t
 print(f"{t_preview:.1f}|{t_announce:.1f}|{t_task:.1f}|{len(p.touched)}|{row.recomputed_at is None}")
 """

@@ -1,5 +1,8 @@
 """Previewing and announcing a policy measure in the app: the law's bulk path says which
-open cases it moves; announcing stores it, audits it and recomputes those cases."""
+open cases it moves; announcing stores it, audits it and recomputes every case whose
+projection it can change — those it moves, and those it is in force for or will be without
+moving them (``law.validity.may_touch``), whose measures in force and ``valid_until`` it
+changes."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from toevlucht.cases.refresh import open_cases_table, recompute_applications
 from toevlucht.cases.tasks import recompute_for_measure
 from toevlucht.errors import NotAllowed
 from toevlucht.law.bulk import STATUS_NAMES, compute
+from toevlucht.law.validity import may_touch_table
 from toevlucht.measures.models import AnnouncedMeasure
 from toevlucht.measures.selectors import all_measures, as_json, measure_parse
 
@@ -36,6 +40,9 @@ class Preview:
     changed: list[int]  # of which the due date or status changes today
     # application id -> its decision term (before, with the measure), for the changed ones
     terms: dict[int, tuple[Term, Term]] = field(default_factory=dict)
+    # application ids whose projection it can change: the touched and changed ones, and
+    # every case it can touch without moving its term (in force for it, or later)
+    recompute: list[int] = field(default_factory=list)
 
 
 def _term(due: np.datetime64, status: int) -> Term:
@@ -71,13 +78,20 @@ def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None)
         )
         for i in rows
     }
-    return Preview(touched=touched, changed=[ids[i] for i in rows], terms=terms)
+    may = np.flatnonzero(may_touch_table(m, table) | touched_mask | changed_mask)
+    return Preview(
+        touched=touched,
+        changed=[ids[i] for i in rows],
+        terms=terms,
+        recompute=[ids[i] for i in may],
+    )
 
 
 def measure_announce(
     *, actor: User, definition: Mapping[str, Any]
 ) -> tuple[AnnouncedMeasure, Preview]:
-    """Store a measure and recompute every case it touches; the row says how many.
+    """Store a measure and recompute every case whose projection it changes (the preview's
+    ``recompute``); the row says how many cases it moves.
 
     The preview (``law.bulk`` over every open case, seconds on a large backlog) is computed
     before the write transaction, so other users' writes never wait for it. The measure is
@@ -94,7 +108,7 @@ def measure_announce(
     if not can_announce_measures(actor):
         raise NotAllowed("only a supervisor or an administrator announces a policy measure")
     preview = measure_preview(definition)
-    ids = sorted(set(preview.touched) | set(preview.changed))
+    ids = preview.recompute
     inline = len(ids) <= settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX
     with transaction.atomic():
         m = measure_parse(definition)  # again: another supervisor may have taken the id
