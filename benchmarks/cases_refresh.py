@@ -39,8 +39,8 @@ import os, time, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toevlucht.settings")
 django.setup()
 from toevlucht.accounts.models import Organisation, User
-from toevlucht.measures.services import measure_preview
-from toevlucht.measures.tasks import recompute_for_measure
+from toevlucht.cases.announce import measure_preview
+from toevlucht.cases.tasks import recompute_for_measure
 from toevlucht.web.services import measure_announce_and_compare
 source = {"kind": "decree", "instrument": "benchmark", "url": "https://example.org/",
           "status": "confirmed"}
@@ -51,10 +51,11 @@ d = {"id": "bench-general-extension", "kind": "general_term_extension",
      "periods": [{"from": "2022-05-01", "announced": "2022-05-01", "source": source}]}
 ind = Organisation.objects.get(name="Immigratie- en Naturalisatiedienst (IND)")  # seed's
 sv = User.objects.create(username="bench-sv", role="supervisor", organisation=ind)
-t = time.perf_counter(); p = measure_preview(d); t_preview = time.perf_counter() - t
+t = time.perf_counter(); p = measure_preview(actor=sv, definition=d)
+t_preview = time.perf_counter() - t
 t = time.perf_counter(); row, ch = measure_announce_and_compare(actor=sv, definition=d)
 t_announce = time.perf_counter() - t
-ids = sorted(set(p.touched) | set(p.changed))
+ids = p.recompute
 t = time.perf_counter(); recompute_for_measure.call(row.pk, ids); t_task = time.perf_counter() - t
 print(f"{t_preview:.1f}|{t_announce:.1f}|{t_task:.1f}|{len(p.touched)}|{row.recomputed_at is None}")
 """

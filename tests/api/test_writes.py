@@ -280,3 +280,19 @@ def test_recording_an_event_over_the_api_assesses_the_case_once(
         )
     assert r.status_code == 201, r.json()
     assert calls[0] == 1
+
+
+def test_a_dublin_case_has_the_same_track_in_the_case_and_in_its_deadlines(
+    world: dict[str, Any], client_for: Any
+) -> None:
+    c = client_for("caseworker")
+    r = c.post(
+        _events(world),
+        {"kind": "track_assigned", "effective_date": "2022-03-16", "data": {"track": "dublin"}},
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    case = c.get(f"/api/cases/{world['own'].pk}/").json()
+    deadlines = c.get(f"/api/cases/{world['own'].pk}/deadlines/").json()
+    assert deadlines["track"] == "dublin"
+    assert case["track"] == deadlines["track"]

@@ -14,7 +14,7 @@ from tests.measures.test_announce import SYRIA
 from toevlucht.accounts import services as account_services
 from toevlucht.accounts.models import Mandate
 from toevlucht.audit.models import AuditEntry
-from toevlucht.measures.services import measure_announce
+from toevlucht.cases.announce import measure_announce
 
 D = dt.date
 

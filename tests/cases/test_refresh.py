@@ -183,3 +183,33 @@ def test_the_bulk_table_built_in_worker_processes_is_the_same(make_case: Any) ->
     ]
     syr_ids, _ = open_cases_table(as_of, {"SYR"})
     assert syr_ids == [a.pk for a in apps]
+
+
+def test_a_refresh_recomputes_a_case_once_the_day_its_projection_holds_until_has_come(
+    make_case: Any,
+) -> None:
+    app = make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 10), {})])
+    s = CaseStatus.objects.get(application=app)
+    assert (s.decision_due, s.valid_until) == (D(2022, 9, 10), D(2022, 9, 11))
+    before = refresh_all(D(2022, 9, 10))
+    assert (before.cases, before.unchanged) == (0, 1)  # still holds: only the clock moves
+    assert CaseStatus.objects.get(application=app).computed_on == D(2022, 9, 10)
+    on = refresh_all(D(2022, 9, 11))
+    assert (on.cases, on.changed) == (1, 1)
+    s = CaseStatus.objects.get(application=app)
+    # overdue holds until the general extension of 27 September 2022 is announced: it cannot
+    # move an expired term, but it will be in force for the case
+    assert (s.overdue, s.valid_until) == (True, D(2022, 9, 27))
+
+
+def test_a_projection_without_its_valid_until_and_an_error_are_always_recomputed(
+    make_case: Any,
+) -> None:
+    kept = make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 10), {})])
+    broken = make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 11), {})])
+    CaseStatus.objects.filter(pk=kept.pk).update(valid_until=D(2022, 5, 9))  # as migrated
+    CaseStatus.objects.filter(pk=broken.pk).update(error="could not", valid_until=None)
+    report = refresh_all(D(2022, 5, 10))
+    assert report.cases == 2
+    assert CaseStatus.objects.get(pk=kept.pk).valid_until == D(2022, 9, 11)
+    assert CaseStatus.objects.get(pk=broken.pk).error == ""

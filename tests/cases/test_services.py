@@ -210,3 +210,23 @@ def test_a_mandate_is_revoked_once_and_not_before_the_consent(
     m.refresh_from_db()
     assert m.revoked_on == D(2022, 4, 1)
     assert AuditEntry.objects.filter(action="revoke").count() == 1
+
+
+def test_an_applicant_has_at_most_one_open_placement_in_the_database(
+    make_case: Any, orgs: dict[str, Any]
+) -> None:
+    from toevlucht.cases.models import Placement, ReceptionCentre
+
+    app = make_case()
+    centre = ReceptionCentre.objects.create(
+        name="azc", municipality="Westerwolde", capacity=10, organisation=orgs["coa"]
+    )
+    services.placement_record(
+        actor=None, applicant=app.applicant, centre=centre, start=D(2022, 3, 10)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Placement.objects.create(applicant=app.applicant, centre=centre, start=D(2022, 4, 1))
+    services.placement_record(
+        actor=None, applicant=app.applicant, centre=centre, start=D(2022, 4, 1)
+    )  # the service ends the open one first
+    assert Placement.objects.filter(applicant=app.applicant, end__isnull=True).count() == 1

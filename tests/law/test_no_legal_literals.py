@@ -40,6 +40,7 @@ KNOWN: dict[tuple[str, int | float], tuple[int, str]] = {
     ("lawbridge.py", 12): (1, "twelve months of seasonality"),
     ("model.py", 21): (1, "the form's bound on one letter's months; the law checks the term"),
     ("periods.py", 12): (3, "months in a year"),
+    ("validity.py", 2): (1, "the third element of a (nationality, sex, groups) key"),
 }
 
 

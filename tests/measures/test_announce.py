@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from toevlucht.cases.announce import measure_announce, measure_preview
 from toevlucht.cases.models import CaseStatus
 from toevlucht.errors import MeasureRejected, NotAllowed
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import measure_announce, measure_preview
 
 D = dt.date
 
@@ -60,7 +60,7 @@ def cases(make_case: Any) -> dict[str, Any]:
 
 
 def test_the_preview_counts_the_cases_a_measure_moves(cases: dict[str, Any]) -> None:
-    p = measure_preview(SYRIA)
+    p = measure_preview(actor=None, definition=SYRIA)
     assert p.touched == [cases["syr"].pk]
     assert p.changed == [cases["syr"].pk]
 
@@ -68,16 +68,16 @@ def test_the_preview_counts_the_cases_a_measure_moves(cases: dict[str, Any]) -> 
 def test_reading_only_the_scopes_nationalities_gives_the_same_preview(
     cases: dict[str, Any], make_case: Any, monkeypatch: Any
 ) -> None:
-    from toevlucht.cases import refresh
+    from toevlucht.cases import announce
 
     make_case(nationality="XXX", events=[("application_lodged", D(2022, 3, 12), {})])  # unknown
     make_case(nationality="SYR", events=[("application_lodged", D(2021, 6, 1), {})])  # late
-    scoped = measure_preview(SYRIA)
-    read_all = refresh.open_cases_table
+    scoped = measure_preview(actor=None, definition=SYRIA)
+    read_all = announce.open_cases_table
     monkeypatch.setattr(
-        refresh, "open_cases_table", lambda as_of, nationalities=(): read_all(as_of)
+        announce, "open_cases_table", lambda as_of, nationalities=(): read_all(as_of)
     )
-    everything = measure_preview(SYRIA)
+    everything = measure_preview(actor=None, definition=SYRIA)
     assert scoped == everything
     assert scoped.touched
 
@@ -185,6 +185,30 @@ def test_a_case_without_a_decision_term_is_not_counted_as_changed(
 ) -> None:
     waiting = make_case(nationality="AFG", events=[("asylum_requested", D(2022, 4, 1), {})])
     assert CaseStatus.objects.get(application=waiting).decision_due is None
-    p = measure_preview(SYRIA)
+    p = measure_preview(actor=None, definition=SYRIA)
     assert waiting.pk not in p.changed
     assert p.changed == [cases["syr"].pk]
+
+
+def test_announcing_recomputes_every_case_whose_projection_it_changes(
+    cases: dict[str, Any], make_case: Any, make_user: Any
+) -> None:
+    """Issue 13 item 11: the measure is in force for cases it does not move — a term that
+    expired before it started, an applicant whose sex the scope needs but is not recorded —
+    and they belong in the work queue's "measure in force" filter at once, not after the
+    next refresh. Their projections also hold only until the measure ends."""
+    expired = make_case(nationality="SYR", events=[("application_lodged", D(2021, 6, 1), {})])
+    unknown_sex = make_case(nationality="SYR", events=[("application_lodged", D(2022, 3, 12), {})])
+    men_only = {**SYRIA, "scope": {"nationalities": ["SYR"], "sexes": ["male"]}}
+    sv = make_user("sv", "supervisor", "ind")
+    _row, preview = measure_announce(actor=sv, definition=men_only)
+    assert expired.pk not in preview.touched  # neither is moved by it ...
+    assert unknown_sex.pk not in preview.touched
+    for app in (expired, unknown_sex):  # ... but it is in force for both
+        s = CaseStatus.objects.get(application=app)
+        assert "syr-2022-test" in s.measures_in_force, app
+        assert s.valid_until is not None
+        assert s.valid_until <= D(2022, 11, 1), app
+    assert "syr-2022-test" not in CaseStatus.objects.get(application=cases["rus"]).measures_in_force
+    assert set(preview.recompute) >= {expired.pk, unknown_sex.pk}
+    assert cases["syr_decided"].pk not in preview.recompute  # decided before it started

@@ -17,10 +17,11 @@ from django.db import IntegrityError, connection, transaction
 
 from toevlucht.accounts import services as account_services
 from toevlucht.cases.models import CaseStatus
+from toevlucht.cases.tasks import refresh_periodic as run_reminders
+from toevlucht.cases.tasks import schedule_next
 from toevlucht.law import legal_calendar
 from toevlucht.reminders.models import Reminder
 from toevlucht.reminders.services import due_reminders, reminders_send
-from toevlucht.reminders.tasks import run_reminders, schedule_next
 
 D = dt.date
 TODAY = D(2022, 5, 9)

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from tests.measures.test_announce import SYRIA as SYRIA_MORATORIUM
-from toevlucht.measures.services import measure_preview
+from toevlucht.cases.announce import measure_preview
 
 D = dt.date
 
@@ -24,6 +24,6 @@ def test_cases_without_a_decision_term_are_not_counted_as_changed(make_case: Any
             ("track_assigned", D(2022, 3, 21), {"track": "dublin"}),
         ],
     )
-    p = measure_preview(SYRIA)
+    p = measure_preview(actor=None, definition=SYRIA)
     assert p.touched == [syr.pk]
     assert p.changed == [syr.pk]

@@ -104,6 +104,9 @@ class StatusDetailSerializer(StatusSerializer):
 
 
 class CaseListSerializer(serializers.ModelSerializer[Application]):
+    track = serializers.CharField(
+        source="status.track", read_only=True, help_text="as the law engine replays the events"
+    )
     applicant = ApplicantBriefSerializer()
     status = StatusSerializer(allow_null=True)
     caseworker: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
@@ -116,6 +119,9 @@ class CaseListSerializer(serializers.ModelSerializer[Application]):
 
 
 class CaseDetailSerializer(serializers.ModelSerializer[Application]):
+    track = serializers.CharField(
+        source="status.track", read_only=True, help_text="as the law engine replays the events"
+    )
     applicant = ApplicantSerializer()
     status = StatusDetailSerializer(allow_null=True)
     caseworker: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(

@@ -48,8 +48,8 @@ from toevlucht.api.serializers import (
     TokenSerializer,
     measure_as_dict,
 )
+from toevlucht.cases.announce import measure_announce, measure_preview
 from toevlucht.cases.models import Application, Placement, ProcedureEvent, ReceptionCentre
-from toevlucht.cases.permissions import check_announce_measures
 from toevlucht.cases.selectors import (
     application_get_for_user,
     application_list_for_user,
@@ -59,7 +59,7 @@ from toevlucht.cases.selectors import (
 from toevlucht.cases.services import assessment_for, event_correct, event_record, placement_record
 from toevlucht.law import LANGUAGES
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import all_measures, measure_announce, measure_preview
+from toevlucht.measures.selectors import all_measures
 
 LANG_PARAM = OpenApiParameter(
     "lang", str, enum=list(LANGUAGES), description="language of the texts (default en)"
@@ -248,7 +248,6 @@ class MeasureList(APIView):
         recomputed; the answer says how many were touched and changed. Past
         TOEVLUCHT_ANNOUNCE_INLINE_MAX cases a background task recomputes them and
         ``recomputed_at`` is null until it is done."""
-        check_announce_measures(request.user)  # type: ignore[arg-type]
         s = MeasureDefinitionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         row, _preview = measure_announce(
@@ -264,10 +263,12 @@ class MeasurePreview(APIView):
     def post(self, request: Request) -> Response:
         """How many open cases a measure would touch, and change today, before announcing
         it. Nothing is stored."""
-        check_announce_measures(request.user)  # type: ignore[arg-type]
         s = MeasureDefinitionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        preview = measure_preview(s.validated_data["definition"])
+        preview = measure_preview(
+            actor=request.user,  # type: ignore[arg-type]
+            definition=s.validated_data["definition"],
+        )
         out = {"as_of": clock.today(), "touched": len(preview.touched)}
         out["changed"] = len(preview.changed)
         return Response(MeasurePreviewSerializer(out).data)

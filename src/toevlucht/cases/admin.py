@@ -43,7 +43,6 @@ class ApplicationAdmin(ReadOnly):
         "reference",
         "applicant",
         "kind",
-        "track",
         "organisation",
         "caseworker",
         "retention_until",

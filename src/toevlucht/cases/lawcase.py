@@ -12,8 +12,6 @@ from typing import Any
 from toevlucht.cases.models import Applicant, ProcedureEvent
 from toevlucht.law import EVENT_FIELDS, Case, Event, EventKind, Sex, groups, parse_event
 from toevlucht.law import Applicant as LawApplicant
-from toevlucht.law.assess import Assessment
-from toevlucht.law.deadlines import DeadlineStatus
 
 
 def law_applicant(a: Applicant) -> LawApplicant:
@@ -111,31 +109,3 @@ def law_case(applicant: Applicant, events: Iterable[ProcedureEvent], reference: 
         events=tuple(law_event(e) for e in events),
         reference=reference,
     )
-
-
-def status_fields(a: Assessment) -> dict[str, Any]:
-    """The projection columns of a case status, from an assessment."""
-    nxt = a.next_deadline
-    decision = a.deadline("decision")
-    return {
-        "computed_on": a.as_of,
-        "stage": a.stage.value if a.stage else "",
-        "open": a.stage is None or a.stage.value not in ("final", "withdrawn"),
-        "next_deadline_kind": nxt.kind.value if nxt else "",
-        "next_deadline_due": nxt.due if nxt else None,
-        "decision_due": decision.due if decision else None,
-        "decision_status": decision.status.value if decision else "",
-        "overdue": a.overdue,
-        "suspended": decision is not None and decision.status is DeadlineStatus.SUSPENDED,
-        "measures_in_force": [v.measure.id for v in a.measures if v.in_force],
-        "deadlines": [
-            {
-                "kind": d.kind.value,
-                "due": d.due.isoformat(),
-                "status": d.status.value,
-                "done_on": d.done_on.isoformat() if d.done_on else None,
-            }
-            for d in a.deadlines
-        ],
-        "error": "",
-    }

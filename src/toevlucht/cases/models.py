@@ -92,9 +92,6 @@ class Application(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="applications")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FIRST)
-    track = models.CharField(
-        max_length=15, choices=[(t.value, t.value) for t in Track], default=Track.GENERAL.value
-    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -166,14 +163,26 @@ class ProcedureEvent(models.Model):
 
 class CaseStatus(models.Model):
     """The status projection of an application, recomputed by the law engine from its
-    events. Always rebuildable: ``toevlucht refresh`` recomputes it."""
+    events (``cases.projection``). Always rebuildable: ``toevlucht refresh`` recomputes it."""
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="status", primary_key=True
     )
     computed_on = models.DateField(help_text="the case-clock date it was computed for")
     computed_at = models.DateTimeField(auto_now=True)
+    valid_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="the first day time alone can change it (law.validity); empty: it holds "
+        "until an event is recorded",
+    )
     stage = models.CharField(max_length=20, choices=[(s.value, s.value) for s in Stage], blank=True)
+    track = models.CharField(
+        max_length=15,
+        choices=[(t.value, t.value) for t in Track],
+        default=Track.GENERAL.value,
+        help_text="the track the law engine replays from the events (track_assigned)",
+    )
     open = models.BooleanField(default=True, help_text="not final, not withdrawn")
     next_deadline_kind = models.CharField(max_length=40, blank=True)
     next_deadline_due = models.DateField(null=True, blank=True)
@@ -192,6 +201,7 @@ class CaseStatus(models.Model):
             models.Index(fields=["open", "next_deadline_due"]),
             models.Index(fields=["overdue"]),
             models.Index(fields=["stage"]),
+            models.Index(fields=["open", "valid_until"]),
         ]
 
 
@@ -221,5 +231,10 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")),
                 name="placement_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(end__isnull=True),
+                name="one_open_placement_per_applicant",
             ),
         ]

@@ -18,7 +18,7 @@ from toevlucht import clock
 from toevlucht.accounts.models import Organisation, User
 from toevlucht.audit.log import record
 from toevlucht.cases import permissions
-from toevlucht.cases.lawcase import law_case, raw_event, status_fields
+from toevlucht.cases.lawcase import law_case, raw_event
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -27,12 +27,13 @@ from toevlucht.cases.models import (
     ProcedureEvent,
     ReceptionCentre,
 )
-from toevlucht.cases.refresh import retention_mark
+from toevlucht.cases.projection import projection_from, projection_on, projection_write
 from toevlucht.errors import EventRejected, Rejected
 from toevlucht.law import CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
 from toevlucht.law.view import AssessmentView, assessment_view
+from toevlucht.measures.selectors import all_measures
 
 __all__ = [
     "applicant_register",
@@ -45,8 +46,6 @@ __all__ = [
 
 
 def _measures() -> Mapping[str, Any]:
-    from toevlucht.measures.services import all_measures
-
     return all_measures()
 
 
@@ -218,9 +217,7 @@ def _append(
             **({"corrects": corrects.pk} if corrects else {}),
         },
     )
-    fields = status_fields(assessment)
-    CaseStatus.objects.update_or_create(application=app, defaults=fields)
-    retention_mark([(app.pk, fields)], today)
+    projection_write([(app.pk, projection_from(candidate, assessment, _measures()))], today)
     return event
 
 
@@ -298,12 +295,8 @@ def status_recompute(application: Application, as_of: dt.date | None = None) -> 
     as_of = as_of or clock.today()
     app = Application.objects.select_related("applicant").get(pk=application.pk)
     case = law_case(app.applicant, app.events.all(), app.reference)
-    try:
-        fields = status_fields(assess(case, as_of, measures=_measures()))
-    except LawError as exc:
-        fields = {"computed_on": as_of, "error": str(exc)}
-    status, _ = CaseStatus.objects.update_or_create(application=app, defaults=fields)
-    return status
+    projection_write([(app.pk, projection_on(case, as_of, _measures()))], as_of)
+    return CaseStatus.objects.get(application=app)
 
 
 def assessment_for(

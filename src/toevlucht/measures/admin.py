@@ -17,7 +17,7 @@ class AnnouncedMeasureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     )
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False  # announced through measures.services.measure_announce
+        return False  # announced through cases.announce.measure_announce
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # cases were recomputed with it: removing it silently would lie

@@ -30,6 +30,7 @@ from toevlucht import clock
 from toevlucht.accounts.models import Mandate, User
 from toevlucht.audit.log import record
 from toevlucht.cases.models import CaseStatus
+from toevlucht.cases.projection import projected_deadlines
 from toevlucht.law import LANGUAGES, CalendarRangeError, legal_calendar, render_key
 from toevlucht.reminders.models import Reminder
 
@@ -114,10 +115,10 @@ def due_reminders(
         )
     )
     for app_id, reference, caseworker_id, applicant_id, deadlines in rows.iterator(2000):
-        for d in deadlines or []:
-            if d.get("status") != "running" or not d.get("due"):
+        for d in projected_deadlines(deadlines):
+            if not d.running:
                 continue
-            due = dt.date.fromisoformat(d["due"])
+            due = d.due
             left = _within(today, due, lead)
             if left is None:
                 continue
@@ -129,7 +130,7 @@ def due_reminders(
                     no_email += 1
                     continue
                 users[u.pk] = u
-                out.append(Due(app_id, reference, d["kind"], due, u.pk, left))
+                out.append(Due(app_id, reference, d.kind.value, due, u.pk, left))
     return out, users, no_email
 
 

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from toevlucht import clock
+from toevlucht.cases.announce import measure_preview
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -41,7 +42,7 @@ from toevlucht.cases.translit import search_key
 from toevlucht.law import AssessmentView, LawError, Measure
 from toevlucht.law.view import DeadlineLine, RemedyLine
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import all_measures, measure_preview
+from toevlucht.measures.selectors import all_measures
 from toevlucht.web.presenters import TimelineEntry, timeline
 
 __all__ = [
@@ -262,9 +263,9 @@ SAMPLE_SIZE = 20
 
 
 def measure_preview_for_user(*, user: Any, definition: Mapping[str, Any]) -> MeasurePreview:
-    """``measures.services.measure_preview`` with the counts for the user's own cases and a
+    """``cases.announce.measure_preview`` with the counts for the user's own cases and a
     sample of them. Raises ``MeasureRejected`` for a definition the law rejects."""
-    p = measure_preview(definition)
+    p = measure_preview(actor=user, definition=definition)
     mine = set(applications_visible_to(user).filter(status__open=True).values_list("pk", flat=True))
     changed_mine = [pk for pk in p.changed if pk in mine]
     sample = list(

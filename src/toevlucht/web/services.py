@@ -9,10 +9,10 @@ from typing import Any
 
 from toevlucht.accounts.models import User
 from toevlucht.cases import services
+from toevlucht.cases.announce import measure_announce
 from toevlucht.cases.models import Application, CaseStatus, ProcedureEvent
 from toevlucht.cases.selectors import applications_visible_to
 from toevlucht.measures.models import AnnouncedMeasure
-from toevlucht.measures.services import measure_announce
 from toevlucht.web.presenters import deadline_changes
 
 __all__ = [

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toevlucht.cases.models import ReceptionCentre
 from toevlucht.law import Stage
-from toevlucht.measures.services import all_measures
+from toevlucht.measures.selectors import all_measures
 from toevlucht.web.labels import law_label
 from toevlucht.web.selectors import QueueFilters, nationalities
 

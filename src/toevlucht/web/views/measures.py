@@ -17,7 +17,7 @@ from toevlucht.accounts.models import User
 from toevlucht.accounts.roles import ANNOUNCERS, AUTHORITY
 from toevlucht.errors import MeasureRejected
 from toevlucht.law.view import measure_summary
-from toevlucht.measures.services import all_measures
+from toevlucht.measures.selectors import all_measures
 from toevlucht.web.access import MEASURE_READERS, is_htmx, staff_page
 from toevlucht.web.forms.measures import (
     MeasureForm,

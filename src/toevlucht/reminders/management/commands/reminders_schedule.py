@@ -8,13 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from toevlucht.cases.tasks import schedule_next
+
 
 class Command(BaseCommand):
     help = "Enqueue a reminder run now, unless one is already waiting to run."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from toevlucht.reminders.tasks import schedule_next
-
         if schedule_next(now=True):
             self.stdout.write("reminder run enqueued")
         else:

@@ -1,5 +1,8 @@
-"""Policy measures: the law data's and those announced in the app; announcing one
-recomputes, in bulk, every case it touches."""
+"""Previewing and announcing a policy measure in the app: the law's bulk path says which
+open cases it moves; announcing stores it, audits it and recomputes every case whose
+projection it can change — those it moves, and those it is in force for or will be without
+moving them (``law.validity.may_touch``), whose measures in force and ``valid_until`` it
+changes."""
 
 from __future__ import annotations
 
@@ -16,63 +19,15 @@ from django.utils import timezone
 from toevlucht import clock
 from toevlucht.accounts.models import User
 from toevlucht.audit.log import record
-from toevlucht.cases.permissions import can_announce_measures
-from toevlucht.errors import MeasureRejected, NotAllowed
-from toevlucht.law import DataError, Measure, load_measures
+from toevlucht.cases.permissions import check_announce_measures
+from toevlucht.cases.refresh import open_cases_table, recompute_applications
+from toevlucht.cases.tasks import recompute_for_measure
 from toevlucht.law.bulk import STATUS_NAMES, compute
-from toevlucht.law.measures import measure_from_dict
+from toevlucht.law.validity import may_touch_table
 from toevlucht.measures.models import AnnouncedMeasure
+from toevlucht.measures.selectors import all_measures, as_json, measure_parse
 
-__all__ = ["Preview", "all_measures", "measure_announce", "measure_preview"]
-
-
-DATE_KEYS = frozenset(
-    {"from", "until", "announced", "date", "lodged_from", "lodged_before", "consolidation_date"}
-)
-
-
-def with_dates(node: Any, key: str = "") -> Any:
-    """JSON (ISO date strings) -> the measures.toml form (dates), recursively."""
-    if isinstance(node, Mapping):
-        return {k: with_dates(v, k) for k, v in node.items()}
-    if isinstance(node, list):
-        return [with_dates(v, key) for v in node]
-    if key in DATE_KEYS and isinstance(node, str):
-        try:
-            return dt.date.fromisoformat(node)
-        except ValueError:
-            return node  # the law's loader reports it as "expected a date"
-    return node
-
-
-def as_json(node: Any) -> Any:
-    if isinstance(node, Mapping):
-        return {k: as_json(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [as_json(v) for v in node]
-    if isinstance(node, dt.date):
-        return node.isoformat()
-    return node
-
-
-def all_measures() -> dict[str, Measure]:
-    """The law data's measures plus those announced in the app, by id."""
-    out = dict(load_measures())
-    for row in AnnouncedMeasure.objects.order_by("announced_at"):
-        out[row.measure_id] = measure_from_dict(
-            with_dates(row.definition), where=f"measure {row.measure_id}"
-        )
-    return out
-
-
-def _parse(definition: Mapping[str, Any]) -> Measure:
-    try:
-        m = measure_from_dict(with_dates(definition), where="measure")
-    except DataError as exc:
-        raise MeasureRejected(exc.key, exc.problem) from None
-    if m.id in load_measures() or AnnouncedMeasure.objects.filter(measure_id=m.id).exists():
-        raise MeasureRejected("id", f"a measure with id {m.id!r} already exists")
-    return m
+__all__ = ["Preview", "measure_announce", "measure_preview"]
 
 
 Term = tuple[dt.date | None, str]  # a decision term's due date and status ("" if none)
@@ -84,18 +39,27 @@ class Preview:
     changed: list[int]  # of which the due date or status changes today
     # application id -> its decision term (before, with the measure), for the changed ones
     terms: dict[int, tuple[Term, Term]] = field(default_factory=dict)
+    # application ids whose projection it can change: the touched and changed ones, and
+    # every case it can touch without moving its term (in force for it, or later)
+    recompute: list[int] = field(default_factory=list)
 
 
 def _term(due: np.datetime64, status: int) -> Term:
-    day = None if np.isnat(due) else dt.date.fromisoformat(str(due))
+    day = None if np.isnat(due) else due.astype("datetime64[D]").item()
     return day, STATUS_NAMES[status] if status >= 0 else ""
 
 
-def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None) -> Preview:
-    """Which open cases the measure would move, computed with ``law.bulk`` over all of them."""
-    from toevlucht.cases.refresh import open_cases_table
+def measure_preview(
+    *, actor: User | None, definition: Mapping[str, Any], as_of: dt.date | None = None
+) -> Preview:
+    """Which open cases the measure would move, computed with ``law.bulk`` over all of them.
 
-    m = _parse(definition)
+    Raises:
+        NotAllowed: the actor is not a supervisor or an administrator (checked first).
+        MeasureRejected: the definition is wrong, or its id is taken.
+    """
+    check_announce_measures(actor)
+    m = measure_parse(definition)
     as_of = as_of or clock.today()
     before = all_measures()
     after = {**before, m.id: m}
@@ -121,13 +85,20 @@ def measure_preview(definition: Mapping[str, Any], as_of: dt.date | None = None)
         )
         for i in rows
     }
-    return Preview(touched=touched, changed=[ids[i] for i in rows], terms=terms)
+    may = np.flatnonzero(may_touch_table(m, table) | touched_mask | changed_mask)
+    return Preview(
+        touched=touched,
+        changed=[ids[i] for i in rows],
+        terms=terms,
+        recompute=[ids[i] for i in may],
+    )
 
 
 def measure_announce(
     *, actor: User, definition: Mapping[str, Any]
 ) -> tuple[AnnouncedMeasure, Preview]:
-    """Store a measure and recompute every case it touches; the row says how many.
+    """Store a measure and recompute every case whose projection it changes (the preview's
+    ``recompute``); the row says how many cases it moves.
 
     The preview (``law.bulk`` over every open case, seconds on a large backlog) is computed
     before the write transaction, so other users' writes never wait for it. The measure is
@@ -135,17 +106,18 @@ def measure_announce(
     ``TOEVLUCHT_ANNOUNCE_INLINE_MAX`` cases are recomputed here, chunk by chunk, and more (a
     general extension over the whole backlog) by a background task, which would otherwise
     outlast the web server's timeout. ``recomputed_at`` stays empty until that is done; a
-    lost task is finished by the next ``refresh``."""
-    from toevlucht.cases.refresh import recompute_applications
-    from toevlucht.measures.tasks import recompute_for_measure
+    lost task is finished by the next ``refresh``.
 
-    if not can_announce_measures(actor):
-        raise NotAllowed("only a supervisor or an administrator announces a policy measure")
-    preview = measure_preview(definition)
-    ids = sorted(set(preview.touched) | set(preview.changed))
+    Raises:
+        NotAllowed: the actor is not a supervisor or an administrator (checked first).
+        MeasureRejected: the definition is wrong, or its id is taken.
+    """
+    check_announce_measures(actor)
+    preview = measure_preview(actor=actor, definition=definition)
+    ids = preview.recompute
     inline = len(ids) <= settings.TOEVLUCHT_ANNOUNCE_INLINE_MAX
     with transaction.atomic():
-        m = _parse(definition)  # again: another supervisor may have taken the id meanwhile
+        m = measure_parse(definition)  # again: another supervisor may have taken the id
         row = AnnouncedMeasure.objects.create(
             measure_id=m.id,
             definition=as_json(definition),

@@ -1,0 +1,74 @@
+"""Reads of policy measures: the law data's and those announced in the app, and the parsing
+of a stored or submitted definition into a law ``Measure``.
+
+This app is a leaf: it imports the law core and Django only. Announcing a measure (which
+audits and recomputes cases) is a case service: :mod:`toevlucht.cases.announce`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from toevlucht.errors import MeasureRejected
+from toevlucht.law import DataError, Measure, load_measures
+from toevlucht.law.measures import measure_from_dict
+from toevlucht.measures.models import AnnouncedMeasure
+
+__all__ = ["all_measures", "as_json", "measure_parse", "with_dates"]
+
+
+DATE_KEYS = frozenset(
+    {"from", "until", "announced", "date", "lodged_from", "lodged_before", "consolidation_date"}
+)
+
+
+def with_dates(node: Any, key: str = "") -> Any:
+    """JSON (ISO date strings) -> the measures.toml form (dates), recursively."""
+    if isinstance(node, Mapping):
+        return {k: with_dates(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [with_dates(v, key) for v in node]
+    if key in DATE_KEYS and isinstance(node, str):
+        try:
+            return dt.date.fromisoformat(node)
+        except ValueError:
+            return node  # the law's loader reports it as "expected a date"
+    return node
+
+
+def as_json(node: Any) -> Any:
+    """The measures.toml form (dates) -> JSON (ISO date strings), recursively."""
+    if isinstance(node, Mapping):
+        return {k: as_json(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [as_json(v) for v in node]
+    if isinstance(node, dt.date):
+        return node.isoformat()
+    return node
+
+
+def all_measures() -> dict[str, Measure]:
+    """The law data's measures plus those announced in the app, by id."""
+    out = dict(load_measures())
+    for row in AnnouncedMeasure.objects.order_by("announced_at"):
+        out[row.measure_id] = measure_from_dict(
+            with_dates(row.definition), where=f"measure {row.measure_id}"
+        )
+    return out
+
+
+def measure_parse(definition: Mapping[str, Any]) -> Measure:
+    """A submitted definition (JSON, the measures.toml format) as a new law ``Measure``.
+
+    Raises:
+        MeasureRejected: the law's loader refused it (naming the key), or its id is taken.
+    """
+    try:
+        m = measure_from_dict(with_dates(definition), where="measure")
+    except DataError as exc:
+        raise MeasureRejected(exc.key, exc.problem) from None
+    if m.id in load_measures() or AnnouncedMeasure.objects.filter(measure_id=m.id).exists():
+        raise MeasureRejected("id", f"a measure with id {m.id!r} already exists")
+    return m
