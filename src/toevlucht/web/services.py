@@ -93,7 +93,7 @@ CHANGES_KEPT = 200  # cases listed under "what changed"; the count covers them a
 def measure_announce_and_compare(
     *, actor: User, definition: Mapping[str, Any]
 ) -> tuple[AnnouncedMeasure, dict[str, Any]]:
-    """``measures.services.measure_announce``; returns the stored measure and, for the
+    """``cases.announce.measure_announce``; returns the stored measure and, for the
     actor's own open cases, how many have their decision term moved and the first
     :data:`CHANGES_KEPT` of them (``{pk, reference, before_due, before_status, after_due,
     after_status}``, JSON-safe) — from the law's bulk computation the announcement made, so
