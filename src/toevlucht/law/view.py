@@ -70,10 +70,6 @@ class StepLine:
     date: dt.date | None
     citation: Citation | None
 
-    @property
-    def unconfirmed(self) -> bool:
-        return self.status is Status.UNCONFIRMED
-
     def as_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
             "text": self.text,
@@ -114,11 +110,6 @@ class DeadlineLine:
     late_by_days: int | None
     alternative_due: dt.date | None
     steps: tuple[StepLine, ...]
-
-    @property
-    def is_open(self) -> bool:
-        """Still running or suspended (not met, not expired)."""
-        return self.status in (DeadlineStatus.RUNNING, DeadlineStatus.SUSPENDED)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -479,12 +470,6 @@ class AssessmentView:
         """The earliest deadline still running or suspended."""
         nxt = self.assessment.next_deadline
         return self.deadline(nxt.kind) if nxt is not None else None
-
-    @property
-    def case_open(self) -> bool:
-        """The case is not over: no final decision and not withdrawn (the status
-        projection's ``open``). A decided case whose appeal term runs is still open."""
-        return self.stage is None or not self.stage.closed
 
     @property
     def coming_interviews(self) -> tuple[EventLine, ...]:
