@@ -201,7 +201,9 @@ class CaseStatus(models.Model):
             models.Index(fields=["open", "next_deadline_due"]),
             models.Index(fields=["overdue"]),
             models.Index(fields=["stage"]),
-            models.Index(fields=["open", "valid_until"]),
+            # valid_until alone: a second index led by "open" made SQLite plan the work queue
+            # (open cases by next deadline) with a full sort, 3 ms -> 85 ms on 100,000 cases
+            models.Index(fields=["valid_until"]),
         ]
 
 

@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(due_at_once, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='casestatus',
-            index=models.Index(fields=['open', 'valid_until'], name='cases_cases_open_9a7a5d_idx'),
+            index=models.Index(fields=['valid_until'], name='cases_cases_valid_u_aca0ce_idx'),
         ),
     ]
