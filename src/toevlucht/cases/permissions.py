@@ -128,4 +128,6 @@ def check_register(actor: User | None) -> None:
 
 def check_announce_measures(actor: User | None) -> None:
     if actor is not None and not can_announce_measures(actor):
-        raise NotAllowed("only a supervisor or an administrator announces a policy measure")
+        raise NotAllowed(
+            "only a supervisor or an administrator previews or announces a policy measure"
+        )
