@@ -414,11 +414,21 @@ EVENT_FIELDS: Mapping[EventKind, Mapping[str, FieldSpec]] = {
         "granted_under": _choice(
             GrantGround, help="APR cases: the article the grant rests on (Vw 2000 art. 29, 29a)"
         ),
+        "no_suspensive_effect": FieldSpec(
+            type=bool,
+            default=False,
+            help="APR cases: the decision says an appeal does not suspend it (APR art. 68(3))",
+        ),
     },
     EventKind.NOTICE_OF_DEFAULT_RECEIVED: {},
     EventKind.APPEAL_LODGED: {
         "against": _choice(AppealAgainst, default=AppealAgainst.DECISION),
         "level": _choice(AppealLevel, default=AppealLevel.COURT),
+        "interim_relief": FieldSpec(
+            type=bool,
+            default=False,
+            help="a request for interim relief (voorlopige voorziening) was lodged with it",
+        ),
     },
     EventKind.COURT_RULING: {
         "level": _choice(AppealLevel, default=AppealLevel.COURT),
