@@ -31,7 +31,7 @@ from toevlucht.law.deadlines import (
 from toevlucht.law.measures import Match, MatchStatus, Measure, MeasureKind, load_measures
 from toevlucht.law.model import Case, InterviewKind, Procedure, Stage, Track
 from toevlucht.law.procedure import History, Warning, replay
-from toevlucht.law.regime import Framework, Regime
+from toevlucht.law.regime import Framework, Regime, on_boundary
 from toevlucht.law.remedies import Remedy, RemedyKind, compute_remedies
 from toevlucht.law.trace import Label
 
@@ -312,6 +312,8 @@ def assess(
         notes.append("note.case_no_events")
     elif h.regime_basis == "events":
         notes.append("note.regime_events")
+    if on_boundary(h.lodged.date if h.lodged else None, h.requested.date if h.requested else None):
+        notes.append("note.regime_boundary")
     return Assessment(
         as_of=as_of,
         stage=stage,

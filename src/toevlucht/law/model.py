@@ -181,6 +181,8 @@ class Procedure(StrEnum):
 
 APR_PROCEDURES = tuple(p for p in Procedure if p.apr)
 OLD_PROCEDURES = tuple(p for p in Procedure if not p.apr)
+PROCEDURE_VALUES = tuple(p.value for p in Procedure)  # the API schema's enums
+APR_PROCEDURE_VALUES = tuple(p.value for p in APR_PROCEDURES)
 
 
 class ExtensionGround(StrEnum):
