@@ -236,7 +236,13 @@ def _extension(
 
 
 def _measure(
-    m: Measure, on: dt.date, match: Match, st: _State, tr: Trace, as_of: dt.date
+    m: Measure,
+    on: dt.date,
+    match: Match,
+    st: _State,
+    tr: Trace,
+    as_of: dt.date,
+    individual_43: bool,
 ) -> MeasureTouch:
     def touch(applied: bool, reason: str) -> MeasureTouch:
         return MeasureTouch(measure=m, on=on, match=match, applied=applied, reason=reason)
@@ -264,7 +270,8 @@ def _measure(
     if extends_expired_term(on, st.due):
         tr.add("measure.term_already_expired", m.legal_basis, measure=m, day=on, due=st.due)
         return touch(False, "term_expired")
-    if st.postponed:
+    if st.postponed or individual_43:
+        # the applicant's own postponement letter (or a measure applied before) governs
         tr.add("measure.superseded", cite("vw26-43"), measure=m)
         return touch(False, "superseded")
     st.postponed = True
@@ -339,12 +346,13 @@ def apr_decision(
             items.append((hit[0], 10_000, m, hit[1]))
     items.sort(key=lambda x: (x[0], x[1]))
     touches: list[MeasureTouch] = []
+    individual_43 = any(e.extension_ground is ExtensionGround.VW_43 for e in h.term_extensions)
     for on, _, item, match in items:
         if isinstance(item, Event):
             _extension(item, procedure, procedure_on(h, item.date), st, tr)
         else:
             assert match is not None
-            touches.append(_measure(item, on, match, st, tr, as_of))
+            touches.append(_measure(item, on, match, st, tr, as_of, individual_43))
     certainty = Status.CONFIRMED
     if st.postponed:
         caps = [int(c) for c in value("apr_postponement_cap_months", start).value]

@@ -37,6 +37,7 @@ __all__ = [
     "Match",
     "MatchStatus",
     "Measure",
+    "MeasureException",
     "MeasureKind",
     "Period",
     "Ruling",
@@ -117,6 +118,18 @@ class Match:
     missing: tuple[str, ...] = ()  # message keys of the missing facts (missing.sex, ...)
 
 
+class MeasureException(StrEnum):
+    """Whom a measure leaves out, as its announcement says. Shown with the measure; the
+    engine does not apply them itself (the facts they turn on, such as article 1F or a false
+    nationality, are not recorded), except that a Dublin case has no running decision term."""
+
+    DUBLIN = "dublin"  # another Member State is responsible
+    OLD_FILE = "old_file"  # files older than 21 months with enough information are decided
+    ARTICLE_1F = "article_1f"  # exclusion under art. 1F of the Refugee Convention
+    FALSE_NATIONALITY = "false_nationality"  # the stated nationality is not believed
+    PROTECTION_ELSEWHERE = "protection_elsewhere"  # protection in another country
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Measure:
     id: str
@@ -134,6 +147,7 @@ class Measure:
     note: str = ""
     title_ru: str = ""
     title_uk: str = ""
+    exceptions: tuple[MeasureException, ...] = ()  # applicants it leaves out (shown)
 
     def title(self, lang: str) -> str:
         """The title in ``lang``, English where no translation is recorded."""
@@ -362,9 +376,21 @@ def _parse_measure(t: TableReader, known_groups: Mapping[str, Group]) -> Measure
         effect_note=t.text("effect_note", required=False),
         rulings=tuple(rulings),
         note=t.text("note", required=False),
+        exceptions=_exceptions(t),
     )
     t.done()
     return measure
+
+
+def _exceptions(t: TableReader) -> tuple[MeasureException, ...]:
+    out: list[MeasureException] = []
+    for raw in t.texts("exceptions", required=False):
+        try:
+            out.append(MeasureException(raw))
+        except ValueError:
+            allowed = ", ".join(e.value for e in MeasureException)
+            raise t.error("exceptions", f"{raw!r} is not one of: {allowed}") from None
+    return tuple(out)
 
 
 def parse_measures(

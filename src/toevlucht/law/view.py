@@ -210,6 +210,7 @@ class MeasureSummary:
     note: str
     scope: ScopeLine
     periods: tuple[PeriodLine, ...]
+    exceptions: tuple[str, ...] = ()
 
     @property
     def first_start(self) -> dt.date | None:
@@ -238,6 +239,7 @@ def measure_summary(m: Measure, lang: str) -> MeasureSummary:
             lodged_before=s.lodged_before,
         ),
         periods=tuple(_period_line(p) for p in m.periods),
+        exceptions=exception_texts(m, lang),
     )
 
 
@@ -276,6 +278,7 @@ class MeasureLine:
     source_url: str | None
     announcement: tuple[PeriodLine, ...]
     rulings: tuple[RulingLine, ...]
+    exceptions: tuple[str, ...] = ()  # whom the measure leaves out, in the reader's language
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -319,6 +322,7 @@ class MeasureLine:
                 }
                 for r in self.rulings
             ],
+            "exceptions": list(self.exceptions),
         }
 
 
@@ -366,7 +370,13 @@ def measure_line(v: MeasureView, lang: str) -> MeasureLine:
             )
             for r in m.rulings
         ),
+        exceptions=exception_texts(m, lang),
     )
+
+
+def exception_texts(m: Measure, lang: str) -> tuple[str, ...]:
+    """Whom ``m`` leaves out, in ``lang``."""
+    return tuple(render_key(f"measure_exception.{e.value}", lang) for e in m.exceptions)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
