@@ -457,6 +457,14 @@ class Applicant:
     birth_date: dt.date | None = None
     sex: Sex | None = None
     groups: frozenset[str] = frozenset()
+    # whether the groups were recorded: an explicitly empty list is "recorded: none", a
+    # missing one "not recorded". None: judged from ``groups`` (recorded if any is given).
+    groups_recorded: bool | None = None
+
+    @property
+    def groups_known(self) -> bool:
+        """The applicant's groups were recorded (perhaps as none)."""
+        return self.groups_recorded if self.groups_recorded is not None else bool(self.groups)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:
@@ -697,6 +705,7 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
             raise CaseInputError(
                 "applicant.sex", f"{raw['sex']!r} is not one of: male, female, x"
             ) from None
+    recorded = raw.get("groups") is not None
     groups_raw = raw.get("groups") or []
     if not isinstance(groups_raw, list) or not all(isinstance(g, str) for g in groups_raw):
         raise CaseInputError("applicant.groups", "expected a list of group names")
@@ -708,7 +717,11 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
                     f"unknown group {g!r} (known: {', '.join(sorted(known_groups))})",
                 )
     return Applicant(
-        nationality=nationality, birth_date=birth, sex=sex, groups=frozenset(groups_raw)
+        nationality=nationality,
+        birth_date=birth,
+        sex=sex,
+        groups=frozenset(groups_raw),
+        groups_recorded=recorded,
     )
 
 
