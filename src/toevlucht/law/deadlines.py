@@ -30,6 +30,7 @@ from toevlucht.law.model import (
 from toevlucht.law.params import value
 from toevlucht.law.periods import add_weeks
 from toevlucht.law.procedure import History
+from toevlucht.law.responsibility import responsibility_deadlines
 from toevlucht.law.sources import Status
 from toevlucht.law.terms import (
     Deadline,
@@ -390,6 +391,7 @@ def compute_deadlines(
     co = _court_order(h, as_of)
     if co is not None:
         out.append(co)
+    out.extend(responsibility_deadlines(h, cal, as_of))
     if h.stage is Stage.WITHDRAWN:
         notes.append("note.case_withdrawn")
     return out, touches, notes
