@@ -101,6 +101,17 @@ _TRANSFER_MISSED_SOURCE = {DUBLIN: "dublin-29-2", AMMR: "ammr-37"}
 _EXTENSION_SOURCE = {DUBLIN: "dublin-29-2", AMMR: "ammr-46-2"}
 
 
+def _end(
+    cal: LegalCalendar, tr: Trace, nominal: dt.date, fw: Framework
+) -> tuple[dt.date, dt.date | None]:
+    """:func:`eu_term` for the framework; a last day beyond the legal calendar's years (an
+    AMMR extension of years) stays where it is, and the trace says the calendar ends."""
+    if not cal.first_year <= nominal.year <= cal.last_year:
+        tr.add("transfer.beyond_calendar", None, status=Status.UNCONFIRMED, day=nominal)
+        return nominal, None
+    return eu_term(cal, tr, nominal, rolls=_rolls(fw))
+
+
 def _rolls(fw: Framework) -> Status | None:
     """Dublin III art. 42 moves no last day; for the AMMR 1182/71 art. 3(4) is unsettled."""
     return None if fw is DUBLIN else Status.UNCONFIRMED
@@ -318,8 +329,11 @@ def _request_term(
         consequence = max(with_consequence) + ONE_DAY if with_consequence else None
         if alt is not None:
             tr.add("transfer.type_unknown", None, status=Status.UNCONFIRMED, due=due, alt=alt)
-    due_end, rolled = eu_term(cal, tr, due, rolls=_rolls(fw))
-    alt_end = eu_term(cal, Trace(), alt, rolls=_rolls(fw))[0] if alt is not None else None
+    due_end, rolled = _end(cal, tr, due, fw)
+    alt_end = None
+    if alt is not None:
+        alt_due, alt_rolled = _end(cal, Trace(), alt, fw)
+        alt_end = alt_rolled or alt_due
     return _RequestTerm(
         due=due_end, alternative=_later(due_end, rolled, alt_end), consequence=consequence
     )
@@ -421,7 +435,7 @@ def _reply(fw: Framework, cal: LegalCalendar, c: Claim, as_of: dt.date, tr: Trac
         else:
             nominal, _ = _term(tr, "back_confirmation", p["back_reply"], sent, sent)
         silent_accepts = True
-    due, rolled = eu_term(cal, tr, nominal, rolls=_rolls(fw))
+    due, rolled = _end(cal, tr, nominal, fw)
     c.reply_due, c.reply_alt = due, rolled
     a = c.answer
     if a is not None and a.date <= due:
@@ -443,11 +457,16 @@ def _reply(fw: Framework, cal: LegalCalendar, c: Claim, as_of: dt.date, tr: Trac
         return
     c.tacit, c.accepted_on = True, due + ONE_DAY
     c.accepted_alt = rolled + ONE_DAY if rolled is not None else None
-    tr.add(
-        "transfer.silence_accepts",
+    silence_source = (
         cite({DUBLIN: "dublin-22", AMMR: "ammr-40"}[fw])
         if c.kind is TransferRequest.TAKE_CHARGE
-        else cite({DUBLIN: "dublin-25", AMMR: "ammr-41"}[fw]),
+        else cite({DUBLIN: "dublin-25", AMMR: "ammr-41"}[fw])
+    )
+    if silence_source.status is Status.UNCONFIRMED:
+        silence_status = Status.UNCONFIRMED
+    tr.add(
+        "transfer.silence_accepts",
+        silence_source,
         date=c.accepted_on,
         status=silence_status,
         due=due,
@@ -559,7 +578,7 @@ def _transfer_deadline(
     p = _P[fw]
     name, rule = p["transfer"], "transfer"
     nominal, _ = _term(tr, rule, name, start, start)
-    due, rolled = eu_term(cal, tr, nominal, rolls=_rolls(fw))
+    due, rolled = _end(cal, tr, nominal, fw)
     for e in extensions:
         if e.date > due:
             tr.add("transfer.extension_late", None, day=e.date, due=due)
@@ -573,11 +592,11 @@ def _transfer_deadline(
         )
         name, rule = p[g.value], f"transfer_{g.value}"
         nominal, _ = _term(tr, rule, name, start, start)
-        due, rolled = eu_term(cal, tr, nominal, rolls=_rolls(fw))
+        due, rolled = _end(cal, tr, nominal, fw)
     months = int(parameter(name).on(start).value)
     alts: list[dt.date | None] = [rolled]
     if c.accepted_alt is not None:  # the tacit acceptance under the rolled reading
-        alts += eu_term(cal, Trace(), add_months(c.accepted_alt, months), rolls=_rolls(fw))
+        alts += _end(cal, Trace(), add_months(c.accepted_alt, months), fw)
     appeal = _transfer_decision_appeal(h, start)
     if appeal is not None and appeal[0].date <= due:
         r.transfer_appeal = True
@@ -592,7 +611,7 @@ def _transfer_deadline(
             )
         else:
             alt_nominal = add_months(ruling.date, months)
-            alt_due, alt_rolled = eu_term(cal, Trace(), alt_nominal, rolls=_rolls(fw))
+            alt_due, alt_rolled = _end(cal, Trace(), alt_nominal, fw)
             alts += [alt_due, alt_rolled]
             tr.add(
                 "transfer.appeal_ruled",
