@@ -181,6 +181,8 @@ class Procedure(StrEnum):
 
 APR_PROCEDURES = tuple(p for p in Procedure if p.apr)
 OLD_PROCEDURES = tuple(p for p in Procedure if not p.apr)
+PROCEDURE_VALUES = tuple(p.value for p in Procedure)  # the API schema's enums
+APR_PROCEDURE_VALUES = tuple(p.value for p in APR_PROCEDURES)
 
 
 class ExtensionGround(StrEnum):
@@ -414,11 +416,21 @@ EVENT_FIELDS: Mapping[EventKind, Mapping[str, FieldSpec]] = {
         "granted_under": _choice(
             GrantGround, help="APR cases: the article the grant rests on (Vw 2000 art. 29, 29a)"
         ),
+        "no_suspensive_effect": FieldSpec(
+            type=bool,
+            default=False,
+            help="APR cases: the decision says an appeal does not suspend it (APR art. 68(3))",
+        ),
     },
     EventKind.NOTICE_OF_DEFAULT_RECEIVED: {},
     EventKind.APPEAL_LODGED: {
         "against": _choice(AppealAgainst, default=AppealAgainst.DECISION),
         "level": _choice(AppealLevel, default=AppealLevel.COURT),
+        "interim_relief": FieldSpec(
+            type=bool,
+            default=False,
+            help="a request for interim relief (voorlopige voorziening) was lodged with it",
+        ),
     },
     EventKind.COURT_RULING: {
         "level": _choice(AppealLevel, default=AppealLevel.COURT),
@@ -445,6 +457,14 @@ class Applicant:
     birth_date: dt.date | None = None
     sex: Sex | None = None
     groups: frozenset[str] = frozenset()
+    # whether the groups were recorded: an explicitly empty list is "recorded: none", a
+    # missing one "not recorded". None: judged from ``groups`` (recorded if any is given).
+    groups_recorded: bool | None = None
+
+    @property
+    def groups_known(self) -> bool:
+        """The applicant's groups were recorded (perhaps as none)."""
+        return self.groups_recorded if self.groups_recorded is not None else bool(self.groups)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:
@@ -685,6 +705,7 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
             raise CaseInputError(
                 "applicant.sex", f"{raw['sex']!r} is not one of: male, female, x"
             ) from None
+    recorded = raw.get("groups") is not None
     groups_raw = raw.get("groups") or []
     if not isinstance(groups_raw, list) or not all(isinstance(g, str) for g in groups_raw):
         raise CaseInputError("applicant.groups", "expected a list of group names")
@@ -696,7 +717,11 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
                     f"unknown group {g!r} (known: {', '.join(sorted(known_groups))})",
                 )
     return Applicant(
-        nationality=nationality, birth_date=birth, sex=sex, groups=frozenset(groups_raw)
+        nationality=nationality,
+        birth_date=birth,
+        sex=sex,
+        groups=frozenset(groups_raw),
+        groups_recorded=recorded,
     )
 
 
