@@ -149,6 +149,7 @@ def test_an_impossible_transfer_history_is_a_translatable_error(
     for lang in LANGUAGES:
         template = catalog(lang)[key]
         assert placeholders(template) == set(err.params), (lang, key)
+        assert render_key(key, lang, err.params)  # the event labels render too
     # the check the lead can call from replay raises the same error
     with pytest.raises(HistoryError):
         check_responsibility(replay(case, on), legal_calendar())
