@@ -21,6 +21,7 @@ from toevlucht.law.responsibility import (
     check_responsibility,
     netherlands_responsible_from,
     responsibility_deadlines,
+    responsibility_warnings,
 )
 from toevlucht.law.text import LANGUAGES, catalog, placeholders, render_key, render_step
 
@@ -236,3 +237,24 @@ def test_the_applicant_is_told_the_netherlands_becomes_responsible() -> None:
     late = assess(_case([LODGED, TRACK, REQUEST, ACCEPTED]), D(2022, 11, 11))
     step = next(s for s in late.next_steps if s.key == "next_transfer.expired")
     assert "Dublin III art. 29(2)" in render_key(step.key, "nl", step.params)
+
+
+def test_a_late_request_and_a_late_transfer_are_flagged_as_warnings() -> None:
+    late = [LODGED, TRACK, {**REQUEST, "date": "2022-06-13"}]
+    h = replay(_case(late), D(2022, 6, 20))
+    (w,) = responsibility_warnings(h, legal_calendar(), D(2022, 6, 20))
+    assert (w.key, w.index, w.source.label) == (
+        "warning.transfer.request_late",
+        2,
+        "Dublin III art. 21(1)",
+    )
+    assert w.params == {"day": D(2022, 6, 13), "due": D(2022, 6, 10), "start": D(2022, 6, 11)}
+    moved = [LODGED, TRACK, REQUEST, ACCEPTED, {"kind": "transferred", "date": "2022-12-01"}]
+    h = replay(_case(moved), D(2022, 12, 5))
+    (w,) = responsibility_warnings(h, legal_calendar(), D(2022, 12, 5))
+    assert (w.key, w.source.label) == ("warning.transfer.transferred_late", "Dublin III art. 29(2)")
+    for lang in LANGUAGES:
+        assert placeholders(catalog(lang)[w.key]) == set(w.params)
+        assert render_key(w.key, lang, w.params)
+    in_time = replay(_case([LODGED, TRACK, REQUEST, ACCEPTED]), D(2022, 7, 1))
+    assert responsibility_warnings(in_time, legal_calendar(), D(2022, 7, 1)) == []

@@ -47,7 +47,7 @@ from toevlucht.law.model import (
 )
 from toevlucht.law.params import DatedValue, parameter
 from toevlucht.law.periods import add_months, add_weeks
-from toevlucht.law.procedure import History
+from toevlucht.law.procedure import History, Warning
 from toevlucht.law.regime import Framework
 from toevlucht.law.sources import Status
 from toevlucht.law.terms import Deadline, DeadlineKind, DeadlineStatus, cite, eu_term, status_on
@@ -61,6 +61,7 @@ __all__ = [
     "netherlands_responsible_from",
     "on_responsibility_track",
     "responsibility_deadlines",
+    "responsibility_warnings",
     "transfer_steps",
 ]
 
@@ -194,6 +195,7 @@ class Responsibility:
     deadlines: list[Deadline] = field(default_factory=list)
     responsible: tuple[dt.date, str] | None = None  # (from, why)
     transfer_appeal: bool = False  # an appeal against the transfer decision was lodged in time
+    warnings: list[Warning] = field(default_factory=list)  # a late request, a late transfer
 
 
 def on_responsibility_track(h: History) -> bool:
@@ -348,6 +350,19 @@ def _start_step(h: History, fw: Framework, tr: Trace) -> None:
         tr.add("transfer.start", src, day=reg, framework=Label(f"transfer.framework_{fw.value}"))
 
 
+def _late_request(fw: Framework, c: Claim, due: dt.date, start: dt.date) -> Warning:
+    if fw is AMMR:
+        source = "ammr-39-1"
+    else:
+        source = "dublin-21-1" if c.kind is TransferRequest.TAKE_CHARGE else "dublin-23-2"
+    return Warning(
+        key="warning.transfer.request_late",
+        source_id=source,
+        index=c.request.index,
+        params={"day": c.request.date, "due": due, "start": start},
+    )
+
+
 def _request_deadline(
     h: History, fw: Framework, cal: LegalCalendar, claims: list[Claim], r: Responsibility
 ) -> Deadline | None:
@@ -376,6 +391,8 @@ def _request_deadline(
         if done is not None:
             tr.add("transfer.request_late", None, day=done, due=term.due, start=cons)
             r.responsible = _earliest(r.responsible, (cons, "request_late"))
+            assert first is not None
+            r.warnings.append(_late_request(fw, first, term.due, cons))
         elif h.as_of >= cons:
             tr.add("transfer.request_missed", None, due=cons - ONE_DAY, start=cons)
             r.responsible = _earliest(r.responsible, (cons, "request_term_missed"))
@@ -383,6 +400,7 @@ def _request_deadline(
     for c in claims[1:]:
         if cons is not None and c.request.date >= cons:
             r.responsible = _earliest(r.responsible, (cons, "request_late"))
+            r.warnings.append(_late_request(fw, c, term.due, cons))
     return Deadline(
         kind=DeadlineKind.TRANSFER_REQUEST,
         start=h.registered_on or (hit.date if hit else on),
@@ -629,6 +647,15 @@ def _transfer_deadline(
         if done > due:
             tr.add("transfer.transferred_late", missed, day=done, due=due)
             r.responsible = _earliest(r.responsible, (due + ONE_DAY, "transfer_term_missed"))
+            assert h.transferred is not None
+            r.warnings.append(
+                Warning(
+                    key="warning.transfer.transferred_late",
+                    source_id=_TRANSFER_MISSED_SOURCE[fw],
+                    index=h.transferred.index,
+                    params={"day": done, "due": due},
+                )
+            )
     elif h.as_of > due:
         tr.add("transfer.expired", missed, date=due + ONE_DAY, due=due, start=due + ONE_DAY)
         r.responsible = _earliest(r.responsible, (due + ONE_DAY, "transfer_term_missed"))
@@ -722,6 +749,13 @@ def responsibility_deadlines(h: History, cal: LegalCalendar, as_of: dt.date) -> 
     """The ``transfer_request``, ``transfer_reply`` and ``transfer`` deadlines that have
     started on ``as_of`` (none off the Dublin track)."""
     return analyse(h, cal, as_of).deadlines
+
+
+def responsibility_warnings(h: History, cal: LegalCalendar, as_of: dt.date) -> list[Warning]:
+    """The responsibility facts accepted but flagged: a request after its term (the
+    Netherlands is responsible from the day after the term), a transfer after the transfer
+    term. For the assessment's ``warnings`` beside ``History.warnings``."""
+    return analyse(h, cal, as_of).warnings
 
 
 def netherlands_responsible_from(
