@@ -33,7 +33,7 @@ from toevlucht.law.model import Case, InterviewKind, Procedure, Stage, Track
 from toevlucht.law.procedure import History, Warning, replay
 from toevlucht.law.regime import Framework, Regime, on_boundary
 from toevlucht.law.remedies import Remedy, RemedyKind, compute_remedies
-from toevlucht.law.responsibility import transfer_steps
+from toevlucht.law.responsibility import responsibility_warnings, transfer_steps
 from toevlucht.law.trace import Label
 
 __all__ = ["Assessment", "MeasureView", "NextStep", "assess"]
@@ -335,5 +335,5 @@ def assess(
         notes=tuple(notes),
         regime=h.regime,
         framework=h.framework,
-        warnings=tuple(h.warnings),
+        warnings=(*h.warnings, *responsibility_warnings(h, cal, as_of)),
     )
