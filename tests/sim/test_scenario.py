@@ -95,9 +95,9 @@ BAD = [
     (
         "an unknown priority",
         "[stages.dublin]\n",
-        '[stages.dublin]\npriority = ["fast"]\n',
+        '[stages.dublin]\npriority = ["express"]\n',
         "stages.dublin.priority[0]",
-        "not a route or group",
+        "not a route, group, cohort or lane",
     ),
     (
         "outside the legal calendar",
