@@ -374,7 +374,8 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
         raise top.err("group", f"group ids must be unique: {gids}")
 
     cohorts = _cohorts(top, [r.value for r in Route] + gids)
-    names = [*gids, *(c.id for c in cohorts if top.has("cohort")), FAST]
+    named = [c.id for c in cohorts] if top.has("cohort") else []
+    names = [*gids, *named, *(f"{c}:{g}" for c in named for g in gids), FAST]
     st = top.table("stages")
     assert st is not None
     stages: dict[SimStage, StageSpec] = {}
@@ -491,8 +492,8 @@ def _read(path: str) -> tuple[str, dict[str, Any]]:
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
+    for k, v in over.items():  # an empty table replaces the inherited one (``shares = {}``)
+        if isinstance(v, dict) and v and isinstance(out.get(k), dict):
             out[k] = _merge(out[k], v)
         else:
             out[k] = v

@@ -55,7 +55,8 @@ class Sub:
     def names(self, sc: Scenario) -> tuple[str, ...]:
         """The names a stage's ``priority`` and ``shares`` can give this subgroup by."""
         lane = (FAST,) if self.lane else ()
-        return (self.route.value, sc.groups[self.group].id, sc.cohorts[self.cohort].id, *lane)
+        gid, cid = sc.groups[self.group].id, sc.cohorts[self.cohort].id
+        return (self.route.value, gid, cid, f"{cid}:{gid}", *lane)
 
 
 @dataclass(frozen=True, slots=True)
