@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationKindEnum": "toevlucht.cases.models.Application.Kind",
         "EventKindEnum": "toevlucht.law.EventKind",
+        "ProcedureEnum": "toevlucht.law.model.PROCEDURE_VALUES",
+        "AprProcedureEnum": "toevlucht.law.model.APR_PROCEDURE_VALUES",
     },
     # Swagger UI's files; the docs page's CSP admits this origin and no other.
     "SWAGGER_UI_DIST": os.environ.get(

@@ -31,6 +31,7 @@ KNOWN: dict[tuple[str, int | float], tuple[int, str]] = {
     ("calendar.py", 2): (3, "the Easter algorithm; Atw article codes"),
     ("calendar.py", 3): (1, "the Easter algorithm"),
     ("calendar.py", 4): (4, "the Easter algorithm; April (King's Day)"),
+    ("calendar.py", 5): (2, "Saturday is weekday 5"),
     ("calendar.py", 6): (2, "Sunday is weekday 6"),
     ("calendar.py", 8): (1, "the Easter algorithm"),
     ("calendar.py", 100): (1, "the Easter algorithm"),
@@ -40,6 +41,7 @@ KNOWN: dict[tuple[str, int | float], tuple[int, str]] = {
     ("lawbridge.py", 12): (1, "twelve months of seasonality"),
     ("model.py", 21): (1, "the form's bound on one letter's months; the law checks the term"),
     ("periods.py", 12): (3, "months in a year"),
+    ("terms.py", 5): (1, "Saturday is weekday 5"),
     ("validity.py", 2): (1, "the third element of a (nationality, sex, groups) key"),
 }
 

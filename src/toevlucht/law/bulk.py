@@ -41,7 +41,7 @@ from toevlucht.law.decision_term import (
     room_42_4,
 )
 from toevlucht.law.errors import LawError
-from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures
+from toevlucht.law.measures import Measure, MeasureKind, groups, implied_sex, load_measures
 from toevlucht.law.model import Case, EventKind, ExtensionGround, Sex, Track
 from toevlucht.law.params import parameter, values_on
 from toevlucht.law.procedure import replay
@@ -96,6 +96,9 @@ class CaseTable:
     birth: Dates
     sex: npt.NDArray[np.int8]
     groups: npt.NDArray[np.uint32]
+    # the groups were recorded (an empty list: recorded, none); left empty: recorded where
+    # any group is given
+    groups_known: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
     first_decision: Dates
     ext_date: Dates
     ext_months: npt.NDArray[np.int16]
@@ -142,6 +145,7 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
         birth=np.full(n, NAT),
         sex=np.full(n, -1, dtype=np.int8),
         groups=np.zeros(n, dtype=np.uint32),
+        groups_known=np.zeros(n, dtype=bool),
         first_decision=np.full(n, NAT),
         ext_date=np.full((n, k), NAT),
         ext_months=np.zeros((n, k), dtype=np.int16),
@@ -155,8 +159,9 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
         a = case.applicant
         t.nationality[i] = a.nationality
         t.birth[i] = _d(a.birth_date)
-        t.sex[i] = SEX_CODES[a.sex]
+        t.sex[i] = SEX_CODES[a.sex or implied_sex(a)]
         t.groups[i] = sum(group_bit[g] for g in a.groups if g in group_bit)
+        t.groups_known[i] = a.groups_known
         try:
             h = replay(case, as_of)
         except LawError:
@@ -207,6 +212,9 @@ def concat_tables(tables: Sequence[CaseTable]) -> CaseTable:
         birth=cat("birth"),
         sex=cat("sex"),
         groups=cat("groups"),
+        groups_known=np.concatenate(
+            [t.groups_known if t.groups_known.shape[0] == len(t) else t.groups != 0 for t in tables]
+        ),
         first_decision=cat("first_decision"),
         ext_date=wide([t.ext_date for t in tables], NAT),
         ext_months=wide([t.ext_months for t in tables], 0),
@@ -327,9 +335,10 @@ def _match(m: Measure, t: CaseTable, on: Dates, bit: Mapping[str, int]) -> tuple
         no |= ~unknown & out
     if s.groups_any:
         mask = np.uint32(sum(bit[g] for g in s.groups_any))
-        none = t.groups == 0
-        possibly |= none
-        no |= ~none & ((t.groups & mask) == 0)
+        known = t.groups_known if t.groups_known.shape[0] == n else t.groups != 0
+        unknown = ~known
+        possibly |= unknown
+        no |= ~unknown & ((t.groups & mask) == 0)
     if s.lodged_from is not None or s.lodged_before is not None:
         unknown = np.isnat(t.lodged)
         possibly |= unknown
