@@ -211,6 +211,18 @@ def _seed() -> np.random.SeedSequence:
         ("shares = { new = 0.7 }", "shares = { newer = 0.7 }", "shares.newer", "not a route"),
         ('source = "a test\'s assumption"\n', "", "cohort[1].source", "is required"),
         ("from = 2021-12-01\n", "", "cohort[1].from", "is required"),
+        (
+            "decision_term_months = 6\n",
+            'decision_term = "apr_regular_months"\n',
+            "cohort[1].decision_term",
+            "no value in force on 2021-12-01",
+        ),
+        (
+            "decision_term_months = 6\n",
+            'decision_term = "nope"\n',
+            "cohort[1].decision_term",
+            "no such parameter",
+        ),
         ('regime = "vw2000"\n', 'regime = "vw2000"\nfrom = 2020-01-01\n', "cohort[0].from", ""),
     ],
 )

@@ -8,8 +8,11 @@ from importlib import resources
 
 import numpy as np
 
+from toevlucht.law.params import value
+from toevlucht.law.periods import add_months
 from toevlucht.sim import Run, load_scenario, run
-from toevlucht.sim.scenario import SimStage
+from toevlucht.sim.plan import build_plan
+from toevlucht.sim.scenario import Route, SimStage
 from toevlucht.sim.summary import by_year
 
 SOURCED = re.compile(r"ASSUMED|law-2026|simulation-notes|dutch-asylum-law|APR|unused")
@@ -43,8 +46,15 @@ def test_nl_2026_holds_the_facts_it_cites() -> None:
     assert old.worked_from == dt.date(2026, 10, 1)  # law-2026 1.4
     assert old.term_months is None  # the law engine's term for the old regime
     assert apr.start == dt.date(2026, 6, 12)
-    assert apr.term_months == 6  # APR art. 35(4), taken into the scenario with its source
-    assert "35(4)" in apr.term_source
+    assert apr.term_months is None  # no legal number in the scenario: the law's parameter
+    assert apr.term_param == "apr_regular_months"
+    plan = build_plan(sc)
+    lodged = dt.date(2026, 8, 31)
+    i = (lodged - plan.first).days
+    months = int(value("apr_regular_months", lodged).value)  # APR art. 35(4)
+    for s, sub in enumerate(plan.subs):
+        if sub.cohort == 1 and sub.route is not Route.DUBLIN:
+            assert plan.first + dt.timedelta(days=int(plan.due[s, i])) == add_months(lodged, months)
     gp = sc.stages[SimStage.GENERAL_PROCEDURE]
     assert [(n, d.on(sc.start)) for n, d in gp.shares] == [("apr", 0.7)]  # law-2026 1.4
     assert sum(b.count for b in sc.initial if b.stage is SimStage.GENERAL_PROCEDURE) == 54000

@@ -50,6 +50,7 @@ __all__ = [
     "describe_measures",
     "fixed_term_due",
     "hold_days",
+    "law_term_due",
     "measures_as_known",
     "procedure_end",
     "remedy_params",
@@ -199,6 +200,19 @@ def fixed_term_due(first: dt.date, days: int, months: int) -> Ints:
     for the APR's terms (domain note law-2026 fact 7.2), so it does not run on here."""
     lodged = [first + dt.timedelta(days=i) for i in range(days)]
     return np.array([(add_months(d, months) - first).days for d in lodged], dtype=np.int64)
+
+
+def law_term_due(first: dt.date, days: int, param: str) -> Ints:
+    """Due day of a decision the law's parameter ``param`` (a term in months from lodging,
+    e.g. ``apr_regular_months``, APR art. 35(4)) sets for cases lodged on each day, counted
+    as :func:`fixed_term_due`; NEVER on days the parameter does not cover (no such cases)."""
+    ds = [first + dt.timedelta(days=i) for i in range(days)]
+    months = _param(param, ds, np.nan)
+    out = np.full(days, NEVER, dtype=np.int64)
+    for i, (d, m) in enumerate(zip(ds, months, strict=True)):
+        if not np.isnan(m):
+            out[i] = (add_months(d, int(m)) - first).days
+    return out
 
 
 def hold_days(

@@ -18,6 +18,7 @@ from toevlucht.law.calendar import legal_calendar
 from toevlucht.law.errors import DataError, LawError
 from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures, measure_from_dict
 from toevlucht.law.model import Sex, Stage, Track, country_codes
+from toevlucht.law.params import value
 from toevlucht.sim.errors import ScenarioError
 from toevlucht.sim.reader import Table, show
 from toevlucht.sim.scenario import (
@@ -182,7 +183,7 @@ def _stage(t: Table, stage: SimStage, names: Sequence[str]) -> StageSpec:
     return spec
 
 
-def _cohorts(top: Table, taken: Sequence[str]) -> tuple[Cohort, ...]:
+def _cohorts(top: Table, taken: Sequence[str], begin: dt.date) -> tuple[Cohort, ...]:
     out: list[Cohort] = []
     for i, c in enumerate(top.tables("cohort")):
         cid = c.text("id")
@@ -197,6 +198,14 @@ def _cohorts(top: Table, taken: Sequence[str]) -> tuple[Cohort, ...]:
         source = c.text("source", required=months >= 0)
         if months == 0:
             raise c.err("decision_term_months", "must be at least 1")
+        param = c.text("decision_term", required=False)
+        if param and months >= 0:
+            raise c.err("decision_term", "give decision_term or decision_term_months, not both")
+        if param:
+            try:
+                value(param, start or begin)
+            except DataError as exc:
+                raise c.err("decision_term", f"not a term in the law's data: {exc}") from None
         out.append(
             Cohort(
                 id=cid,
@@ -205,6 +214,7 @@ def _cohorts(top: Table, taken: Sequence[str]) -> tuple[Cohort, ...]:
                 worked_from=c.day("worked_from", required=False),
                 term_months=None if months < 0 else months,
                 term_source=source,
+                term_param=param,
             )
         )
         c.done()
@@ -373,7 +383,7 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
     if len(set(gids)) != len(gids):
         raise top.err("group", f"group ids must be unique: {gids}")
 
-    cohorts = _cohorts(top, [r.value for r in Route] + gids)
+    cohorts = _cohorts(top, [r.value for r in Route] + gids, start)
     named = [c.id for c in cohorts] if top.has("cohort") else []
     names = [*gids, *named, *(f"{c}:{g}" for c in named for g in gids), FAST]
     st = top.table("stages")

@@ -27,6 +27,7 @@ from toevlucht.sim.lawbridge import (
     departure_days,
     fixed_term_due,
     hold_days,
+    law_term_due,
     procedure_end,
     remedy_params,
     working_days,
@@ -237,7 +238,9 @@ def build_plan(sc: Scenario) -> Plan:
             cache[(s.group, s.profile, s.cohort)] = (
                 hold_days(sc, grp, prof, first, T),
                 departure_days(sc, grp, prof, first, T),
-                decision_due(sc, grp, prof, first, T)
+                law_term_due(first, T, coh.term_param)
+                if coh.term_param
+                else decision_due(sc, grp, prof, first, T)
                 if coh.term_months is None
                 else fixed_term_due(first, T, coh.term_months),
             )

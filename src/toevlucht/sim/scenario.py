@@ -163,8 +163,9 @@ class Cohort:
     start: dt.date | None  # None: from the beginning
     regime: str = ""
     worked_from: dt.date | None = None
-    term_months: int | None = None  # None: the law engine's decision term
+    term_months: int | None = None  # None: the law engine's decision term (or term_param)
     term_source: str = ""
+    term_param: str = ""  # the law's parameter giving the term in months from lodging
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
