@@ -46,6 +46,7 @@ class Projection:
     valid_until: dt.date | None = None  # None: holds until an event is recorded
     stage: str = ""
     track: str = "general"
+    regime: str = "vw2000"
     open: bool = True
     next_deadline_kind: str = ""
     next_deadline_due: dt.date | None = None
@@ -101,6 +102,7 @@ def projection_from(
         valid_until=valid_until(case, a, measures),
         stage=a.stage.value if a.stage else "",
         track=a.history.track.value,
+        regime=a.regime.value,
         open=a.stage is None or not a.stage.closed,
         next_deadline_kind=nxt.kind.value if nxt else "",
         next_deadline_due=nxt.due if nxt else None,

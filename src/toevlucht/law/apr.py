@@ -35,6 +35,7 @@ from toevlucht.law.params import value
 from toevlucht.law.periods import add_months, add_weeks
 from toevlucht.law.procedure import History
 from toevlucht.law.regime import on_boundary, regime_rules
+from toevlucht.law.responsibility import netherlands_responsible_from
 from toevlucht.law.sources import Status
 from toevlucht.law.terms import (
     Deadline,
@@ -307,11 +308,18 @@ def apr_decision(
         return _border(h, cal, as_of, tr), [], notes
     start = lodged
     if h.track is Track.DUBLIN:
-        if h.dublin_responsible is None:
+        responsible = netherlands_responsible_from(h, cal, as_of)
+        if responsible is None:
             notes.append("note.apr_decision_dublin_not_started")
             return None, [], notes
-        start = h.dublin_responsible.date
-        tr.add("apr.start_responsible", cite("apr-35-transfer"), date=start, day=start)
+        start, why = responsible
+        tr.add(
+            "apr.start_responsible",
+            cite("apr-35-transfer"),
+            date=start,
+            day=start,
+            why=Label(f"responsible_why.{why}"),
+        )
     else:
         tr.add("apr.start", cite("apr-28-1"), date=start, day=start)
     if procedure is None:

@@ -33,6 +33,7 @@ from toevlucht.law.model import Case, InterviewKind, Procedure, Stage, Track
 from toevlucht.law.procedure import History, Warning, replay
 from toevlucht.law.regime import Framework, Regime, on_boundary
 from toevlucht.law.remedies import Remedy, RemedyKind, compute_remedies
+from toevlucht.law.responsibility import responsibility_warnings, transfer_steps
 from toevlucht.law.trace import Label
 
 __all__ = ["Assessment", "MeasureView", "NextStep", "assess"]
@@ -284,7 +285,16 @@ def _next_steps(
         steps.append(NextStep(key="next.final"))
     if stage is Stage.WITHDRAWN:
         steps.append(NextStep(key="next.withdrawn"))
+    steps.extend(_transfer_steps(h, deadlines, as_of))
     return steps
+
+
+def _transfer_steps(h: History, deadlines: list[Deadline], as_of: dt.date) -> list[NextStep]:
+    """The Dublin track: the responsibility clocks and, when one passed, that the
+    Netherlands is responsible (toevlucht.law.responsibility)."""
+    return [
+        NextStep(key=k, params=p) for k, p in transfer_steps(h, legal_calendar(), deadlines, as_of)
+    ]
 
 
 def assess(
@@ -325,5 +335,5 @@ def assess(
         notes=tuple(notes),
         regime=h.regime,
         framework=h.framework,
-        warnings=tuple(h.warnings),
+        warnings=(*h.warnings, *responsibility_warnings(h, cal, as_of)),
     )

@@ -45,6 +45,7 @@ from toevlucht.law.measures import Measure, MeasureKind, groups, implied_sex, lo
 from toevlucht.law.model import Case, EventKind, ExtensionGround, Sex, Track
 from toevlucht.law.params import parameter, values_on
 from toevlucht.law.procedure import replay
+from toevlucht.law.responsibility import netherlands_responsible_from
 
 __all__ = [
     "GROUND_CODES",
@@ -130,6 +131,7 @@ def _d(day: dt.date | None) -> np.datetime64:
 def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
     """Replay each case on ``as_of`` and collect the columns the bulk path needs."""
     group_bit = {g: 1 << i for i, g in enumerate(groups())}
+    cal = legal_calendar()
     n = len(cases)
     k = (
         max(
@@ -171,8 +173,10 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
             t.lodged[i] = _d(h.lodged.date)
             if h.track is not Track.DUBLIN:
                 t.start[i] = t.lodged[i]
-            elif h.dublin_responsible is not None:
-                t.start[i] = _d(h.dublin_responsible.date)
+            else:  # the decision term starts once the Netherlands is responsible
+                responsible = netherlands_responsible_from(h, cal, as_of)
+                if responsible is not None:
+                    t.start[i] = _d(responsible[0])
         last = h.latest_decision
         if last is not None:
             t.first_decision[i] = _d(h.decisions[0].date)

@@ -39,6 +39,7 @@ from toevlucht.law.params import value
 from toevlucht.law.periods import add_weeks
 from toevlucht.law.procedure import History
 from toevlucht.law.regime import regime_rules
+from toevlucht.law.responsibility import responsibility_deadlines
 from toevlucht.law.sources import Status
 from toevlucht.law.terms import (
     Deadline,
@@ -413,6 +414,7 @@ def compute_deadlines(
     co = _court_order(h, as_of)
     if co is not None:
         out.append(co)
+    out.extend(responsibility_deadlines(h, cal, as_of))
     if h.stage is Stage.WITHDRAWN:
         notes.append("note.case_withdrawn")
     return out, touches, notes

@@ -29,6 +29,7 @@ from toevlucht.law.model import Applicant, Event, ExtensionGround, Track
 from toevlucht.law.params import value
 from toevlucht.law.periods import add_months
 from toevlucht.law.procedure import History
+from toevlucht.law.responsibility import netherlands_responsible_from
 from toevlucht.law.sources import Status
 from toevlucht.law.terms import Deadline, DeadlineKind, DeadlineStatus, cite, status_on
 from toevlucht.law.trace import Label, Trace
@@ -169,11 +170,21 @@ def decision_deadline(
     lodged = h.lodged.date
     start = lodged
     if h.track is Track.DUBLIN:
-        if h.dublin_responsible is None:
+        responsible = netherlands_responsible_from(h, cal, as_of)
+        if responsible is None:
             notes.append("note.decision_dublin_not_started")
             return None, [], notes
-        start = h.dublin_responsible.date
-        tr.add("decision.start_dublin", cite("vw-42-6"), date=start, day=start)
+        start, why = responsible
+        if why == "assumed":
+            tr.add("decision.start_dublin", cite("vw-42-6"), date=start, day=start)
+        else:  # by a term of the responsibility rules that passed (responsibility.py)
+            tr.add(
+                "decision.start_dublin_by_law",
+                cite("vw-42-6"),
+                date=start,
+                day=start,
+                why=Label(f"responsible_why.{why}"),
+            )
     else:
         tr.add("decision.start", cite("vw-42-1"), date=start, day=start)
     months = value("decision_term_months", start)
