@@ -215,7 +215,7 @@ def _next_steps(
         )
     if stage is Stage.REGISTERED and DeadlineKind.LODGING in by:
         steps.append(NextStep(key="next.apr_lodging", params={"due": by[DeadlineKind.LODGING].due}))
-    if stage is Stage.EXAMINATION:
+    if stage is Stage.EXAMINATION and DeadlineKind.DECISION in by:  # (not while Dublin waits)
         procedure = h.assigned_procedure or Procedure.REGULAR
         steps.append(
             NextStep(
