@@ -15,9 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from toevlucht.law.calendar import LegalCalendar, TermUnit
-from toevlucht.law.decision_term import MeasureTouch, extends_expired_term, first_touch
+from toevlucht.law.decision_term import (
+    MeasureTouch,
+    extends_expired_term,
+    first_touch,
+    measure_not_applied,
+)
 from toevlucht.law.errors import HistoryError
-from toevlucht.law.measures import EffectStatus, Match, MatchStatus, Measure, MeasureKind
+from toevlucht.law.measures import Match, Measure, MeasureKind
 from toevlucht.law.model import (
     AppealAgainst,
     AppealLevel,
@@ -80,23 +85,31 @@ def _boundary(h: History, tr: Trace) -> None:
 # --- registration and lodging (APR art. 27-28) ------------------------------------------------
 
 
-def apr_registration(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
-    """Registration no later than 5 days after the application was made (art. 27(1))."""
-    if h.requested is None:
-        return None
-    made = h.requested.date
-    days = value("apr_registration_days", made)
+def _days_deadline(
+    kind: DeadlineKind,
+    start_key: str,
+    start_source: str,
+    start: dt.date,
+    param: str,
+    done: dt.date | None,
+    as_of: dt.date,
+    cal: LegalCalendar,
+    note: tuple[str, str] | None = None,
+) -> Deadline:
+    """A term of calendar days set by the APR, from ``start`` (1182/71's roll-forward as the
+    unsettled other reading)."""
+    days = value(param, start)
     tr = Trace()
-    tr.add("apr.made", cite("apr-26"), date=made, day=made)
-    nominal = made + dt.timedelta(days=int(days.value))
-    tr.add("apr.registration_days", days.source, date=nominal, days=days.value, due=nominal)
+    tr.add(start_key, cite(start_source), date=start, day=start)
+    nominal = start + dt.timedelta(days=int(days.value))
+    key = f"apr.{param.removeprefix('apr_')}"  # apr.registration_days, apr.lodging_days
+    tr.add(key, days.source, date=nominal, days=days.value, due=nominal)
     due, alternative = eu_term(cal, tr, nominal, rolls=Status.UNCONFIRMED)
-    tr.add("apr.registration_crisis", cite("apr-27-1-crisis"), status=Status.UNCONFIRMED)
-    done_event = h.registered or h.lodged
-    done = done_event.date if done_event is not None else None
+    if note is not None:  # (message key, source id) of a rule not applied
+        tr.add(note[0], cite(note[1]), status=Status.UNCONFIRMED)
     return Deadline(
-        kind=DeadlineKind.REGISTRATION,
-        start=made,
+        kind=kind,
+        start=start,
         due=due,
         status=status_on(due, done, as_of),
         steps=tr.freeze(),
@@ -106,27 +119,37 @@ def apr_registration(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline
     )
 
 
+def apr_registration(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
+    """Registration no later than 5 days after the application was made (art. 27(1))."""
+    if h.requested is None:
+        return None
+    done_event = h.registered or h.lodged
+    return _days_deadline(
+        DeadlineKind.REGISTRATION,
+        "apr.made",
+        "apr-26",
+        h.requested.date,
+        "apr_registration_days",
+        done_event.date if done_event is not None else None,
+        as_of,
+        cal,
+        note=("apr.registration_crisis", "apr-27-1-crisis"),
+    )
+
+
 def apr_lodging(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
     """Lodging no later than 21 days from registration (art. 28(1))."""
     if h.registered is None:
         return None
-    reg = h.registered.date
-    days = value("apr_lodging_days", reg)
-    tr = Trace()
-    tr.add("apr.registered", cite("apr-27-1"), date=reg, day=reg)
-    nominal = reg + dt.timedelta(days=int(days.value))
-    tr.add("apr.lodging_days", days.source, date=nominal, days=days.value, due=nominal)
-    due, alternative = eu_term(cal, tr, nominal, rolls=Status.UNCONFIRMED)
-    done = h.lodged.date if h.lodged else None
-    return Deadline(
-        kind=DeadlineKind.LODGING,
-        start=reg,
-        due=due,
-        status=status_on(due, done, as_of),
-        steps=tr.freeze(),
-        done_on=done,
-        certainty=Status.UNCONFIRMED if alternative else Status.CONFIRMED,
-        alternative_due=alternative,
+    return _days_deadline(
+        DeadlineKind.LODGING,
+        "apr.registered",
+        "apr-27-1",
+        h.registered.date,
+        "apr_lodging_days",
+        h.lodged.date if h.lodged else None,
+        as_of,
+        cal,
     )
 
 
@@ -252,25 +275,10 @@ def _measure(
         # a general extension of old Vw 42(4)(b) has no ground in the APR
         tr.add("apr.measure_not_in_regime", cite("apr-35-5"), measure=m)
         return touch(False, "not_in_regime")
-    if match.status is MatchStatus.POSSIBLY:
-        tr.add(
-            "measure.possibly",
-            m.legal_basis,
-            status=Status.UNCONFIRMED,
-            measure=m,
-            missing=tuple(Label(k) for k in match.missing),
-        )
-        return touch(False, "possibly")
-    if m.term_extension_months is None or m.effect_status is EffectStatus.UNCONFIRMED:
-        tr.add("measure.unconfirmed", m.legal_basis, status=Status.UNCONFIRMED, measure=m)
-        return touch(False, "unconfirmed")
-    ruling = m.disapplied_by(as_of)
-    if ruling is not None:
-        tr.add("measure.disapplied", ruling.source, measure=m, day=ruling.date)
-        return touch(False, "disapplied")
-    if extends_expired_term(on, st.due):
-        tr.add("measure.term_already_expired", m.legal_basis, measure=m, day=on, due=st.due)
-        return touch(False, "term_expired")
+    refused = measure_not_applied(m, on, match, st.due, tr, as_of)
+    if refused is not None:
+        return touch(False, refused)
+    assert m.term_extension_months is not None  # (measure_not_applied refuses a measure without)
     if st.postponed or individual_43:
         # the applicant's own postponement letter (or a measure applied before) governs
         tr.add("measure.superseded", cite("vw26-43"), measure=m)
