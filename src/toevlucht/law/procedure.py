@@ -431,6 +431,7 @@ class History:
     transfer_extensions: list[Event] = field(default_factory=list)
     transferred: Event | None = None
     warnings: list[Warning] = field(default_factory=list)
+    stage_since: Event | None = None  # the event that brought the case to its stage
     registration_interview: Event | None = None
     gp_start: Event | None = None
     gp_extensions: list[Event] = field(default_factory=list)
@@ -683,6 +684,7 @@ def replay(case: Case, as_of: dt.date) -> History:
             h.stage = Stage.EXAMINATION if h.apr else Stage.EXTENDED_PROCEDURE
             stage_event = e
         last = e
+    h.stage_since = stage_event
     return h
 
 

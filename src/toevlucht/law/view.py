@@ -502,6 +502,8 @@ class AssessmentView:
     regime: Regime
     regime_label: str
     framework: Framework
+    stage_since: dt.date | None  # the day the case reached its stage
+    stage_since_event: EventKind | None  # the event that brought it there
     warnings: tuple[WarningLine, ...]
     deadlines: tuple[DeadlineLine, ...]
     measures: tuple[MeasureLine, ...]
@@ -525,6 +527,11 @@ class AssessmentView:
         return self.deadline(nxt.kind) if nxt is not None else None
 
     @property
+    def days_in_stage(self) -> int | None:
+        """Days from the event that brought the case to its stage to the assessment date."""
+        return None if self.stage_since is None else (self.as_of - self.stage_since).days
+
+    @property
     def coming_interviews(self) -> tuple[EventLine, ...]:
         return coming_interviews(self.events, self.as_of)
 
@@ -544,6 +551,11 @@ class AssessmentView:
             "stage_label": self.stage_label,
             "regime": self.regime.value,
             "regime_label": self.regime_label,
+            "stage_since": (
+                {"date": self.stage_since.isoformat(), "event": self.stage_since_event.value}
+                if self.stage_since is not None and self.stage_since_event is not None
+                else None
+            ),
             "responsibility": self.framework.value,
             "track": self.track.value,
             "overdue": self.overdue,
@@ -574,6 +586,8 @@ def assessment_view(a: Assessment, lang: str = "en", reference: str = "") -> Ass
         overdue=a.overdue,
         regime=a.regime,
         regime_label=render_key(f"regime.{a.regime.value}", lang),
+        stage_since=a.history.stage_since.date if a.history.stage_since else None,
+        stage_since_event=a.history.stage_since.kind if a.history.stage_since else None,
         framework=a.framework,
         warnings=tuple(
             WarningLine(
