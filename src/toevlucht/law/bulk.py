@@ -480,6 +480,18 @@ def _match(m: Measure, t: CaseTable, on: Dates, bit: Mapping[str, int]) -> tuple
     return ~no & ~possibly, ~no & possibly
 
 
+def _take(t: CaseTable, rows: Ints) -> CaseTable:
+    """The rows ``rows`` of ``t`` (columns a table left empty stay empty)."""
+    n = len(t)
+    return CaseTable(
+        **{
+            f: (a[rows] if a.shape[0] == n else a)
+            for f in t.__dataclass_fields__
+            for a in (getattr(t, f),)
+        }
+    )
+
+
 def _first_touch(
     m: Measure,
     t: CaseTable,
@@ -487,6 +499,27 @@ def _first_touch(
     bit: Mapping[str, int],
 ) -> tuple[Dates, Bools, Bools]:
     """(touch date, applies, possibly) per row, as decision_term.first_touch."""
+    n = len(t)
+    if m.scope.nationalities:
+        # a measure for some nationalities: only their rows can match (most rows are not)
+        rows = np.flatnonzero(np.isin(t.nationality, list(m.scope.nationalities)))
+        if rows.size < n:
+            when = np.full(n, NAT)
+            applies = np.zeros(n, dtype=bool)
+            possibly = np.zeros(n, dtype=bool)
+            if rows.size:
+                w, a, ps = _touch(m, _take(t, rows), as_of, bit)
+                when[rows], applies[rows], possibly[rows] = w, a, ps
+            return when, applies, possibly
+    return _touch(m, t, as_of, bit)
+
+
+def _touch(
+    m: Measure,
+    t: CaseTable,
+    as_of: dt.date,
+    bit: Mapping[str, int],
+) -> tuple[Dates, Bools, Bools]:
     n = len(t)
     when = np.full(n, NAT)
     applies = np.zeros(n, dtype=bool)
@@ -821,17 +854,20 @@ def compute(
     # APR rows: the new Vw 69 (1, 2 or 4 weeks, as apr_appeal_term chose when the table was
     # built), and the other reading where the decision leaves it open
     apr_has = has & (_col(t, "regime") == APR)
-    apr_weeks = _apr_weeks(_col(t, "apr_appeal"), dec)
-    weeks = np.where(apr_has, apr_weeks, weeks)
+    apr_idx = np.flatnonzero(apr_has)
+    weeks[apr_idx] = _apr_weeks(_col(t, "apr_appeal")[apr_idx], dec[apr_idx])
     computable = np.where(apr_has, has & (dec >= _first_from(APPEAL_PARAMS[0])), computable)
     safe_dec = np.where(computable, dec, first_day)
     appeal = _weeks_ends(cal, safe_dec, weeks)
     in_range = computable & (appeal <= last_day)  # where the scalar path's calendar ends
     alt_code = _col(t, "apr_appeal_alt")
-    with_alt = in_range & apr_has & (alt_code >= 0)
-    alt = _weeks_ends(cal, safe_dec, _apr_weeks(np.maximum(alt_code, 0), dec))
-    in_range &= ~with_alt | (alt <= last_day)
-    appeal_alternative = np.where(with_alt & in_range, alt, NAT)
+    with_alt = np.flatnonzero(in_range & apr_has & (alt_code >= 0))
+    appeal_alternative = np.full(n, NAT)
+    if with_alt.size:
+        w_dec = safe_dec[with_alt]
+        alt = _weeks_ends(cal, w_dec, _apr_weeks(alt_code[with_alt], w_dec))
+        in_range[with_alt] &= alt <= last_day
+        appeal_alternative[with_alt] = np.where(alt <= last_day, alt, NAT)
     done = t.appeal_lodged
     a_status = np.where(
         ~np.isnat(done),
