@@ -481,14 +481,25 @@ def _match(m: Measure, t: CaseTable, on: Dates, bit: Mapping[str, int]) -> tuple
 
 
 def _take(t: CaseTable, rows: Ints) -> CaseTable:
-    """The rows ``rows`` of ``t`` (columns a table left empty stay empty)."""
+    """The rows ``rows`` of ``t`` with the columns a measure's scope looks at (the others
+    empty)."""
     n = len(t)
+    none = np.zeros((rows.size, 0), dtype=np.int8)
     return CaseTable(
-        **{
-            f: (a[rows] if a.shape[0] == n else a)
-            for f in t.__dataclass_fields__
-            for a in (getattr(t, f),)
-        }
+        start=t.start[rows],
+        lodged=t.lodged[rows],
+        nationality=t.nationality[rows],
+        birth=t.birth[rows],
+        sex=t.sex[rows],
+        groups=t.groups[rows],
+        groups_known=t.groups_known[rows] if t.groups_known.shape[0] == n else t.groups_known,
+        first_decision=t.first_decision[rows],
+        ext_date=none.astype("datetime64[D]"),
+        ext_months=none.astype(np.int16),
+        ext_ground=none,
+        last_decision=t.last_decision[rows],
+        short_appeal=t.short_appeal[rows],
+        appeal_lodged=t.appeal_lodged[rows],
     )
 
 
