@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from toevlucht.law.calendar import LegalCalendar, TermUnit
 from toevlucht.law.decision_term import (
@@ -54,6 +55,10 @@ from toevlucht.law.terms import (
 from toevlucht.law.trace import Label, Trace
 
 __all__ = [
+    "APPEAL_PARAMS",
+    "GROUND_MAX",
+    "GROUND_PROCEDURE",
+    "TERM_PARAM",
     "AppealTerm",
     "apr_appeal",
     "apr_appeal_term",
@@ -62,6 +67,8 @@ __all__ = [
     "apr_interim_relief",
     "apr_lodging",
     "apr_registration",
+    "exceeds_apr_max",
+    "other_procedure_at_the_time",
     "procedure_on",
 ]
 
@@ -165,14 +172,33 @@ def procedure_on(h: History, day: dt.date) -> Procedure | None:
     return out
 
 
-_GROUND_PROCEDURE = {
+# the term each procedure gets (art. 35(1), (3), (4)); the border procedure has its own
+TERM_PARAM = {
+    Procedure.ADMISSIBILITY: "apr_admissibility_months",
+    Procedure.ACCELERATED: "apr_accelerated_months",
+    Procedure.REGULAR: "apr_regular_months",
+}
+# the procedure whose term each APR ground extends, and the parameter of its maximum
+GROUND_PROCEDURE = {
     ExtensionGround.APR_35_2: Procedure.ADMISSIBILITY,
     ExtensionGround.APR_35_5: Procedure.REGULAR,
 }
-_GROUND_MAX = {
+GROUND_MAX = {
     ExtensionGround.APR_35_2: "apr_admissibility_extension_max_months",
     ExtensionGround.APR_35_5: "apr_regular_extension_max_months",
 }
+
+
+def exceeds_apr_max(months: Any, used: Any, limit: Any) -> Any:
+    """APR art. 35(2), (5): an extension that brings the extensions on its ground past the
+    maximum (ints or numpy arrays, as the bulk path shares it)."""
+    return used + months > limit
+
+
+def other_procedure_at_the_time(at_the_time: Any, wanted: Any, none: Any = None) -> Any:
+    """The extension rests on a ground of another procedure than the one assigned when it
+    was made (``none``: no procedure was assigned then, which is not a contradiction)."""
+    return (at_the_time != none) & (at_the_time != wanted)
 
 
 @dataclass(slots=True)
@@ -201,8 +227,8 @@ def _extension(
         st.due = add_months(st.due, months)
         tr.add("apr.postponed", cite("vw26-43"), date=st.due, on=e.date, months=months, due=st.due)
         return
-    wanted = _GROUND_PROCEDURE[ground]
-    if at_the_time is not None and at_the_time is not wanted:
+    wanted = GROUND_PROCEDURE[ground]
+    if at_the_time is not None and other_procedure_at_the_time(at_the_time, wanted):
         raise HistoryError(
             f"decision_term_extended on {e.date.isoformat()} rests on APR art. {ground.value}, "
             f"which extends the {wanted.value} term; the procedure assigned then is "
@@ -216,10 +242,10 @@ def _extension(
                 "actual": Label(f"procedure.{at_the_time.value}"),
             },
         )
-    limit_p = value(_GROUND_MAX[ground], e.date)
+    limit_p = value(GROUND_MAX[ground], e.date)
     limit = int(limit_p.value)
     used = st.used.get(ground, 0)
-    if used + months > limit:
+    if exceeds_apr_max(months, used, limit):
         further = ""
         if ground is ExtensionGround.APR_35_5:
             extra = value("apr_regular_further_extension_months", e.date)
@@ -333,12 +359,7 @@ def apr_decision(
     if procedure is None:
         procedure = Procedure.REGULAR
         tr.add("apr.procedure_unknown", cite("apr-35-4"), status=Status.UNCONFIRMED)
-    param = {
-        Procedure.ADMISSIBILITY: "apr_admissibility_months",
-        Procedure.ACCELERATED: "apr_accelerated_months",
-        Procedure.REGULAR: "apr_regular_months",
-    }[procedure]
-    months = value(param, start)
+    months = value(TERM_PARAM[procedure], start)
     st = _State(due=add_months(start, int(months.value)), used={})
     tr.add(
         "apr.base",
@@ -457,6 +478,10 @@ _ONE_WEEK_GROUNDS = (
     RefusalGround.MANIFESTLY_UNFOUNDED,
     RefusalGround.NOT_PROCESSED,
 )
+
+
+# the appeal terms of the new Vw 69, in the order the bulk path codes them (0, 1, 2)
+APPEAL_PARAMS = ("apr_appeal_term_one_week", "apr_appeal_term_two_weeks", "apr_appeal_term_weeks")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
