@@ -278,6 +278,12 @@ TOEVLUCHT_AUDIT_CHECKPOINT = Path(
 # A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam.
 TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
 # Years after the final decision until personal data is due for deletion (retention).
+# Days after the asylum request with no registration interview before the work queue flags
+# the case (the story's five weeks). Not law: a setting; `toevlucht refresh --all` applies a
+# change to every case.
+TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS = int(
+    os.environ.get("TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS", "35")
+)
 TOEVLUCHT_RETENTION_YEARS = int(os.environ.get("TOEVLUCHT_RETENTION_YEARS", "10"))
 # A measure announced in the app that moves more cases than this has them recomputed by a
 # background task (the django-tasks-db worker) instead of while the supervisor waits.

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from toevlucht.cases.projection import Projection, projection_on
+from toevlucht.cases.projection import Projection, QueueBand, projection_on
 from toevlucht.law import Measure, groups, load_measures, parse_case
 from toevlucht.law.measures import measure_from_dict
 
@@ -181,3 +181,34 @@ def test_a_projection_holds_on_every_day_before_its_valid_until(
     for day in sorted(d for d in days if as_of <= d < end):
         again = projection_on(case, day, ms)
         assert without_date(again) == without_date(first), (day, first.valid_until)
+
+
+def test_a_missing_registration_interview_is_flagged_on_the_day_the_setting_says(
+    settings: Any,
+) -> None:
+    """No registration interview N days after the request: the projection holds until that
+    day, and from it the case is late (the queue's band for waiting cases whose next step is
+    late), with the request as the day it waits since."""
+    settings.TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS = 35
+    case = parse_case(
+        {
+            "applicant": {"nationality": "RUS"},
+            "events": [
+                {"kind": "asylum_requested", "date": "2022-03-01"},
+                {"kind": "application_lodged", "date": "2022-03-03"},
+                {"kind": "track_assigned", "date": "2022-03-04", "track": "dublin"},
+            ],
+        }
+    )
+    before = projection_on(case, D(2022, 3, 20), load_measures())
+    assert before.valid_until == D(2022, 4, 5)  # 1 March + 35 days
+    assert before.late_since is None
+    assert before.queue_band == QueueBand.WAITING
+    assert before.waiting_since == D(2022, 3, 1)
+    assert before.stage_since == D(2022, 3, 3)  # lodged: the registration stage
+    on = projection_on(case, D(2022, 4, 5), load_measures())
+    assert (on.late_since, on.late_reason) == (D(2022, 4, 5), "registration_interview")
+    assert on.queue_band == QueueBand.WAITING_LATE
+    assert on.queue_date == D(2022, 3, 1)
+    settings.TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS = 60
+    assert projection_on(case, D(2022, 4, 5), load_measures()).late_since is None

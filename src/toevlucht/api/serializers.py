@@ -90,6 +90,22 @@ class StatusSerializer(serializers.Serializer[Any]):
     overdue = serializers.BooleanField()
     suspended = serializers.BooleanField()
     measures_in_force = serializers.ListField(child=serializers.CharField())
+    waiting_since = serializers.DateField(
+        allow_null=True, help_text="the request (or pending appeal) the applicant waits on"
+    )
+    stage_since = serializers.DateField(allow_null=True, help_text="the day the stage began")
+    late_since = serializers.DateField(
+        allow_null=True,
+        help_text="the first day the authority is late (a term it must meet expired, or no "
+        "registration interview TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS after the request)",
+    )
+    late_reason = serializers.CharField(
+        help_text="the deadline kind the authority is late on, or registration_interview"
+    )
+    queue_band = serializers.IntegerField(
+        help_text="0 overdue, 1 waiting with the next step late, 2 a term running, 3 waiting, "
+        "4 other: the default order of the case list"
+    )
 
     @extend_schema_field(NextDeadlineSerializer(allow_null=True))
     def get_next_deadline(self, obj: Any) -> dict[str, Any] | None:

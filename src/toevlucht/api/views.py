@@ -75,7 +75,9 @@ def _case(request: Request, pk: int, purpose: str) -> Application:
 
 
 class CaseList(generics.ListAPIView[Application]):
-    """Cases the user may see, soonest next deadline first; filtered and paginated."""
+    """Cases the user may see by legal urgency (overdue first, most days late first; then
+    waiting cases whose next step is late; soonest next deadline; waiting; the rest), or
+    ``ordering``; filtered and paginated."""
 
     serializer_class = CaseListSerializer
     filter_backends = [DjangoFilterBackend]

@@ -195,9 +195,28 @@ class CaseStatus(models.Model):
         default=list, blank=True, help_text="[{kind, due, status, done_on}] on computed_on"
     )
     error = models.TextField(blank=True, help_text="why the engine could not assess the case")
+    waiting_since = models.DateField(
+        null=True, blank=True, help_text="the request (or pending appeal) the applicant waits on"
+    )
+    stage_since = models.DateField(null=True, blank=True, help_text="the day the stage began")
+    late_since = models.DateField(
+        null=True,
+        blank=True,
+        help_text="the first day the authority is late: a term it must meet expired undone, "
+        "or no registration interview TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS after the "
+        "request",
+    )
+    late_reason = models.CharField(
+        max_length=40, blank=True, help_text="the deadline kind, or registration_interview"
+    )
+    queue_band = models.PositiveSmallIntegerField(
+        default=4, help_text="cases.projection.QueueBand: the work queue's order by urgency"
+    )
+    queue_date = models.DateField(null=True, blank=True, help_text="the order within the band")
 
     class Meta:
         indexes = [
+            models.Index(fields=["open", "queue_band", "queue_date"]),
             models.Index(fields=["open", "next_deadline_due"]),
             models.Index(fields=["overdue"]),
             models.Index(fields=["stage"]),

@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from toevlucht import clock
 from toevlucht.accounts.models import Organisation, User
+from toevlucht.accounts.roles import AUTHORITY
 from toevlucht.audit.log import record
 from toevlucht.cases import permissions
 from toevlucht.cases.lawcase import law_case, raw_event
@@ -28,7 +29,8 @@ from toevlucht.cases.models import (
     ReceptionCentre,
 )
 from toevlucht.cases.projection import projection_from, projection_on, projection_write
-from toevlucht.errors import EventRejected, Rejected
+from toevlucht.cases.selectors import applications_visible_to
+from toevlucht.errors import EventRejected, NotFound, Rejected
 from toevlucht.law import CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
@@ -38,6 +40,7 @@ from toevlucht.measures.selectors import all_measures
 __all__ = [
     "applicant_register",
     "application_open",
+    "applications_assign",
     "event_correct",
     "event_record",
     "placement_record",
@@ -133,6 +136,45 @@ def application_open(
         detail={"applicant": applicant.pk},
     )
     return app
+
+
+@transaction.atomic
+def applications_assign(
+    *,
+    actor: User | None,
+    application_ids: list[int],
+    caseworker: User | None,
+    purpose: str = "assignment",
+) -> int:
+    """Assign these cases to ``caseworker`` (None: unassign), all or none. Every case must be
+    one the actor may see, and the caseworker authority staff of each case's authority.
+    Returns how many cases were assigned; audited."""
+    permissions.check_assign(actor)
+    if not application_ids:
+        raise Rejected("cases", "choose at least one case")
+    ids = sorted(set(application_ids))
+    visible = Application.objects.filter(pk__in=ids)
+    if actor is not None:
+        visible = applications_visible_to(actor).filter(pk__in=ids)
+    apps = list(visible.select_for_update().only("pk", "organisation_id"))
+    if len(apps) != len(ids):
+        raise NotFound("no such case")
+    if caseworker is not None:
+        if caseworker.role not in AUTHORITY or not caseworker.is_active:
+            raise Rejected("caseworker", "cases are assigned to active authority staff")
+        foreign = [a for a in apps if a.organisation_id != caseworker.organisation_id]
+        if foreign:
+            raise Rejected("caseworker", "the caseworker works for another authority")
+    n = Application.objects.filter(pk__in=ids).update(caseworker=caseworker)
+    record(
+        actor=actor,
+        action="assign",
+        purpose=purpose,
+        object_type="application",
+        object_ids=ids,
+        detail={"caseworker": caseworker.pk if caseworker else None},
+    )
+    return n
 
 
 # --- events ------------------------------------------------------------------------------------

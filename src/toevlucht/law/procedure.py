@@ -276,6 +276,7 @@ class History:
     as_of: dt.date
     events: list[Event] = field(default_factory=list)
     stage: Stage | None = None
+    stage_since: dt.date | None = None  # the effective date of the event that set the stage
     track: Track = Track.GENERAL
     requested: Event | None = None
     lodged: Event | None = None
@@ -425,6 +426,8 @@ def replay(case: Case, as_of: dt.date) -> History:
         if e.kind is EventKind.COURT_RULING and _annuls(e, h):
             h.reopened = e
             h.stage = Stage.EXTENDED_PROCEDURE
+        if h.stage is not stage:
+            h.stage_since = e.date
         last = e
     return h
 

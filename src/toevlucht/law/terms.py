@@ -33,6 +33,12 @@ class DeadlineKind(StrEnum):
     FURTHER_APPEAL = "further_appeal"
     COURT_ORDER = "court_order"
 
+    @property
+    def binds_authority(self) -> bool:
+        """A term the authority must meet (register, decide, obey a court's order); the
+        others are the applicant's (a view, an appeal) or internal to the procedure."""
+        return self in (DeadlineKind.REGISTRATION, DeadlineKind.DECISION, DeadlineKind.COURT_ORDER)
+
 
 class DeadlineStatus(StrEnum):
     RUNNING = "running"

@@ -24,6 +24,8 @@ register_converter(DatabaseId, "web_id")
 app_name = "web"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", queue.home, name="home"),
+    path("queue.csv", queue.queue_csv, name="queue_csv"),
+    path("assign/", queue.assign, name="assign"),
     path("search/", queue.search_page, name="search"),
     path("cases/<web_id:pk>/", case.case_detail, name="case"),
     path("cases/<web_id:pk>/events/new/", case.record_event, name="record_event"),
