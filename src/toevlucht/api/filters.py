@@ -107,8 +107,9 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
     def filter_mine(self, qs: QuerySet[Application], name: str, value: Any) -> Any:
         if value is None:
             return qs
-        me = getattr(self.request, "user", None)
-        return qs.filter(caseworker_id=me.pk) if value else qs.exclude(caseworker_id=me.pk)
+        me: Any = getattr(self.request, "user", None)
+        pk = getattr(me, "pk", None)
+        return qs.filter(caseworker_id=pk) if value else qs.exclude(caseworker_id=pk)
 
     def filter_ordering(self, qs: QuerySet[Application], name: str, value: str) -> Any:
         return qs.order_by(*ORDERINGS[value]) if value else qs
