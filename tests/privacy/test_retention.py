@@ -44,7 +44,9 @@ def test_a_closed_case_gets_its_retention_date_and_is_due_from_that_day(closed: 
 def test_an_open_case_of_the_same_person_keeps_the_data(closed: Any, orgs: dict[str, Any]) -> None:
     from toevlucht.cases import services
 
-    services.application_open(actor=None, applicant=closed.applicant, organisation=orgs["ind"])
+    services.application_open(
+        actor=None, applicant=closed.applicant, organisation=orgs["ind"], kind="subsequent"
+    )
     assert not due_for_erasure(D(2040, 1, 1)).exists()
 
 

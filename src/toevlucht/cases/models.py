@@ -50,7 +50,13 @@ class Applicant(models.Model):
     family_name = models.CharField(max_length=200, help_text="in the original script")
     given_names_latin = models.CharField(max_length=200)
     family_name_latin = models.CharField(max_length=200)
-    birth_date = models.DateField(null=True, blank=True)
+    birth_date = models.DateField(null=True, blank=True, help_text="when the whole date is known")
+    birth_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="the year of birth, also when only it is known"
+    )
+    birth_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="the month of birth, also when the day is unknown"
+    )
     nationality = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3")
     sex = models.CharField(max_length=6, choices=[(s.value, s.value) for s in Sex], blank=True)
     languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes")
@@ -71,9 +77,27 @@ class Applicant(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["nationality"]), models.Index(fields=["family_name_latin"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_month__isnull=True) | models.Q(birth_year__isnull=False),
+                name="applicant_birth_month_needs_year",
+            ),
+        ]
 
     def __str__(self) -> str:  # no names in reprs that may end up in logs
         return f"applicant {self.pk}"
+
+    @property
+    def birth(self) -> str:
+        """The birth date as far as it is known: ``1990-05-14``, ``1990-05``, ``1990`` or
+        empty (unknown), as in real files."""
+        if self.birth_date is not None:
+            return self.birth_date.isoformat()
+        if self.birth_year is None:
+            return ""
+        if self.birth_month is None:
+            return f"{self.birth_year:04d}"
+        return f"{self.birth_year:04d}-{self.birth_month:02d}"
 
     @property
     def display_name(self) -> str:

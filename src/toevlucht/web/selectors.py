@@ -263,13 +263,16 @@ def queue_export(*, user: Any, filters: QueueFilters) -> list[Application]:
 
 
 def search(*, user: Any, text: str, page: int | str | None) -> Page[Application]:
-    """Cases of the user's whose applicant's V-number starts with ``text`` (a word with a
-    digit), or whose names contain every word of ``text`` at the start of a word, in either
-    script and spelling (``translit.search_key``)."""
+    """Cases of the user's whose reference or applicant's V-number starts with ``text`` (a
+    word with a digit), or whose names contain every word of ``text`` at the start of a
+    word, in either script and spelling (``translit.search_key``)."""
     text = text.strip()
     if text and " " not in text and any(ch.isdigit() for ch in text):
         # a range, not LIKE: SQLite's LIKE ignores the index
-        q = Q(applicant__v_number__gte=text, applicant__v_number__lt=text + "\U0010ffff")
+        ref = text.upper()
+        q = Q(applicant__v_number__gte=text, applicant__v_number__lt=text + "\U0010ffff") | Q(
+            reference__gte=ref, reference__lt=ref + "\U0010ffff"
+        )
     else:
         words = [w for w in (search_key(t) for t in text.split()) if w]
         q = Q(pk__in=[])

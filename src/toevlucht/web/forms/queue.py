@@ -130,9 +130,10 @@ class AssignForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name or V-number"),
+        label=_("Name, V-number or case reference"),
         max_length=200,
         help_text=_(
-            "Latin or Cyrillic; spelling variants are found too (Dmitriy, Dmitrii, Дмитрий)."
+            "Latin, Cyrillic or Arabic script; spelling variants are found too (Dmitriy, "
+            "Dmitrii, Дмитрий; Muravyov, Муравьёв)."
         ),
     )
