@@ -12,7 +12,9 @@ from toevlucht.law import Stage
 
 __all__ = ["CaseFilter"]
 
-URGENCY = (F("status__queue_band").asc(), F("status__queue_date").asc(nulls_last=True), "id")
+# plain ascending columns: the index (open, queue_band, queue_date) gives the order
+# (web/selectors.py says why no NULLS LAST)
+URGENCY = ("status__queue_band", "status__queue_date", "status__application_id")
 ORDERINGS = {
     "urgency": URGENCY,
     "next_deadline": (F("status__next_deadline_due").asc(nulls_last=True), "id"),

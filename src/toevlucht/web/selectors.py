@@ -92,7 +92,10 @@ class QueueFilters:
 # The work queue's orders: every one over columns of the projection or the case (no law call
 # per row); the default, legal urgency, is the projection's band and date
 # (``cases.projection.QueueBand``) and has its own index.
-URGENCY = (F("status__queue_band").asc(), F("status__queue_date").asc(nulls_last=True), "pk")
+# Plain ascending columns, so the index (open, queue_band, queue_date) gives the order: a
+# NULLS LAST made SQLite sort all 100,000 cases (6 ms -> 110 ms per page). A band's date is
+# empty only in the last band (nobody waits on the authority), where the order is moot.
+URGENCY = ("status__queue_band", "status__queue_date", "status__application_id")
 SORTS: dict[str, tuple[Any, ...]] = {
     "urgency": URGENCY,
     "reference": ("reference",),
