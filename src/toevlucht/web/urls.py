@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
-from toevlucht.web.views import auth, case, measures, queue, reception
+from toevlucht.web.views import auth, case, intake, measures, queue, reception
 
 
 class DatabaseId:
@@ -27,6 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("queue.csv", queue.queue_csv, name="queue_csv"),
     path("assign/", queue.assign, name="assign"),
     path("search/", queue.search_page, name="search"),
+    path("applicants/new/", intake.applicant_new, name="applicant_new"),
+    path("applicants/<web_id:pk>/cases/new/", intake.case_new, name="case_new"),
     path("cases/<web_id:pk>/", case.case_detail, name="case"),
     path("cases/<web_id:pk>/events/new/", case.record_event, name="record_event"),
     path(
