@@ -16,6 +16,10 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    postal_address = models.TextField(
+        blank=True, help_text="as letters are addressed to it (lines separated by newlines)"
+    )
+    phone = models.CharField(max_length=40, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         case.correct_event,
         name="correct_event",
     ),
+    path("cases/<web_id:pk>/notice-of-default/", case.notice_edit, name="notice_edit"),
     path("cases/<web_id:pk>/notice-of-default.pdf", case.notice_letter, name="notice_letter"),
     path("measures/", measures.measure_list, name="measures"),
     path("measures/new/", measures.measure_new, name="measure_new"),
