@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "axes",
     "django_otp",
@@ -219,14 +220,15 @@ SPECTACULAR_SETTINGS = {
         "ApplicationKindEnum": "toevlucht.cases.models.Application.Kind",
         "EventKindEnum": "toevlucht.law.EventKind",
     },
-    # Swagger UI's files; the docs page's CSP admits this origin and no other.
-    "SWAGGER_UI_DIST": os.environ.get(
-        "TOEVLUCHT_SWAGGER_UI_DIST", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0"
+    # Swagger UI's files: bundled (drf-spectacular-sidecar, served as our own static files,
+    # so /api/docs/ works offline); TOEVLUCHT_SWAGGER_UI_DIST may name a CDN instead, whose
+    # origin the docs page's CSP then admits, and no other.
+    "SWAGGER_UI_DIST": os.environ.get("TOEVLUCHT_SWAGGER_UI_DIST", "SIDECAR"),
+    "SWAGGER_UI_FAVICON_HREF": (
+        os.environ["TOEVLUCHT_SWAGGER_UI_DIST"] + "/favicon-32x32.png"
+        if os.environ.get("TOEVLUCHT_SWAGGER_UI_DIST")
+        else "SIDECAR"
     ),
-    "SWAGGER_UI_FAVICON_HREF": os.environ.get(
-        "TOEVLUCHT_SWAGGER_UI_DIST", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0"
-    )
-    + "/favicon-32x32.png",
 }
 # E-mail (reminders): DJANGO_EMAIL_BACKEND and, as JSON, DJANGO_EMAIL_OPTIONS (e.g.
 # {"host": "smtp.example.org", "port": 587, "use_tls": true}). Without them: SMTP in production
