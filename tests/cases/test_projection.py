@@ -51,7 +51,7 @@ def measures(draw: st.DrawFn, near: dt.date) -> Measure:
     }
     if kind == "general_term_extension":
         raw |= {"term_extension_months": draw(st.integers(1, 9)), "extension_ground": "42(4)(b)"}
-    elif kind != "departure_moratorium" and draw(st.booleans()):
+    elif kind == "decision_moratorium" or (kind != "departure_moratorium" and draw(st.booleans())):
         raw["term_extension_months"] = draw(st.integers(1, 12))
     scope: dict[str, Any] = {}
     if draw(st.booleans()):
