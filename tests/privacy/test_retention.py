@@ -124,3 +124,15 @@ def test_the_command_counts_first_and_erases_with_apply(tmp_path: Path) -> None:
     again = cli(tmp_path, "retention", "--as-of", "2040-01-01")
     assert again.stdout.startswith("retention on 2040-01-01: 0 applicants")
     assert cli(tmp_path, "audit", "verify").returncode == 0
+
+
+def test_erasing_removes_the_letters_sent_about_the_person(closed: Any, make_case: Any) -> None:
+    from toevlucht.letters.models import SentLetter
+
+    keep = make_case()
+    for app in (closed, keep):
+        SentLetter.objects.create(
+            application=app, kind="notice_of_default", sent_on=D(2022, 5, 9), body="x", pdf=b"%"
+        )
+    assert erase_applicant(closed.applicant, as_of=D(2032, 5, 9))
+    assert list(SentLetter.objects.values_list("application_id", flat=True)) == [keep.pk]

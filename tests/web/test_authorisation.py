@@ -78,6 +78,9 @@ CASE_URLS = {
     "correct_event": CORRECT_LODGED,
     "notice_letter": LETTER,
     "notice_edit": LETTER,
+    # a stored letter: the case page's readers, 404 for a letter not in the case (none here;
+    # tests/web/test_notice_page.py downloads one)
+    "letter": {k: {r: 404 if v == 200 else v for r, v in m.items()} for k, m in CASE_PAGE.items()},
     "case_new": INTAKE,
 }
 NOT_COVERED = {"set_language"}  # Django's own view (i18n/setlang/), tested in test_i18n
@@ -106,6 +109,8 @@ def _url(name: str, app: Any = None) -> str:
         return f"/cases/{app.pk}/events/{app.events.first().pk}/correct/"
     if name == "notice_letter":
         return f"/cases/{app.pk}/notice-of-default.pdf"
+    if name == "letter":
+        return f"/cases/{app.pk}/letters/999999.pdf"
     if name == "notice_edit":
         return f"/cases/{app.pk}/notice-of-default/"
     if name == "case_new":

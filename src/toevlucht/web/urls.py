@@ -38,6 +38,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("cases/<web_id:pk>/notice-of-default/", case.notice_edit, name="notice_edit"),
     path("cases/<web_id:pk>/notice-of-default.pdf", case.notice_letter, name="notice_letter"),
+    path("cases/<web_id:pk>/letters/<web_id:letter_pk>.pdf", case.letter_download, name="letter"),
     path("measures/", measures.measure_list, name="measures"),
     path("measures/new/", measures.measure_new, name="measure_new"),
     path("measures/<slug:measure_id>/", measures.measure_detail, name="measure"),

@@ -32,6 +32,7 @@ from toevlucht.letters.notice import (
     notice_of_default_pdf,
     notice_of_default_text,
 )
+from toevlucht.letters.services import letter_get, letter_store, letters_of
 from toevlucht.web.access import CASE_READERS, can_write_notice, is_htmx, staff_page
 from toevlucht.web.forms.events import CorrectionForm, EventForm, KindForm, apply_rejection
 from toevlucht.web.labels import event_kind_label
@@ -39,7 +40,14 @@ from toevlucht.web.presenters import changes_from_session
 from toevlucht.web.selectors import CaseFile, case_file, event_of_case
 from toevlucht.web.services import event_correct_and_compare, event_record_and_compare
 
-__all__ = ["case_detail", "correct_event", "notice_edit", "notice_letter", "record_event"]
+__all__ = [
+    "case_detail",
+    "correct_event",
+    "letter_download",
+    "notice_edit",
+    "notice_letter",
+    "record_event",
+]
 
 CHANGES = "web_changes_{pk}"
 
@@ -101,6 +109,7 @@ def _render_case(
         "correctable_kinds": {k.value for k in EventKind if can_correct_event(user, k)},
         "can_write_notice": can_write_notice(user),
         "authority_user": getattr(user, "role", "") in AUTHORITY,
+        "letters": letters_of(cf.application),
     }
     return render(request, "web/case.html", context, status=status)
 
@@ -258,9 +267,30 @@ def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
             sender_reference=form.cleaned_data["sender_reference"],
             body=form.cleaned_data["body"],
         )
+        row = letter_store(
+            actor=user,
+            application=cf.application,
+            letter=letter,
+            pdf=notice_of_default_pdf(letter),
+        )
+        messages.success(request, _("The letter is stored in the case file."))
+        return redirect("web:letter", pk=pk, letter_pk=row.pk)
     pdf = notice_of_default_pdf(letter)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="ingebrekestelling-{cf.application.reference}.pdf"'
     )
+    return response
+
+
+@staff_page(CASE_READERS)
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+    """A letter stored in the case file, exactly as it was sent (audited)."""
+    app = application_get_for_user(user=request.user, pk=pk, purpose="notice of default letter")
+    row = letter_get(actor=request.user, application=app, pk=letter_pk)
+    response = HttpResponse(bytes(row.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="ingebrekestelling-{app.reference}-{row.sent_on.isoformat()}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
     return response
