@@ -66,6 +66,7 @@ PAGES = {
     "assign": dict.fromkeys(ROLES, 405),  # POST only
     "queue_csv": {CW: 200, SV: 200, LA: 200, AN: 403, AP: 403, AD: 200, ANON: 302},
     "applicant_new": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "notices": {CW: 403, SV: 403, LA: 200, AN: 403, AP: 403, AD: 403, ANON: 302},
 }
 INTAKE = {  # opening a case for an applicant: authority staff, who see the applicant's cases
     "own": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
@@ -129,6 +130,7 @@ def _url(name: str, app: Any = None) -> str:
         "assign": "/assign/",
         "queue_csv": "/queue.csv",
         "applicant_new": "/applicants/new/",
+        "notices": "/notices/",
     }[name]
 
 

@@ -74,3 +74,17 @@ def client_for_user(user: Any) -> Any:
     c = Client()
     c.force_login(user)
     return c
+
+
+def test_legal_aid_makes_the_notices_of_all_late_clients_at_once(
+    cases: dict[str, Any], users: dict[str, Any], client: Any
+) -> None:
+    client.force_login(users["legal_aid"])
+    page = client.get("/notices/")
+    assert page.status_code == 200
+    late = [a.reference for a in page.context["late"]]
+    assert late == [cases["own"].reference]  # the mandated client whose term expired
+    r = client.post("/notices/")
+    assert r.status_code == 200
+    assert [row.application_id for row in SentLetter.objects.all()] == [cases["own"].pk]
+    assert AuditEntry.objects.filter(action="create", object_type="letter").count() == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
-from toevlucht.web.views import auth, case, intake, measures, queue, reception
+from toevlucht.web.views import auth, case, intake, measures, notices, queue, reception
 
 
 class DatabaseId:
@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", queue.home, name="home"),
     path("queue.csv", queue.queue_csv, name="queue_csv"),
     path("assign/", queue.assign, name="assign"),
+    path("notices/", notices.notices_batch, name="notices"),
     path("search/", queue.search_page, name="search"),
     path("applicants/new/", intake.applicant_new, name="applicant_new"),
     path("applicants/<web_id:pk>/cases/new/", intake.case_new, name="case_new"),
