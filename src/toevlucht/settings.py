@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationKindEnum": "toevlucht.cases.models.Application.Kind",
         "EventKindEnum": "toevlucht.law.EventKind",
+        "ProcedureEnum": "toevlucht.law.model.PROCEDURE_VALUES",
+        "AprProcedureEnum": "toevlucht.law.model.APR_PROCEDURE_VALUES",
     },
     # Swagger UI's files: bundled (drf-spectacular-sidecar, served as our own static files,
     # so /api/docs/ works offline); TOEVLUCHT_SWAGGER_UI_DIST may name a CDN instead, whose

@@ -255,3 +255,5 @@ def test_the_list_filters_by_group_and_caseworker(
     assert refs("mine=true") == mine
     assert refs("caseworker=cw") == mine
     assert refs("caseworker=none") == {reservist.reference}
+    assert refs("regime=apr") == set()  # every case here was lodged under the Vw 2000
+    assert reservist.reference in refs("regime=vw2000")

@@ -296,3 +296,60 @@ def test_a_dublin_case_has_the_same_track_in_the_case_and_in_its_deadlines(
     deadlines = c.get(f"/api/cases/{world['own'].pk}/deadlines/").json()
     assert deadlines["track"] == "dublin"
     assert case["track"] == deadlines["track"]
+
+
+@pytest.mark.parametrize(
+    ("event", "status", "field", "says"),
+    [
+        (  # an unknown member state: the law's field schema
+            {"kind": "eurodac_hit", "data": {"member_state": "XYZ"}},
+            400,
+            "data.member_state",
+            '"XYZ" is not a valid choice',
+        ),
+        (  # the Netherlands itself cannot be asked to take the applicant over
+            {
+                "kind": "transfer_request_sent",
+                "data": {"request": "take_charge", "member_state": "NLD"},
+            },
+            400,
+            "data.member_state",
+            '"NLD" is not a valid choice',
+        ),
+        (  # an answer without a request: the history
+            {"kind": "transfer_request_answered", "data": {"answer": "accepted"}},
+            422,
+            "kind",
+            "no transfer request precedes it",
+        ),
+        (  # an APR ground on a case lodged in 2022
+            {"kind": "decision_term_extended", "data": {"months": 3, "ground": "35(5)"}},
+            422,
+            "kind",
+            "not part of the old procedure",
+        ),
+        (  # a step of the APR on an old case
+            {"kind": "application_registered"},
+            422,
+            "kind",
+            "is not a step of the old procedure",
+        ),
+    ],
+)
+def test_bad_input_for_the_pact_events_is_a_field_error_and_writes_nothing(
+    world: dict[str, Any],
+    client_for: Any,
+    event: dict[str, Any],
+    status: int,
+    field: str,
+    says: str,
+) -> None:
+    n = ProcedureEvent.objects.count()
+    r = client_for("caseworker").post(
+        _events(world), {**event, "effective_date": "2022-05-02"}, format="json"
+    )
+    assert r.status_code == status, r.json()
+    assert r["Content-Type"] == "application/problem+json"
+    assert r.json()["field"] == field
+    assert says in r.json()["detail"]
+    assert ProcedureEvent.objects.count() == n

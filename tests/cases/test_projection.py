@@ -187,8 +187,8 @@ def test_a_missing_registration_interview_is_flagged_on_the_day_the_setting_says
     settings: Any,
 ) -> None:
     """No registration interview N days after the request: the projection holds until that
-    day, and from it the case is late (the queue's band for waiting cases whose next step is
-    late), with the request as the day it waits since."""
+    day, and from it the case is flagged late, with the request as the day it waits since; a
+    request not registered in time waits in the band of waiting cases whose step is late."""
     settings.TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS = 35
     case = parse_case(
         {
@@ -203,12 +203,23 @@ def test_a_missing_registration_interview_is_flagged_on_the_day_the_setting_says
     before = projection_on(case, D(2022, 3, 20), load_measures())
     assert before.valid_until == D(2022, 4, 5)  # 1 March + 35 days
     assert before.late_since is None
-    assert before.queue_band == QueueBand.WAITING
+    assert before.queue_band == QueueBand.DUE  # the term to send the transfer request runs
+    assert before.next_deadline_kind == "transfer_request"
     assert before.waiting_since == D(2022, 3, 1)
     assert before.stage_since == D(2022, 3, 3)  # lodged: the registration stage
     on = projection_on(case, D(2022, 4, 5), load_measures())
     assert (on.late_since, on.late_reason) == (D(2022, 4, 5), "registration_interview")
-    assert on.queue_band == QueueBand.WAITING_LATE
-    assert on.queue_date == D(2022, 3, 1)
+    assert on.queue_band == QueueBand.DUE  # flagged, and still ranked by its running term
+    assert on.queue_date == before.queue_date
+    unregistered = parse_case(
+        {
+            "applicant": {"nationality": "RUS"},
+            "events": [{"kind": "asylum_requested", "date": "2022-03-01"}],
+        }
+    )
+    waiting = projection_on(unregistered, D(2022, 3, 20), load_measures())
+    assert waiting.late_reason == "registration"  # Vb 3.107b's three working days passed
+    assert waiting.queue_band == QueueBand.WAITING_LATE
+    assert waiting.queue_date == D(2022, 3, 1)  # ranked by how long it has waited
     settings.TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS = 60
     assert projection_on(case, D(2022, 4, 5), load_measures()).late_since is None

@@ -79,7 +79,7 @@ def test_a_missing_file_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str
             '{"applicant": {"nationality": "SYR"}, "events": [{"kind": "decision_notified", '
             '"date": "2022-03-01", "outcome": "refused", "procedure": "general"}, '
             '{"kind": "application_lodged", "date": "2022-03-10"}]}',
-            "events[1]: application_lodged on 2022-03-10",
+            "events[1]: The lodging of the application on 10 March 2022 is impossible after",
         ),
     ],
 )
@@ -149,3 +149,47 @@ def test_text_output_in_russian_and_ukrainian(
     assert word in out
     assert "г.." not in out
     assert "р.." not in out
+
+
+def test_a_history_error_is_told_in_the_chosen_language(tmp_path: Path) -> None:
+    """The law's errors are translatable: the same impossible order in Dutch and English,
+    naming the event out of place by its label."""
+    path = tmp_path / "case.json"
+    path.write_text(
+        json.dumps(
+            {
+                "applicant": {"nationality": "RUS"},
+                "events": [
+                    {"kind": "asylum_requested", "date": "2026-07-03"},
+                    {"kind": "application_registered", "date": "2026-07-01"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = {}
+    for lang in ("en", "nl"):
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "toevlucht.cli",
+                "assess",
+                str(path),
+                "--as-of",
+                "2026-07-10",
+                "--lang",
+                lang,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert r.returncode == 2
+        assert r.stdout == ""
+        assert r.stderr.count("\n") == 1
+        out[lang] = r.stderr
+    assert (
+        "events[1]: The registration of the application on 1 July 2026 is dated before" in out["en"]
+    )
+    assert "events[1]: De registratie van de aanvraag op 1 juli 2026 is gedateerd vóór" in out["nl"]

@@ -24,13 +24,16 @@ EXEMPT = {"text.py": "the plural rules of English, Dutch, Russian and Ukrainian"
 
 # (file, number): (how often, why it is no legal number)
 KNOWN: dict[tuple[str, int | float], tuple[int, str]] = {
-    ("bulk.py", 2): (4, "status, sex and ground codes; a 2-dimensional array"),
-    ("bulk.py", 3): (2, "status and ground codes"),
+    ("bulk.py", 2): (5, "status, sex, ground and procedure codes; a 2-dimensional array"),
+    ("bulk.py", 3): (3, "status, ground and procedure codes"),
+    ("bulk.py", 4): (1, "ground codes (35(2))"),
+    ("bulk.py", 5): (1, "ground codes (35(5))"),
     ("bulk.py", 12): (3, "months in a year; December"),
     ("bulk.py", 100): (2, "the month * 100 + day encoding of the lookup table"),
     ("calendar.py", 2): (3, "the Easter algorithm; Atw article codes"),
     ("calendar.py", 3): (1, "the Easter algorithm"),
     ("calendar.py", 4): (4, "the Easter algorithm; April (King's Day)"),
+    ("calendar.py", 5): (2, "Saturday is weekday 5"),
     ("calendar.py", 6): (2, "Sunday is weekday 6"),
     ("calendar.py", 8): (1, "the Easter algorithm"),
     ("calendar.py", 100): (1, "the Easter algorithm"),
@@ -40,6 +43,7 @@ KNOWN: dict[tuple[str, int | float], tuple[int, str]] = {
     ("lawbridge.py", 12): (1, "twelve months of seasonality"),
     ("model.py", 21): (1, "the form's bound on one letter's months; the law checks the term"),
     ("periods.py", 12): (3, "months in a year"),
+    ("terms.py", 5): (1, "Saturday is weekday 5"),
     ("validity.py", 2): (1, "the third element of a (nationality, sex, groups) key"),
 }
 

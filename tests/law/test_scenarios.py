@@ -17,7 +17,22 @@ from toevlucht.law import HistoryError, assess, groups, parse_case
 from toevlucht.law.text import render_step
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
-KNOWN_EXPECT = {"stage", "deadlines", "measures", "remedies", "error", "notes", "next_steps"}
+KNOWN_EXPECT = {
+    "stage",
+    "deadlines",
+    "measures",
+    "remedies",
+    "error",
+    "error_event",
+    "notes",
+    "next_steps",
+    "no_next_steps",
+    "regime",
+    "responsibility",
+    "warnings",
+    "no_warnings",
+    "sources_absent",
+}
 
 
 def _load() -> list[tuple[str, dict[str, Any]]]:
@@ -67,6 +82,8 @@ def test_scenario(name: str, sc: dict[str, Any]) -> None:
         with pytest.raises(HistoryError) as info:
             assess(case, sc["as_of"])
         assert expect["error"] in str(info.value)
+        if "error_event" in expect:  # the index of the event named as out of place
+            assert info.value.index == expect["error_event"]
         return
     a = assess(case, sc["as_of"])
     if "stage" in expect:
@@ -120,3 +137,17 @@ def test_scenario(name: str, sc: dict[str, Any]) -> None:
     keys = [s.key for s in a.next_steps]
     for step in expect.get("next_steps", []):
         assert step in keys, f"{step} not in {keys}"
+    for step in expect.get("no_next_steps", []):
+        assert step not in keys, f"{step} should not be a next step ({keys})"
+    if "regime" in expect:
+        assert a.regime.value == expect["regime"]
+    if "responsibility" in expect:
+        assert a.framework.value == expect["responsibility"]
+    warnings = [w.key for w in a.warnings]
+    for w in expect.get("warnings", []):
+        assert w in warnings, f"{w} not in {warnings}"
+    if expect.get("no_warnings"):
+        assert not warnings, f"unexpected warnings {warnings}"
+    cited = {s.source.id for d in a.deadlines for s in d.steps if s.source is not None}
+    for sid in expect.get("sources_absent", []):
+        assert sid not in cited, f"{sid} is cited, but does not govern this case"

@@ -321,3 +321,16 @@ def test_the_staff_letter_is_in_the_applicants_language_and_the_code_is_shown_on
     found = services.invitation_for_code(code=code.group(1), client_address="1.2.3.4")
     letter = c.get(reverse("portal:staff_letter", args=[found.pk])).content.decode()
     assert code.group(1) not in letter
+
+
+def test_the_case_page_says_since_when_the_case_is_at_its_step(
+    conscript_case: Any, applicant_of: Any
+) -> None:
+    """Lodged 1 April 2022 (the registration stage), the clock on 15 July 2022: 105 days;
+    the interview planned on 1 July moves no stage."""
+    says = "Ваше дело находится на этом этапе с 1 апреля 2022 года: 105 дней."
+    c = signed_in(applicant_of(conscript_case, language="ru"))
+    r = c.get(f"/portal/cases/{conscript_case.reference}/")
+    assert r.status_code == 200
+    body = text(r)
+    assert says in body, body[body.find("Где") - 200 : body.find("Где") + 600]

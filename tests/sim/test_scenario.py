@@ -22,6 +22,7 @@ def test_the_bundled_scenarios_include_nl_2022_and_the_three_russia_variants() -
     assert {"nl-2022", "ru-2022-none", "ru-2022-press-stop", "ru-2022-moratorium"} <= set(
         bundled_scenarios()
     )
+    assert {"nl-2022-fitted", "nl-2026", "nl-2026-fifo"} <= set(bundled_scenarios())
 
 
 BAD = [
@@ -95,9 +96,9 @@ BAD = [
     (
         "an unknown priority",
         "[stages.dublin]\n",
-        '[stages.dublin]\npriority = ["fast"]\n',
+        '[stages.dublin]\npriority = ["express"]\n',
         "stages.dublin.priority[0]",
-        "not a route or group",
+        "not a route, group, cohort or lane",
     ),
     (
         "outside the legal calendar",

@@ -317,3 +317,37 @@ def test_a_measure_touching_the_case_shows_its_period_on_the_case_page(
     html = cw.get(f"/cases/{app.pk}/").content.decode()
     assert "from 29 June 2022 until 29 December 2022" in html
     assert "29 June 2022 – 29 December 2022" in html  # the announced periods
+
+
+@pytest.mark.parametrize(
+    ("data", "says_en", "says_nl"),
+    [
+        (
+            {"kind": "decision_term_extended", "months": "3", "ground": "35(5)"},
+            "which is not part of the old procedure",
+            "wat geen deel is van de oude procedure",
+        ),
+        (
+            {"kind": "application_registered"},
+            "is not a step of the old procedure",
+            "is geen stap van de oude procedure",
+        ),
+    ],
+)
+def test_a_step_of_the_apr_on_an_old_case_is_refused_on_the_form_in_the_pages_language(
+    cw: Any, make_case: Any, data: dict[str, str], says_en: str, says_nl: str
+) -> None:
+    app = make_case()  # lodged in 2022: the old rules
+    for lang, says in (("en", says_en), ("nl", says_nl)):
+        r = cw.post(
+            f"/cases/{app.pk}/events/new/",
+            {**data, "effective_date": "2022-05-02"},
+            headers={"Accept-Language": lang},
+        )
+        assert r.status_code == 400
+        errors = r.context["event_form"].non_field_errors() or r.context["event_form"].errors.get(
+            "kind"
+        )
+        assert errors
+        assert says in errors[0]
+    assert ProcedureEvent.objects.filter(application=app).count() == 1

@@ -56,9 +56,10 @@ def _refs(response: Any) -> list[str]:
 def test_the_queue_lists_the_authoritys_open_cases_by_legal_urgency(
     queue_cases: dict[str, Any], make_case: Any, make_user: Any, client: Any
 ) -> None:
-    """On 9 May 2022: the overdue case first; then the waiting cases whose next step is late
-    (a request not registered in time, a Dublin case with no registration interview five
-    weeks on), longest wait first; then by the soonest deadline; then cases nobody waits on."""
+    """On 9 May 2022: the overdue case first; then the waiting case whose next step is late
+    (a request not registered in time); then by the soonest deadline — the Dublin case's
+    term to send the transfer request included, flagged for its missing registration
+    interview five weeks on."""
     c = queue_cases
     unregistered = make_case(events=[("asylum_requested", D(2022, 4, 1), {})])
     dublin = make_case(
@@ -75,9 +76,9 @@ def test_the_queue_lists_the_authoritys_open_cases_by_legal_urgency(
     assert c["foreign"].reference not in refs  # another authority's
     assert refs == [
         c["late"].reference,  # decision term expired on 27 Mar 2022
-        dublin.reference,  # waiting since 1 Mar 2022, no registration interview
         unregistered.reference,  # waiting since 1 Apr 2022, registration term expired
         c["soon"].reference,  # decision due 1 Jun 2022
+        dublin.reference,  # transfer request due 3 Jun 2022; no registration interview
         c["later"].reference,  # decision due 10 Sep 2022
     ]  # the decided case is final: its appeal term passed unused
     status = {ref: CaseStatus.objects.get(application__reference=ref) for ref in refs}
@@ -100,6 +101,8 @@ def test_the_queue_lists_the_authoritys_open_cases_by_legal_urgency(
         ({"overdue": "on"}, {"late"}),
         ({"stage": "registration"}, {"soon", "later", "late"}),
         ({"measure": "ru-decision-stop-2022-press"}, {"later", "late"}),
+        ({"regime": "vw2000"}, {"soon", "later", "late"}),  # lodged before the APR
+        ({"regime": "apr"}, set()),
     ],
 )
 def test_filters_narrow_the_queue(

@@ -9,6 +9,7 @@ from django.db.models import F, QuerySet
 
 from toevlucht.cases.models import Application
 from toevlucht.law import Stage
+from toevlucht.law.regime import Regime
 
 __all__ = ["CaseFilter"]
 
@@ -48,6 +49,11 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
         min_value=1,
         max_value=2**31 - 1,
         help_text="id of the reception centre the applicant stays in",
+    )
+    regime = django_filters.ChoiceFilter(
+        field_name="status__regime",
+        choices=[(r.value, r.value) for r in Regime],
+        help_text="the procedure regime of the case (vw2000, apr)",
     )
     late = django_filters.BooleanFilter(
         field_name="status__late_since",

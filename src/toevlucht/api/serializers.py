@@ -99,6 +99,10 @@ class StatusSerializer(serializers.Serializer[Any]):
 
     computed_on = serializers.DateField()
     stage = serializers.CharField(help_text="empty when the engine could not assess the case")
+    regime = serializers.ChoiceField(
+        choices=["vw2000", "apr"],
+        help_text="the procedure regime: vw2000 (lodged before 12 June 2026) or apr",
+    )
     open = serializers.BooleanField()
     next_deadline = serializers.SerializerMethodField()
     decision_due = serializers.DateField(allow_null=True)

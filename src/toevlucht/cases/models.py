@@ -12,6 +12,7 @@ from django.db import models
 
 from toevlucht.cases.translit import search_key
 from toevlucht.law import EventKind, Sex, Stage, Track
+from toevlucht.law.regime import Regime
 
 
 def applicant_search_key(
@@ -207,7 +208,14 @@ class CaseStatus(models.Model):
         default=Track.GENERAL.value,
         help_text="the track the law engine replays from the events (track_assigned)",
     )
-    open = models.BooleanField(default=True, help_text="not final, not withdrawn")
+    regime = models.CharField(
+        max_length=8,
+        choices=[(r.value, r.value) for r in Regime],
+        default=Regime.VW2000.value,
+        help_text="the procedure regime the law engine applies: vw2000 (lodged before "
+        "12 June 2026) or apr (law/data/nl/regimes.toml)",
+    )
+    open = models.BooleanField(default=True, help_text="not final, not withdrawn, not transferred")
     next_deadline_kind = models.CharField(max_length=40, blank=True)
     next_deadline_due = models.DateField(null=True, blank=True)
     decision_due = models.DateField(null=True, blank=True)

@@ -62,6 +62,7 @@ class Projection:
     valid_until: dt.date | None = None  # None: holds until an event is recorded
     stage: str = ""
     track: str = "general"
+    regime: str = "vw2000"
     open: bool = True
     next_deadline_kind: str = ""
     next_deadline_due: dt.date | None = None
@@ -146,7 +147,7 @@ def _urgency(a: Assessment) -> _Urgency:
         waiting_since = start.date
     elif stage in (Stage.APPEAL, Stage.FURTHER_APPEAL) and h.appeals:
         waiting_since = h.appeals[-1].date
-    stage_since = h.stage_since if stage is h.stage else None
+    stage_since = h.stage_since.date if h.stage_since is not None and stage is h.stage else None
     late: list[tuple[dt.date, str]] = [
         (d.due + ONE_DAY, d.kind.value)
         for d in a.deadlines
@@ -203,6 +204,7 @@ def projection_from(
         queue_date=u.date,
         stage=a.stage.value if a.stage else "",
         track=a.history.track.value,
+        regime=a.regime.value,
         open=a.stage is None or not a.stage.closed,
         next_deadline_kind=nxt.kind.value if nxt else "",
         next_deadline_due=nxt.due if nxt else None,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils.translation import get_language
 
 from toevlucht import clock
 from toevlucht.accounts.models import Organisation, User
@@ -34,9 +35,10 @@ from toevlucht.cases.projection import projection_from, projection_on, projectio
 from toevlucht.cases.selectors import applications_visible_to
 from toevlucht.cases.translit import search_key
 from toevlucht.errors import DuplicateSuspected, EventRejected, NotFound, Rejected
-from toevlucht.law import CaseInputError, HistoryError, LawError, assess, parse_event
+from toevlucht.law import LANGUAGES, CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
+from toevlucht.law.text import render_error
 from toevlucht.law.view import AssessmentView, assessment_view
 from toevlucht.measures.selectors import all_measures
 
@@ -443,7 +445,9 @@ def _append(
     try:
         assessment = assess(candidate, today, measures=_measures())
     except HistoryError as exc:
-        raise EventRejected("kind" if exc.index == seq else "history", exc.problem) from None
+        lang = (get_language() or "en")[:2]
+        problem = render_error(exc, lang if lang in LANGUAGES else "en")
+        raise EventRejected("kind" if exc.index == seq else "history", problem) from None
     except LawError as exc:
         raise EventRejected("effective_date", str(exc)) from None
     event.save(force_insert=True)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from toevlucht.law import LANGUAGES, LawError, assess, assessment_json, assessment_text, groups
 from toevlucht.law.errors import CaseInputError
 from toevlucht.law.model import parse_case, parse_date
+from toevlucht.law.text import render_error
 
 
 def _date(value: str) -> dt.date:
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         case = parse_case(data, known_groups=list(groups()))
         assessment = assess(case, as_of)
     except LawError as exc:
-        return fail(f"{name}: {exc}")
+        return fail(f"{name}: {render_error(exc, args.lang)}")
     if args.format == "json":
         out = assessment_json(assessment, args.lang, case.reference)
         print(json.dumps(out, ensure_ascii=False, indent=2))

@@ -143,6 +143,139 @@ def _russians(rng: random.Random) -> list[tuple[Person, dict[str, Any]]]:
     return out
 
 
+def _d(day: str) -> dt.date:
+    return dt.date.fromisoformat(day)
+
+
+# Cases under the law since 12 June 2026 (the EU Pact): each (nationality, sex, age, groups,
+# events). The demo's clock decides what is known of them: before their first event they have
+# no procedure step yet (``./start --as-of 2026-12-01`` shows them under the new rules).
+PACT_CASES: list[tuple[str, str, int, list[str], list[dict[str, Any]]]] = [
+    (  # a Russian reservist under the APR, regular examination
+        "RUS",
+        "male",
+        31,
+        ["reservist_refusing_service"],
+        [
+            {"kind": "asylum_requested", "date": _d("2026-07-01")},
+            {"kind": "application_registered", "date": _d("2026-07-03")},
+            {"kind": "application_lodged", "date": _d("2026-07-10")},
+            {"kind": "procedure_assigned", "date": _d("2026-07-15"), "procedure": "regular"},
+        ],
+    ),
+    (  # an Iranian lodged while the Iran moratorium was in force
+        "IRN",
+        "female",
+        34,
+        [],
+        [
+            {"kind": "asylum_requested", "date": _d("2026-06-29")},
+            {"kind": "application_registered", "date": _d("2026-07-01")},
+            {"kind": "application_lodged", "date": _d("2026-07-02")},
+        ],
+    ),
+    (  # a Lebanese applicant under the Lebanon moratorium of 1 June 2026
+        "LBN",
+        "male",
+        40,
+        [],
+        [
+            {"kind": "asylum_requested", "date": _d("2026-06-22")},
+            {"kind": "application_registered", "date": _d("2026-06-24")},
+            {"kind": "application_lodged", "date": _d("2026-06-30")},
+        ],
+    ),
+    (  # an Afghan on the Dublin track under the AMMR: a Eurodac hit in Greece
+        "AFG",
+        "male",
+        24,
+        [],
+        [
+            {"kind": "asylum_requested", "date": _d("2026-07-02")},
+            {"kind": "application_registered", "date": _d("2026-07-03")},
+            {"kind": "eurodac_hit", "date": _d("2026-07-03"), "member_state": "GRC"},
+            {"kind": "application_lodged", "date": _d("2026-07-06")},
+            {"kind": "track_assigned", "date": _d("2026-07-07"), "track": "dublin"},
+            {
+                "kind": "transfer_request_sent",
+                "date": _d("2026-07-10"),
+                "request": "take_back",
+                "member_state": "GRC",
+            },
+            {"kind": "transfer_request_answered", "date": _d("2026-07-20"), "answer": "accepted"},
+        ],
+    ),
+    (  # a Syrian in the border procedure
+        "SYR",
+        "male",
+        27,
+        [],
+        [
+            {"kind": "asylum_requested", "date": _d("2026-11-09")},
+            {"kind": "application_registered", "date": _d("2026-11-10")},
+            {"kind": "application_lodged", "date": _d("2026-11-11")},
+            {"kind": "procedure_assigned", "date": _d("2026-11-11"), "procedure": "border"},
+        ],
+    ),
+    (  # a Georgian refused as manifestly unfounded in the accelerated procedure
+        "GEO",
+        "male",
+        45,
+        [],
+        [
+            {"kind": "asylum_requested", "date": _d("2026-07-06")},
+            {"kind": "application_registered", "date": _d("2026-07-08")},
+            {"kind": "application_lodged", "date": _d("2026-07-10")},
+            {"kind": "procedure_assigned", "date": _d("2026-07-15"), "procedure": "accelerated"},
+            {
+                "kind": "decision_notified",
+                "date": _d("2026-10-05"),
+                "outcome": "refused",
+                "procedure": "accelerated",
+                "refusal_ground": "manifestly_unfounded",
+                "no_suspensive_effect": True,
+            },
+        ],
+    ),
+    (  # a Russian conscript lodged the day before the APR applied: the old rules
+        "RUS",
+        "male",
+        20,
+        ["conscript_refusing_service"],
+        [
+            {"kind": "asylum_requested", "date": _d("2026-06-08")},
+            {"kind": "application_lodged", "date": _d("2026-06-11")},
+        ],
+    ),
+]
+
+
+def _pact_cases(
+    rng: random.Random, today: dt.date, ind: Organisation, vwn: Organisation, by: User
+) -> list[Application]:
+    """The 2026 cases of :data:`PACT_CASES`."""
+    out: list[Application] = []
+    for n, (nat, sex, age, groups, known) in enumerate(PACT_CASES, start=1):
+        p = person(rng, nat, sex=sex, age=age, on=known[0]["date"], groups=groups)
+        applicant = _applicant(p)
+        app = Application.objects.create(
+            reference=f"TV-2026-{n:04d}", applicant=applicant, organisation=ind, caseworker=by
+        )
+        _events(app, known, by)
+        CaseStatus.objects.create(application=app, computed_on=today)
+        if nat in ("RUS", "AFG"):
+            day = known[0]["date"]
+            Mandate.objects.create(
+                organisation=vwn,
+                applicant=applicant,
+                consent_date=day,
+                valid_from=day,
+                granted_by=by,
+            )
+        out.append(app)
+    return out
+
+
 @transaction.atomic
 def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) -> list[DemoLogin]:
     """Create the demo. Returns the logins (also written to var/demo-logins.json, 0600)."""
@@ -251,6 +384,7 @@ def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) ->
     )
     if revoked is not None:
         Mandate.objects.filter(pk=revoked.pk).update(revoked_on=dt.date(2022, 4, 20))
+    _pact_cases(rng, today, ind, vwn, caseworker)
     applicant_user = users["applicant"]
     applicant_user.applicant = scenario_reservist
     applicant_user.language = "ru"

@@ -29,9 +29,11 @@ from toevlucht.law.deadlines import (
     first_touch,
 )
 from toevlucht.law.measures import Match, MatchStatus, Measure, MeasureKind, load_measures
-from toevlucht.law.model import Case, InterviewKind, Stage, Track
-from toevlucht.law.procedure import History, replay
+from toevlucht.law.model import Case, InterviewKind, Procedure, Stage, Track
+from toevlucht.law.procedure import History, Warning, replay
+from toevlucht.law.regime import Framework, Regime, on_boundary
 from toevlucht.law.remedies import Remedy, RemedyKind, compute_remedies
+from toevlucht.law.responsibility import responsibility_warnings, transfer_steps
 from toevlucht.law.trace import Label
 
 __all__ = ["Assessment", "MeasureView", "NextStep", "assess"]
@@ -77,6 +79,9 @@ class Assessment:
     remedies: tuple[Remedy, ...]
     next_steps: tuple[NextStep, ...]
     notes: tuple[str, ...]
+    regime: Regime = Regime.VW2000
+    framework: Framework = Framework.DUBLIN_III
+    warnings: tuple[Warning, ...] = ()
 
     def deadline(self, kind: str | DeadlineKind) -> Deadline | None:
         return next((d for d in self.deadlines if d.kind == kind), None)
@@ -208,6 +213,16 @@ def _next_steps(
         steps.append(
             NextStep(key="next.registration", params={"due": by[DeadlineKind.REGISTRATION].due})
         )
+    if stage is Stage.REGISTERED and DeadlineKind.LODGING in by:
+        steps.append(NextStep(key="next.apr_lodging", params={"due": by[DeadlineKind.LODGING].due}))
+    if stage is Stage.EXAMINATION and DeadlineKind.DECISION in by:  # (not while Dublin waits)
+        procedure = h.assigned_procedure or Procedure.REGULAR
+        steps.append(
+            NextStep(
+                key="next.apr_examination",
+                params={"procedure": Label(f"procedure.{procedure.value}")},
+            )
+        )
     if stage is Stage.REGISTRATION:
         steps.append(NextStep(key="next.registration_interview"))
     if stage is Stage.REST_PERIOD:
@@ -244,12 +259,17 @@ def _next_steps(
                 else "next.decision"
             )
             steps.append(NextStep(key=key, params={"due": decision.due}))
+            if h.assigned_procedure is Procedure.BORDER:
+                steps.append(NextStep(key="next.border_entry", params={"due": decision.due}))
     appeal = by.get(DeadlineKind.APPEAL)
     if stage is Stage.DECIDED and h.decision is not None:
         outcome = h.decision.decision_outcome
         steps.append(NextStep(key=f"next.decided_{outcome}"))
         if appeal is not None and appeal.status is DeadlineStatus.RUNNING:
             steps.append(NextStep(key="next.appeal", params={"due": appeal.due}))
+        relief = by.get(DeadlineKind.INTERIM_RELIEF)
+        if relief is not None and relief.status is DeadlineStatus.RUNNING:
+            steps.append(NextStep(key="next.interim_relief", params={"due": relief.due}))
     if stage is Stage.APPEAL:
         steps.append(NextStep(key="next.court"))
     further = by.get(DeadlineKind.FURTHER_APPEAL)
@@ -265,7 +285,16 @@ def _next_steps(
         steps.append(NextStep(key="next.final"))
     if stage is Stage.WITHDRAWN:
         steps.append(NextStep(key="next.withdrawn"))
+    steps.extend(_transfer_steps(h, deadlines, as_of))
     return steps
+
+
+def _transfer_steps(h: History, deadlines: list[Deadline], as_of: dt.date) -> list[NextStep]:
+    """The Dublin track: the responsibility clocks and, when one passed, that the
+    Netherlands is responsible (toevlucht.law.responsibility)."""
+    return [
+        NextStep(key=k, params=p) for k, p in transfer_steps(h, legal_calendar(), deadlines, as_of)
+    ]
 
 
 def assess(
@@ -291,6 +320,10 @@ def assess(
     views = _measure_views(case, h, touches, measures, as_of)
     if not h.events:
         notes.append("note.case_no_events")
+    elif h.regime_basis == "events":
+        notes.append("note.regime_events")
+    if on_boundary(h.lodged.date if h.lodged else None, h.requested.date if h.requested else None):
+        notes.append("note.regime_boundary")
     return Assessment(
         as_of=as_of,
         stage=stage,
@@ -300,4 +333,7 @@ def assess(
         remedies=tuple(remedies),
         next_steps=tuple(_next_steps(stage, h, deadlines, remedies, as_of)),
         notes=tuple(notes),
+        regime=h.regime,
+        framework=h.framework,
+        warnings=(*h.warnings, *responsibility_warnings(h, cal, as_of)),
     )

@@ -29,6 +29,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from toevlucht.law.apr import (
+    APPEAL_PARAMS,
+    GROUND_MAX,
+    GROUND_PROCEDURE,
+    TERM_PARAM,
+    apr_appeal_term,
+    exceeds_apr_max,
+    other_procedure_at_the_time,
+    procedure_on,
+)
 from toevlucht.law.calendar import LegalCalendar, TermUnit, atw_applies_to, legal_calendar
 from toevlucht.law.deadlines import short_appeal_term
 from toevlucht.law.decision_term import (
@@ -41,13 +51,18 @@ from toevlucht.law.decision_term import (
     room_42_4,
 )
 from toevlucht.law.errors import LawError
-from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures
-from toevlucht.law.model import Case, EventKind, ExtensionGround, Sex, Track
+from toevlucht.law.measures import Measure, MeasureKind, groups, implied_sex, load_measures
+from toevlucht.law.model import Case, EventKind, ExtensionGround, Procedure, Sex, Track
 from toevlucht.law.params import parameter, values_on
 from toevlucht.law.procedure import replay
+from toevlucht.law.regime import Regime
+from toevlucht.law.responsibility import netherlands_responsible_from, responsibility_deadlines
+from toevlucht.law.terms import DeadlineKind
 
 __all__ = [
     "GROUND_CODES",
+    "PROCEDURE_CODES",
+    "REGIME_CODES",
     "SEX_CODES",
     "STATUS_NAMES",
     "BulkResult",
@@ -67,14 +82,28 @@ NAT = np.datetime64("NaT", "D")
 STATUS_NAMES = ("running", "met", "expired", "suspended")  # codes 0..3; -1: no deadline
 RUNNING, MET, EXPIRED, SUSPENDED, NONE = 0, 1, 2, 3, -1
 SEX_CODES = {None: -1, Sex.MALE: 0, Sex.FEMALE: 1, Sex.X: 2}
-G_42_4, G_42_5, G_43 = 1, 2, 3  # ext_ground codes: the maximum an extension counts against
+G_42_4, G_42_5, G_43, G_35_2, G_35_5 = 1, 2, 3, 4, 5  # ext_ground: the maximum it counts against
 GROUND_CODES: dict[str, int] = {
     ExtensionGround.VW_42_4_A: G_42_4,
     ExtensionGround.VW_42_4_B: G_42_4,
     ExtensionGround.VW_42_4_C: G_42_4,
     ExtensionGround.VW_42_5: G_42_5,
     ExtensionGround.VW_43: G_43,
+    ExtensionGround.APR_35_2: G_35_2,
+    ExtensionGround.APR_35_5: G_35_5,
 }
+OLD, APR = 0, 1  # regime codes
+REGIME_CODES = {Regime.VW2000: OLD, Regime.APR: APR}
+# procedure codes (APR art. 35; -1: none assigned)
+P_NONE, P_REGULAR, P_ACCELERATED, P_BORDER, P_ADMISSIBILITY = -1, 0, 1, 2, 3
+PROCEDURE_CODES: dict[Procedure | None, int] = {
+    None: P_NONE,
+    Procedure.REGULAR: P_REGULAR,
+    Procedure.ACCELERATED: P_ACCELERATED,
+    Procedure.BORDER: P_BORDER,
+    Procedure.ADMISSIBILITY: P_ADMISSIBILITY,
+}
+_APR_GROUND = {G_35_2: ExtensionGround.APR_35_2, G_35_5: ExtensionGround.APR_35_5}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -88,6 +117,16 @@ class CaseTable:
     ``appeal_lodged`` the date an appeal against the latest decision was lodged.
     ``invalid`` marks rows whose history the scalar path rejects (they get no deadlines); left
     empty, no row is invalid.
+
+    The APR columns (left empty: every row is an old-regime case): ``regime`` a code of
+    :data:`REGIME_CODES`; ``procedure`` the assigned procedure (:data:`PROCEDURE_CODES`);
+    ``ext_procedure`` the procedure assigned on the day of each extension; ``registered``
+    the registration (lodging where none), where the border term starts; ``relocation`` the
+    border procedure's relocation; ``apr_appeal`` the appeal term of the new Vw 69 for the
+    latest decision (an index into :data:`toevlucht.law.apr.APPEAL_PARAMS`) and
+    ``apr_appeal_alt`` that of the other reading (-1: none). The transfer columns hold the
+    ``transfer`` deadline of the responsibility rules (NaT: none has started):
+    ``transfer_due``, ``transfer_alternative`` and ``transfer_done`` (the transfer).
     """
 
     start: Dates
@@ -96,6 +135,9 @@ class CaseTable:
     birth: Dates
     sex: npt.NDArray[np.int8]
     groups: npt.NDArray[np.uint32]
+    # the groups were recorded (an empty list: recorded, none); left empty: recorded where
+    # any group is given
+    groups_known: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
     first_decision: Dates
     ext_date: Dates
     ext_months: npt.NDArray[np.int16]
@@ -104,6 +146,18 @@ class CaseTable:
     short_appeal: Bools
     appeal_lodged: Dates
     invalid: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    regime: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    procedure: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    ext_procedure: npt.NDArray[np.int8] = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.int8)
+    )
+    registered: Dates = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
+    relocation: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    apr_appeal: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    apr_appeal_alt: npt.NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    transfer_due: Dates = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
+    transfer_alternative: Dates = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
+    transfer_done: Dates = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
 
     def __len__(self) -> int:
         return int(self.start.shape[0])
@@ -118,6 +172,14 @@ class BulkResult:
     measure_ids: tuple[str, ...]
     measure_applied: Bools  # n x len(measure_ids): the measure moved the decision term
     error: Bools  # the history contradicts the procedure (see the scalar path's message)
+    # APR rows: the day the decision term ends if Regulation 1182/71 art. 3(4) rolls a last
+    # day that is not a working day (APR art. 35), or the border term's nominal end where the
+    # Atw moved it; NaT otherwise and for old-regime rows (their 42(4)/43 reading is not here)
+    decision_alternative: Dates
+    appeal_alternative: Dates  # APR rows: the other reading of the new Vw 69 (NaT: none)
+    transfer_due: Dates  # the responsibility rules' transfer deadline (NaT: not started)
+    transfer_alternative: Dates
+    transfer_status: npt.NDArray[np.int8]
 
 
 def _d(day: dt.date | None) -> np.datetime64:
@@ -127,6 +189,7 @@ def _d(day: dt.date | None) -> np.datetime64:
 def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
     """Replay each case on ``as_of`` and collect the columns the bulk path needs."""
     group_bit = {g: 1 << i for i, g in enumerate(groups())}
+    cal = legal_calendar()
     n = len(cases)
     k = (
         max(
@@ -142,6 +205,7 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
         birth=np.full(n, NAT),
         sex=np.full(n, -1, dtype=np.int8),
         groups=np.zeros(n, dtype=np.uint32),
+        groups_known=np.zeros(n, dtype=bool),
         first_decision=np.full(n, NAT),
         ext_date=np.full((n, k), NAT),
         ext_months=np.zeros((n, k), dtype=np.int16),
@@ -150,36 +214,104 @@ def table_from_cases(cases: Sequence[Case], as_of: dt.date) -> CaseTable:
         short_appeal=np.zeros(n, dtype=bool),
         appeal_lodged=np.full(n, NAT),
         invalid=np.zeros(n, dtype=bool),
+        regime=np.zeros(n, dtype=np.int8),
+        procedure=np.full(n, P_NONE, dtype=np.int8),
+        ext_procedure=np.full((n, k), P_NONE, dtype=np.int8),
+        registered=np.full(n, NAT),
+        relocation=np.zeros(n, dtype=bool),
+        apr_appeal=np.zeros(n, dtype=np.int8),
+        apr_appeal_alt=np.full(n, -1, dtype=np.int8),
+        transfer_due=np.full(n, NAT),
+        transfer_alternative=np.full(n, NAT),
+        transfer_done=np.full(n, NAT),
     )
     for i, case in enumerate(cases):
         a = case.applicant
         t.nationality[i] = a.nationality
         t.birth[i] = _d(a.birth_date)
-        t.sex[i] = SEX_CODES[a.sex]
+        t.sex[i] = SEX_CODES[a.sex or implied_sex(a)]
         t.groups[i] = sum(group_bit[g] for g in a.groups if g in group_bit)
+        t.groups_known[i] = a.groups_known
         try:
             h = replay(case, as_of)
         except LawError:
             t.invalid[i] = True
             continue
+        t.regime[i] = REGIME_CODES[h.regime]
+        t.procedure[i] = PROCEDURE_CODES[h.assigned_procedure]
+        t.relocation[i] = h.procedure is not None and bool(h.procedure.get("relocation"))
+        reg = h.registered or h.lodged
+        t.registered[i] = _d(reg.date if reg is not None else None)
+        try:
+            transfer = next(
+                (
+                    d
+                    for d in responsibility_deadlines(h, cal, as_of)
+                    if d.kind is DeadlineKind.TRANSFER
+                ),
+                None,
+            )
+        except LawError:
+            t.invalid[i] = True
+            continue
+        if transfer is not None:
+            t.transfer_due[i] = _d(transfer.due)
+            t.transfer_alternative[i] = _d(transfer.alternative_due)
+            t.transfer_done[i] = _d(transfer.done_on)
         if h.lodged is not None:
             t.lodged[i] = _d(h.lodged.date)
             if h.track is not Track.DUBLIN:
                 t.start[i] = t.lodged[i]
-            elif h.dublin_responsible is not None:
-                t.start[i] = _d(h.dublin_responsible.date)
+            else:  # the decision term starts once the Netherlands is responsible
+                responsible = netherlands_responsible_from(h, cal, as_of)
+                if responsible is not None:
+                    t.start[i] = _d(responsible[0])
         last = h.latest_decision
         if last is not None:
             t.first_decision[i] = _d(h.decisions[0].date)
             t.last_decision[i] = _d(last.date)
             t.short_appeal[i] = short_appeal_term(last)
+            if h.apr:
+                term = apr_appeal_term(last)
+                t.apr_appeal[i] = APPEAL_PARAMS.index(term.param)
+                if term.alternative_param is not None:
+                    t.apr_appeal_alt[i] = APPEAL_PARAMS.index(term.alternative_param)
             appeal = h.appeal_against_latest_decision()
             t.appeal_lodged[i] = _d(appeal.date if appeal is not None else None)
         for j, e in enumerate(h.term_extensions):
             t.ext_date[i, j] = _d(e.date)
             t.ext_months[i, j] = int(e.get("months"))
             t.ext_ground[i, j] = GROUND_CODES[e.extension_ground]
+            t.ext_procedure[i, j] = PROCEDURE_CODES[procedure_on(h, e.date)]
     return t
+
+
+# the APR and transfer columns a table may leave empty, and what an empty one means
+_OPTIONAL: dict[str, Any] = {
+    "regime": OLD,
+    "procedure": P_NONE,
+    "registered": NAT,
+    "relocation": False,
+    "apr_appeal": 0,
+    "apr_appeal_alt": -1,
+    "transfer_due": NAT,
+    "transfer_alternative": NAT,
+    "transfer_done": NAT,
+}
+
+
+def _col(t: CaseTable, name: str) -> npt.NDArray[Any]:
+    """Column ``name`` of ``t``, its default filled in where the table left it empty."""
+    a: npt.NDArray[Any] = getattr(t, name)
+    n = len(t)
+    if name == "ext_procedure":
+        shape = t.ext_date.shape
+        if a.shape == shape:
+            return a
+        return np.full(shape, P_NONE, dtype=np.int8)
+    if a.shape[0] == n:
+        return a
+    return np.full(n, _OPTIONAL[name], dtype=a.dtype)
 
 
 def concat_tables(tables: Sequence[CaseTable]) -> CaseTable:
@@ -207,6 +339,9 @@ def concat_tables(tables: Sequence[CaseTable]) -> CaseTable:
         birth=cat("birth"),
         sex=cat("sex"),
         groups=cat("groups"),
+        groups_known=np.concatenate(
+            [t.groups_known if t.groups_known.shape[0] == len(t) else t.groups != 0 for t in tables]
+        ),
         first_decision=cat("first_decision"),
         ext_date=wide([t.ext_date for t in tables], NAT),
         ext_months=wide([t.ext_months for t in tables], 0),
@@ -217,6 +352,8 @@ def concat_tables(tables: Sequence[CaseTable]) -> CaseTable:
         invalid=np.concatenate(
             [t.invalid if len(t.invalid) else np.zeros(len(t), dtype=bool) for t in tables]
         ),
+        ext_procedure=wide([_col(t, "ext_procedure") for t in tables], P_NONE),
+        **{name: np.concatenate([_col(t, name) for t in tables]) for name in _OPTIONAL},
     )
 
 
@@ -327,9 +464,10 @@ def _match(m: Measure, t: CaseTable, on: Dates, bit: Mapping[str, int]) -> tuple
         no |= ~unknown & out
     if s.groups_any:
         mask = np.uint32(sum(bit[g] for g in s.groups_any))
-        none = t.groups == 0
-        possibly |= none
-        no |= ~none & ((t.groups & mask) == 0)
+        known = t.groups_known if t.groups_known.shape[0] == n else t.groups != 0
+        unknown = ~known
+        possibly |= unknown
+        no |= ~unknown & ((t.groups & mask) == 0)
     if s.lodged_from is not None or s.lodged_before is not None:
         unknown = np.isnat(t.lodged)
         possibly |= unknown
@@ -342,6 +480,29 @@ def _match(m: Measure, t: CaseTable, on: Dates, bit: Mapping[str, int]) -> tuple
     return ~no & ~possibly, ~no & possibly
 
 
+def _take(t: CaseTable, rows: Ints) -> CaseTable:
+    """The rows ``rows`` of ``t`` with the columns a measure's scope looks at (the others
+    empty)."""
+    n = len(t)
+    none = np.zeros((rows.size, 0), dtype=np.int8)
+    return CaseTable(
+        start=t.start[rows],
+        lodged=t.lodged[rows],
+        nationality=t.nationality[rows],
+        birth=t.birth[rows],
+        sex=t.sex[rows],
+        groups=t.groups[rows],
+        groups_known=t.groups_known[rows] if t.groups_known.shape[0] == n else t.groups_known,
+        first_decision=t.first_decision[rows],
+        ext_date=none.astype("datetime64[D]"),
+        ext_months=none.astype(np.int16),
+        ext_ground=none,
+        last_decision=t.last_decision[rows],
+        short_appeal=t.short_appeal[rows],
+        appeal_lodged=t.appeal_lodged[rows],
+    )
+
+
 def _first_touch(
     m: Measure,
     t: CaseTable,
@@ -349,6 +510,27 @@ def _first_touch(
     bit: Mapping[str, int],
 ) -> tuple[Dates, Bools, Bools]:
     """(touch date, applies, possibly) per row, as decision_term.first_touch."""
+    n = len(t)
+    if m.scope.nationalities:
+        # a measure for some nationalities: only their rows can match (most rows are not)
+        rows = np.flatnonzero(np.isin(t.nationality, list(m.scope.nationalities)))
+        if rows.size < n:
+            when = np.full(n, NAT)
+            applies = np.zeros(n, dtype=bool)
+            possibly = np.zeros(n, dtype=bool)
+            if rows.size:
+                w, a, ps = _touch(m, _take(t, rows), as_of, bit)
+                when[rows], applies[rows], possibly[rows] = w, a, ps
+            return when, applies, possibly
+    return _touch(m, t, as_of, bit)
+
+
+def _touch(
+    m: Measure,
+    t: CaseTable,
+    as_of: dt.date,
+    bit: Mapping[str, int],
+) -> tuple[Dates, Bools, Bools]:
     n = len(t)
     when = np.full(n, NAT)
     applies = np.zeros(n, dtype=bool)
@@ -385,6 +567,123 @@ def _first_touch(
     return when, applies, possibly
 
 
+# --- the APR ---------------------------------------------------------------------------------
+
+
+def _apr_weeks(code: npt.NDArray[np.int8], on: Dates) -> Ints:
+    """The weeks of the new Vw 69 term ``code`` (an index into APPEAL_PARAMS) on ``on``."""
+    out: Ints = np.choose(code.astype(np.int64), [_param(p, on) for p in APPEAL_PARAMS])
+    return out
+
+
+def _weeks_ends(cal: LegalCalendar, event: Dates, weeks: Ints) -> Dates:
+    """A term of ``weeks`` weeks from ``event``, with the Atw where its art. 4 leaves it."""
+    nominal = event + (7 * weeks).astype("timedelta64[D]")
+    applies = atw_applies_to(TermUnit.WEEKS, weeks, event)
+    end, _ = cal.atw_ends(event, nominal, 7 * weeks, applies)
+    return end
+
+
+def _border_term(
+    t: CaseTable, border: Bools, cal: LegalCalendar, first_day: np.datetime64, last: np.datetime64
+) -> tuple[Dates, Dates, Bools]:
+    """(due, alternative, error) of the border rows, as apr._border: 5 weeks from
+    registration, 4 more on relocation, with the Atw (its reach unconfirmed: the nominal
+    end is the other date)."""
+    reg = _col(t, "registered")[border]
+    reg = np.where(np.isnat(reg), t.lodged[border], reg)
+    err = (reg < _first_from("border_procedure_weeks")) | (reg > last)
+    safe = np.where(err, first_day, reg)
+    weeks = _param("border_procedure_weeks", safe) + np.where(
+        _col(t, "relocation")[border], _param("border_procedure_relocation_weeks", safe), 0
+    )
+    due = _weeks_ends(cal, safe, weeks)
+    err |= due > last
+    nominal = safe + (7 * weeks).astype("timedelta64[D]")
+    return due, np.where(due != nominal, nominal, NAT), err
+
+
+def _apr_walk(
+    t: CaseTable,
+    rows: Ints,
+    proc: npt.NDArray[np.int8],
+    dates: Dates,
+    order: Ints,
+    k: int,
+    eff: Sequence[Measure],
+    effective: Sequence[int],
+    n_measures: int,
+    as_of: dt.date,
+) -> tuple[Dates, Bools, Bools, Bools]:
+    """(due, error, held, measures applied) of the APR rows ``rows`` outside the border
+    procedure, as apr.apr_decision: the term of the procedure (regular where none is
+    assigned) from ``start``, then the extensions and the measures in order of date."""
+    m = rows.size
+    start = t.start[rows]
+    governing = np.where(proc == P_NONE, P_REGULAR, proc)
+    months = np.zeros(m, dtype=np.int64)
+    for p, name in TERM_PARAM.items():
+        months = np.where(governing == PROCEDURE_CODES[p], _param(name, start), months)
+    due = add_months(start, months)
+    err = start < min(_first_from(name) for name in TERM_PARAM.values())
+    held = np.zeros(m, dtype=bool)
+    applied = np.zeros((m, n_measures), dtype=bool)
+    if not m or dates.shape[1] == 0:
+        return due, err, held, applied
+    postponed = np.zeros(m, dtype=bool)
+    ground_all = t.ext_ground[rows] if k else np.zeros((m, 0), dtype=np.int8)
+    ind43 = np.any(ground_all == G_43, axis=1) if k else np.zeros(m, dtype=bool)
+    used = {g: np.zeros(m, dtype=np.int64) for g in _APR_GROUND}
+    m_general = np.array([x.kind is MeasureKind.GENERAL_TERM_EXTENSION for x in eff] + [True])
+    m_months = np.array([x.term_extension_months or 0 for x in eff] + [0], dtype=np.int64)
+    m_force = np.array([x.in_force_on(as_of, as_of) for x in eff] + [False])
+    m_target = np.array([*effective, 0], dtype=np.int64)
+    ext_proc = _col(t, "ext_procedure")[rows] if k else np.zeros((m, 0), dtype=np.int8)
+    idx = np.arange(m)
+    for col in range(dates.shape[1]):
+        item = order[:, col]
+        on = dates[idx, item]
+        live = ~err & ~np.isnat(on)
+        if not live.any():
+            break
+        expired = extends_expired_term(on, due)
+        step = np.zeros(m, dtype=np.int64)
+        if k:
+            is_ext = live & (item < k)
+            e = np.minimum(item, k - 1)
+            ground = t.ext_ground[rows, e]
+            e_months = t.ext_months[rows, e].astype(np.int64)
+            is43 = is_ext & ~expired & (ground == G_43)
+            bad = is_ext & expired
+            for g, eg in _APR_GROUND.items():
+                this = is_ext & ~expired & (ground == g)
+                wanted = PROCEDURE_CODES[GROUND_PROCEDURE[eg]]
+                wrong = this & other_procedure_at_the_time(ext_proc[idx, e], wanted, P_NONE)
+                limit = _param(GROUND_MAX[eg], on)
+                beyond = this & ~wrong & exceeds_apr_max(e_months, used[g], limit)
+                bad |= wrong | beyond
+                # an extension of a term that no longer governs changes nothing
+                ok = this & ~wrong & ~beyond & (governing == wanted)
+                used[g] += np.where(ok, e_months, 0)
+                step = np.where(ok, e_months, step)
+            err |= bad
+            postponed |= is43
+            step = np.where(is43, e_months, step)
+        midx = np.clip(item - k, 0, len(eff))
+        # a general extension of old Vw 42(4)(b) has no ground in the APR; a measure after
+        # a postponement (or beside the applicant's own Vw 43 letter) is superseded
+        is_m = live & (item >= k) & ~m_general[midx] & ~expired
+        superseded = is_m & (postponed | ind43)
+        now = is_m & ~superseded
+        held |= (now | superseded) & m_force[midx]
+        postponed |= now
+        step = np.where(now, m_months[midx], step)
+        due = add_months(due, step)
+        hit = np.flatnonzero(now)
+        applied[hit, m_target[midx[hit]]] = True
+    return due, err, held, applied
+
+
 # --- the computation ---------------------------------------------------------------------------
 
 
@@ -405,6 +704,9 @@ def compute(
     first_day = np.datetime64(dt.date(cal.first_year, 1, 1), "D")
     last_day = np.datetime64(dt.date(cal.last_year, 12, 31), "D")
 
+    apr = (_col(t, "regime") == APR) & ~error
+    proc = _col(t, "procedure")
+    border = apr & (proc == P_BORDER) & ~np.isnat(t.lodged)
     started = ~np.isnat(t.start) & ~error
     start = np.where(started, t.start, np.datetime64("2000-01-01"))
     due = add_months(start, _param("decision_term_months", start))
@@ -424,6 +726,7 @@ def compute(
         if not m.applied_to_deadlines(as_of):
             continue  # unconfirmed, possibly-only or disapplied: never moves a term
         when, applies, _possibly = _first_touch(m, t, as_of, bit)
+        applies &= ~border  # the border term knows no measures (Vw 2000 art. 3(6) new)
         if not applies.any():
             continue
         effective.append(j)
@@ -440,7 +743,7 @@ def compute(
         keyed = np.where(np.isnat(dates), np.datetime64("9999-12-31"), dates)
         order = np.argsort(keyed, axis=1, kind="stable")
         # only rows with at least one item need the chronological walk
-        active = np.flatnonzero(started & ~error & ~np.all(np.isnat(dates), axis=1))
+        active = np.flatnonzero(started & ~apr & ~np.all(np.isnat(dates), axis=1))
     else:
         dates = np.full((n, 0), NAT)
         order = np.zeros((n, 0), dtype=np.int64)
@@ -515,7 +818,30 @@ def compute(
     cap_plain = add_months(start, _param("decision_term_absolute_max_months", start))
     due = np.minimum(due, np.where(moratorium, cap_moratorium, cap_plain))
     # rows before the parameters' first date or past the calendar fail in the scalar path too
-    error |= started & ((start < _first_from("decision_term_months")) | (due > last_day))
+    error |= started & ~apr & ((start < _first_from("decision_term_months")) | (due > last_day))
+    # APR rows: the examination term of art. 35, or the border term
+    alternative = np.full(n, NAT)
+    if apr.any():
+        eff = [ms[j] for j in effective]
+        a_rows = np.flatnonzero(apr & ~border & started)
+        a_due, a_err, a_hold, a_applied = _apr_walk(
+            t, a_rows, proc[a_rows], dates[a_rows], order[a_rows], k, eff, effective, len(ms), as_of
+        )
+        # Regulation 1182/71 art. 3(4) may roll a last day that is not a working day: not
+        # settled for the APR, so the term ends on its day and the rolled day is the other
+        in_cal = (a_due >= first_day) & (a_due <= last_day)
+        a_err |= ~in_cal
+        safe = np.where(in_cal & ~a_err, a_due, first_day)
+        rolled = np.busday_offset(safe, 0, roll="forward", busdaycal=cal.busdaycalendar)
+        due[a_rows], error[a_rows], holding[a_rows] = a_due, error[a_rows] | a_err, a_hold
+        alternative[a_rows] = np.where(rolled != safe, rolled, NAT)
+        applied[a_rows] = a_applied
+        b_due, b_alt, b_err = _border_term(t, border, cal, first_day, last_day)
+        due[border], alternative[border] = b_due, b_alt
+        error[border] |= b_err
+        holding[border] = False
+        started |= border
+        start = np.where(border, t.registered, start)
     ok_rows = started & ~error
     decided = ~np.isnat(t.first_decision)
     status = np.where(
@@ -526,6 +852,7 @@ def compute(
     # a moratorium in force that holds the case suspends a running term (incl. individual 43)
     status = np.where((status == RUNNING) & holding, SUSPENDED, status)
     decision_due = np.where(ok_rows, due, NAT)
+    decision_alternative = np.where(ok_rows, alternative, NAT)
     decision_status = np.where(ok_rows, status, NONE).astype(np.int8)
 
     # appeal ------------------------------------------------------------------------------
@@ -534,13 +861,24 @@ def compute(
     short_w = _param("appeal_term_short_weeks", dec)
     long_w = _param("appeal_term_weeks", dec)
     weeks = np.where(t.short_appeal, short_w, long_w)
-    nominal = dec + (7 * weeks).astype("timedelta64[D]")
     computable = has & (dec >= _first_from("appeal_term_weeks"))
+    # APR rows: the new Vw 69 (1, 2 or 4 weeks, as apr_appeal_term chose when the table was
+    # built), and the other reading where the decision leaves it open
+    apr_has = has & (_col(t, "regime") == APR)
+    apr_idx = np.flatnonzero(apr_has)
+    weeks[apr_idx] = _apr_weeks(_col(t, "apr_appeal")[apr_idx], dec[apr_idx])
+    computable = np.where(apr_has, has & (dec >= _first_from(APPEAL_PARAMS[0])), computable)
     safe_dec = np.where(computable, dec, first_day)
-    safe_nom = np.where(computable, nominal, first_day)
-    applies = atw_applies_to(TermUnit.WEEKS, weeks, safe_dec)
-    appeal, _ = cal.atw_ends(safe_dec, safe_nom, 7 * weeks, applies)
+    appeal = _weeks_ends(cal, safe_dec, weeks)
     in_range = computable & (appeal <= last_day)  # where the scalar path's calendar ends
+    alt_code = _col(t, "apr_appeal_alt")
+    with_alt = np.flatnonzero(in_range & apr_has & (alt_code >= 0))
+    appeal_alternative = np.full(n, NAT)
+    if with_alt.size:
+        w_dec = safe_dec[with_alt]
+        alt = _weeks_ends(cal, w_dec, _apr_weeks(alt_code[with_alt], w_dec))
+        in_range[with_alt] &= alt <= last_day
+        appeal_alternative[with_alt] = np.where(alt <= last_day, alt, NAT)
     done = t.appeal_lodged
     a_status = np.where(
         ~np.isnat(done),
@@ -550,6 +888,15 @@ def compute(
     error |= has & ~in_range
     appeal_due = np.where(in_range, appeal, NAT)
     appeal_status = np.where(in_range, a_status, NONE).astype(np.int8)
+
+    # transfer: the deadline the responsibility rules gave when the table was built
+    t_due, t_done = _col(t, "transfer_due"), _col(t, "transfer_done")
+    t_has = ~np.isnat(t_due) & ~invalid
+    t_status = np.where(
+        ~np.isnat(t_done),
+        np.where(t_done <= t_due, MET, EXPIRED),
+        np.where(asof > t_due, EXPIRED, RUNNING),
+    )
     return BulkResult(
         decision_due=decision_due,
         decision_status=decision_status,
@@ -558,6 +905,11 @@ def compute(
         measure_ids=tuple(m.id for m in ms),
         measure_applied=applied & ok_rows[:, None],
         error=error,
+        decision_alternative=decision_alternative,
+        appeal_alternative=appeal_alternative,
+        transfer_due=np.where(t_has, t_due, NAT),
+        transfer_alternative=np.where(t_has, _col(t, "transfer_alternative"), NAT),
+        transfer_status=np.where(t_has, t_status, NONE).astype(np.int8),
     )
 
 
@@ -577,4 +929,9 @@ def result_row(r: BulkResult, i: int) -> dict[str, Any]:
         "appeal_status": st(int(r.appeal_status[i])),
         "measures_applied": [mid for j, mid in enumerate(r.measure_ids) if r.measure_applied[i, j]],
         "error": bool(r.error[i]),
+        "decision_alternative": day(r.decision_alternative[i]),
+        "appeal_alternative": day(r.appeal_alternative[i]),
+        "transfer_due": day(r.transfer_due[i]),
+        "transfer_alternative": day(r.transfer_alternative[i]),
+        "transfer_status": st(int(r.transfer_status[i])),
     }

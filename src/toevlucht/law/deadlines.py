@@ -10,8 +10,16 @@ The decision term has its own module (`decision_term`); what all deadlines share
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from toevlucht.law.apr import (
+    apr_appeal,
+    apr_decision,
+    apr_further_appeal,
+    apr_interim_relief,
+    apr_lodging,
+    apr_registration,
+)
 from toevlucht.law.calendar import LegalCalendar, TermUnit
 from toevlucht.law.decision_term import MeasureTouch, decision_deadline, first_touch
 from toevlucht.law.errors import HistoryError
@@ -30,6 +38,8 @@ from toevlucht.law.model import (
 from toevlucht.law.params import value
 from toevlucht.law.periods import add_weeks
 from toevlucht.law.procedure import History
+from toevlucht.law.regime import regime_rules
+from toevlucht.law.responsibility import responsibility_deadlines
 from toevlucht.law.sources import Status
 from toevlucht.law.terms import (
     Deadline,
@@ -229,7 +239,8 @@ def short_appeal_term(decision: Event) -> bool:
     processed)."""
     if decision.decision_outcome is not DecisionOutcome.REFUSED:
         return False
-    return decision.procedure is Procedure.GENERAL or decision.refusal_ground is not None
+    ground = decision.refusal_ground
+    return decision.procedure is Procedure.GENERAL or (ground is not None and ground.short_old)
 
 
 def _appeal(h: History, cal: LegalCalendar, as_of: dt.date) -> Deadline | None:
@@ -366,6 +377,9 @@ def _court_order(h: History, as_of: dt.date) -> Deadline | None:
     )
 
 
+_Rule = Callable[[History, LegalCalendar, dt.date], Deadline | None]
+
+
 def compute_deadlines(
     h: History,
     applicant: Applicant,
@@ -376,20 +390,31 @@ def compute_deadlines(
     """Every deadline that has started on ``as_of``, the measures touching the decision
     term, and notes (message keys) about what could not be computed."""
     out: list[Deadline] = []
-    for fn in (_registration, _general_procedure, _view):
+    fns: tuple[_Rule, ...]
+    later: tuple[_Rule, ...]
+    if h.apr:
+        old_request = h.requested is not None and h.requested.date < regime_rules().apr_lodged_from
+        fns = (_registration if old_request else apr_registration, apr_lodging)
+        decision, touches, notes = apr_decision(h, applicant, measures, cal, as_of)
+        later = (apr_appeal, apr_interim_relief, apr_further_appeal)
+    else:
+        fns = (_registration, _general_procedure, _view)
+        decision, touches, notes = decision_deadline(h, applicant, measures, cal, as_of)
+        later = (_appeal, _further_appeal)
+    for fn in fns:
         d = fn(h, cal, as_of)
         if d is not None:
             out.append(d)
-    decision, touches, notes = decision_deadline(h, applicant, measures, cal, as_of)
     if decision is not None:
         out.insert(0, decision)
-    for fn2 in (_appeal, _further_appeal):
+    for fn2 in later:
         d = fn2(h, cal, as_of)
         if d is not None:
             out.append(d)
     co = _court_order(h, as_of)
     if co is not None:
         out.append(co)
+    out.extend(responsibility_deadlines(h, cal, as_of))
     if h.stage is Stage.WITHDRAWN:
         notes.append("note.case_withdrawn")
     return out, touches, notes

@@ -29,6 +29,7 @@ from toevlucht.law.model import Applicant, Event, ExtensionGround, Track
 from toevlucht.law.params import value
 from toevlucht.law.periods import add_months
 from toevlucht.law.procedure import History
+from toevlucht.law.responsibility import netherlands_responsible_from
 from toevlucht.law.sources import Status
 from toevlucht.law.terms import Deadline, DeadlineKind, DeadlineStatus, cite, status_on
 from toevlucht.law.trace import Label, Trace
@@ -43,6 +44,7 @@ __all__ = [
     "general_extension_months",
     "lacks_prior_42_4",
     "letter_months_42_4",
+    "measure_not_applied",
     "room_42_4",
 ]
 
@@ -169,11 +171,21 @@ def decision_deadline(
     lodged = h.lodged.date
     start = lodged
     if h.track is Track.DUBLIN:
-        if h.dublin_responsible is None:
+        responsible = netherlands_responsible_from(h, cal, as_of)
+        if responsible is None:
             notes.append("note.decision_dublin_not_started")
             return None, [], notes
-        start = h.dublin_responsible.date
-        tr.add("decision.start_dublin", cite("vw-42-6"), date=start, day=start)
+        start, why = responsible
+        if why == "assumed":
+            tr.add("decision.start_dublin", cite("vw-42-6"), date=start, day=start)
+        else:  # by a term of the responsibility rules that passed (responsibility.py)
+            tr.add(
+                "decision.start_dublin_by_law",
+                cite("vw-42-6"),
+                date=start,
+                day=start,
+                why=Label(f"responsible_why.{why}"),
+            )
     else:
         tr.add("decision.start", cite("vw-42-1"), date=start, day=start)
     months = value("decision_term_months", start)
@@ -322,6 +334,34 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
     )
 
 
+def measure_not_applied(
+    m: Measure, on: dt.date, match: Match, due: dt.date, tr: Trace, as_of: dt.date
+) -> str | None:
+    """Why a measure that touches a case on ``on`` cannot move a term ending ``due`` (the
+    reason, with its trace step), or None if it can: the scope possibly matches, its effect
+    is unconfirmed, a ruling disapplied it, or the term had expired. Shared by both regimes."""
+    if match.status is MatchStatus.POSSIBLY:
+        tr.add(
+            "measure.possibly",
+            m.legal_basis,
+            status=Status.UNCONFIRMED,
+            measure=m,
+            missing=tuple(Label(k) for k in match.missing),
+        )
+        return "possibly"
+    if m.term_extension_months is None or m.effect_status is EffectStatus.UNCONFIRMED:
+        tr.add("measure.unconfirmed", m.legal_basis, status=Status.UNCONFIRMED, measure=m)
+        return "unconfirmed"
+    ruling = m.disapplied_by(as_of)
+    if ruling is not None:
+        tr.add("measure.disapplied", ruling.source, measure=m, day=ruling.date)
+        return "disapplied"
+    if extends_expired_term(on, due):
+        tr.add("measure.term_already_expired", m.legal_basis, measure=m, day=on, due=due)
+        return "term_expired"
+    return None
+
+
 def _measure_extension(
     m: Measure,
     on: dt.date,
@@ -334,25 +374,10 @@ def _measure_extension(
     def touch(applied: bool, reason: str) -> MeasureTouch:
         return MeasureTouch(measure=m, on=on, match=match, applied=applied, reason=reason)
 
-    if match.status is MatchStatus.POSSIBLY:
-        tr.add(
-            "measure.possibly",
-            m.legal_basis,
-            status=Status.UNCONFIRMED,
-            measure=m,
-            missing=tuple(Label(k) for k in match.missing),
-        )
-        return touch(False, "possibly")
-    if m.term_extension_months is None or m.effect_status is EffectStatus.UNCONFIRMED:
-        tr.add("measure.unconfirmed", m.legal_basis, status=Status.UNCONFIRMED, measure=m)
-        return touch(False, "unconfirmed")
-    ruling = m.disapplied_by(as_of)
-    if ruling is not None:
-        tr.add("measure.disapplied", ruling.source, measure=m, day=ruling.date)
-        return touch(False, "disapplied")
-    if extends_expired_term(on, st.due):
-        tr.add("measure.term_already_expired", m.legal_basis, measure=m, day=on, due=st.due)
-        return touch(False, "term_expired")
+    refused = measure_not_applied(m, on, match, st.due, tr, as_of)
+    if refused is not None:
+        return touch(False, refused)
+    assert m.term_extension_months is not None  # (measure_not_applied refuses a measure without)
     if m.kind is MeasureKind.GENERAL_TERM_EXTENSION:
         limit = int(value("decision_term_extension_42_4_max_months", on).value)
         room = room_42_4(limit, st.used_42_4)

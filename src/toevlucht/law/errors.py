@@ -13,6 +13,9 @@ into form errors, HTTP 4xx or an exit code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 __all__ = [
     "CalendarRangeError",
     "CaseInputError",
@@ -55,11 +58,22 @@ class CaseInputError(LawError):
 class HistoryError(LawError):
     """The events of a case contradict the procedure (an impossible history).
 
-    ``index`` is the position of the offending event in the input, when known.
+    ``index`` is the position of the offending event in the input, when known. ``key`` and
+    ``params``, when given, render the message in the reader's language
+    (:func:`toevlucht.law.text.render_error`); ``problem`` is its English form.
     """
 
-    def __init__(self, problem: str, *, index: int | None = None) -> None:
+    def __init__(
+        self,
+        problem: str,
+        *,
+        index: int | None = None,
+        key: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         self.problem = problem
         self.index = index
+        self.key = key
+        self.params: Mapping[str, Any] = dict(params or {})
         where = f"events[{index}]: " if index is not None else ""
         super().__init__(f"{where}{problem}")

@@ -37,11 +37,13 @@ __all__ = [
     "Match",
     "MatchStatus",
     "Measure",
+    "MeasureException",
     "MeasureKind",
     "Period",
     "Ruling",
     "Scope",
     "groups",
+    "implied_sex",
     "load_measures",
     "measure",
     "measure_from_dict",
@@ -75,6 +77,9 @@ class Group:
     id: str
     name_en: str
     name_nl: str
+    # a fact membership implies, so that it is not asked for again: (sex, nationalities)
+    implies_sex: Sex | None = None
+    implies_for: frozenset[str] = frozenset()  # the nationalities for which it holds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +122,18 @@ class Match:
     missing: tuple[str, ...] = ()  # message keys of the missing facts (missing.sex, ...)
 
 
+class MeasureException(StrEnum):
+    """Whom a measure leaves out, as its announcement says. Shown with the measure; the
+    engine does not apply them itself (the facts they turn on, such as article 1F or a false
+    nationality, are not recorded), except that a Dublin case has no running decision term."""
+
+    DUBLIN = "dublin"  # another Member State is responsible
+    OLD_FILE = "old_file"  # files older than 21 months with enough information are decided
+    ARTICLE_1F = "article_1f"  # exclusion under art. 1F of the Refugee Convention
+    FALSE_NATIONALITY = "false_nationality"  # the stated nationality is not believed
+    PROTECTION_ELSEWHERE = "protection_elsewhere"  # protection in another country
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Measure:
     id: str
@@ -134,6 +151,7 @@ class Measure:
     note: str = ""
     title_ru: str = ""
     title_uk: str = ""
+    exceptions: tuple[MeasureException, ...] = ()  # applicants it leaves out (shown)
 
     def title(self, lang: str) -> str:
         """The title in ``lang``, English where no translation is recorded."""
@@ -184,11 +202,12 @@ class Measure:
             )
         keys: list[str] = []
         if s.sexes:
-            if applicant.sex is None:
+            sex = applicant.sex or implied_sex(applicant)
+            if sex is None:
                 missing.append("sex not recorded")
                 keys.append("missing.sex")
-            elif applicant.sex not in s.sexes:
-                return Match(status=MatchStatus.NOT, reasons=(f"sex is {applicant.sex.value}",))
+            elif sex not in s.sexes:
+                return Match(status=MatchStatus.NOT, reasons=(f"sex is {sex.value}",))
         if s.age_min is not None or s.age_max is not None:
             age = applicant.age_on(on)
             if age is None:
@@ -202,7 +221,7 @@ class Measure:
                     reasons=(f"aged {age} on {on.isoformat()}, outside {s.age_min}-{s.age_max}",),
                 )
         if s.groups_any:
-            if not applicant.groups:
+            if not applicant.groups_known:  # not recorded (an empty list is: recorded, none)
                 missing.append("no group recorded (e.g. " + ", ".join(sorted(s.groups_any)) + ")")
                 keys.append("missing.groups")
             elif not applicant.groups & s.groups_any:
@@ -228,6 +247,21 @@ class Measure:
         return Match(status=MatchStatus.APPLIES, reasons=())
 
 
+def implied_sex(applicant: Applicant) -> Sex | None:
+    """The sex a recorded group implies for the applicant's nationality (measures.toml:
+    ``implies_sex``), or None. A Russian conscript is a man: the law on military duty
+    conscripts men only, so the fact is not asked for again."""
+    known = groups()
+    implied = {
+        known[g].implies_sex
+        for g in applicant.groups
+        if g in known
+        and known[g].implies_sex is not None
+        and applicant.nationality in known[g].implies_for
+    }
+    return implied.pop() if len(implied) == 1 else None
+
+
 # --- loading ----------------------------------------------------------------------------------
 
 
@@ -236,7 +270,20 @@ def _parse_groups(t: TableReader) -> dict[str, Group]:
     for gid in t.keys():  # noqa: SIM118 (TableReader is not a dict)
         g = t.table(gid)
         assert g is not None
-        out[gid] = Group(id=gid, name_en=g.text("name_en"), name_nl=g.text("name_nl"))
+        implied = g.text("implies_sex", required=False)
+        try:
+            sex = Sex(implied) if implied else None
+        except ValueError:
+            raise g.error("implies_sex", f"{implied!r} must be male, female or x") from None
+        for_ = frozenset(g.texts("implies_for_nationalities", required=sex is not None))
+        g.text("implies_note", required=sex is not None)
+        out[gid] = Group(
+            id=gid,
+            name_en=g.text("name_en"),
+            name_nl=g.text("name_nl"),
+            implies_sex=sex,
+            implies_for=for_,
+        )
         g.text("description", required=False)
         g.done()
     t.done()
@@ -367,9 +414,21 @@ def _parse_measure(t: TableReader, known_groups: Mapping[str, Group]) -> Measure
         effect_note=t.text("effect_note", required=False),
         rulings=tuple(rulings),
         note=t.text("note", required=False),
+        exceptions=_exceptions(t),
     )
     t.done()
     return measure
+
+
+def _exceptions(t: TableReader) -> tuple[MeasureException, ...]:
+    out: list[MeasureException] = []
+    for raw in t.texts("exceptions", required=False):
+        try:
+            out.append(MeasureException(raw))
+        except ValueError:
+            allowed = ", ".join(e.value for e in MeasureException)
+            raise t.error("exceptions", f"{raw!r} is not one of: {allowed}") from None
+    return tuple(out)
 
 
 def parse_measures(

@@ -37,6 +37,7 @@ __all__ = [
     "ExtensionGround",
     "FieldSpec",
     "GpExtensionGround",
+    "GrantGround",
     "InterviewKind",
     "Procedure",
     "RefusalGround",
@@ -44,6 +45,9 @@ __all__ = [
     "Sex",
     "Stage",
     "Track",
+    "TransferAnswer",
+    "TransferExtensionGround",
+    "TransferRequest",
     "country_codes",
     "parse_case",
     "parse_date",
@@ -54,17 +58,20 @@ __all__ = [
 class Stage(StrEnum):
     """Where a case stands. The order of the members is the order of the procedure."""
 
-    REQUESTED = "requested"  # asylum requested (aanmelding), application not yet lodged
+    REQUESTED = "requested"  # asylum requested (aanmelding; APR: made), not yet lodged
+    REGISTERED = "registered"  # APR art. 27: registered, waiting to be lodged (art. 28)
     REGISTRATION = "registration"  # application lodged; registration phase (aanmeldfase)
     REST_PERIOD = "rest_period"  # after the registration interview (RVT)
     GENERAL_PROCEDURE = "general_procedure"  # algemene asielprocedure (AA)
     EXTENDED_PROCEDURE = "extended_procedure"  # verlengde asielprocedure (VA)
+    EXAMINATION = "examination"  # APR: lodged, examined under art. 34-35 (no AA/VA stages)
     DECIDED = "decided"  # decision notified; appeal term running
     APPEAL = "appeal"  # appeal pending before the district court
     APPEAL_DECIDED = "appeal_decided"  # district court ruled; further-appeal term running
     FURTHER_APPEAL = "further_appeal"  # further appeal pending before the Council of State
     FINAL = "final"  # the decision can no longer be challenged in the ordinary way
     WITHDRAWN = "withdrawn"
+    TRANSFERRED = "transferred"  # handed over to the Member State responsible (Dublin/AMMR)
 
     @property
     def rank(self) -> int:
@@ -74,13 +81,13 @@ class Stage(StrEnum):
     def awaiting_decision(self) -> bool:
         """Still before the authority's decision on the application. (Not the same as a
         case being open, :attr:`closed`: a decided case is open while it can be appealed.)"""
-        return self.rank <= Stage.EXTENDED_PROCEDURE.rank
+        return self.rank <= Stage.EXAMINATION.rank
 
     @property
     def closed(self) -> bool:
         """The case is over: final, or withdrawn. The status projection's ``open`` is its
         negation."""
-        return self in (Stage.FINAL, Stage.WITHDRAWN)
+        return self in (Stage.FINAL, Stage.WITHDRAWN, Stage.TRANSFERRED)
 
 
 _STAGE_ORDER = list(Stage)
@@ -102,9 +109,17 @@ class Sex(StrEnum):
 
 class EventKind(StrEnum):
     ASYLUM_REQUESTED = "asylum_requested"
+    APPLICATION_REGISTERED = "application_registered"  # APR art. 27
     APPLICATION_LODGED = "application_lodged"
     TRACK_ASSIGNED = "track_assigned"
     DUBLIN_RESPONSIBILITY_ESTABLISHED = "dublin_responsibility_established"
+    EURODAC_HIT = "eurodac_hit"
+    TRANSFER_REQUEST_SENT = "transfer_request_sent"
+    TRANSFER_REQUEST_ANSWERED = "transfer_request_answered"
+    TRANSFER_PERIOD_EXTENDED = "transfer_period_extended"
+    TRANSFERRED = "transferred"
+    RESPONSIBILITY_ASSUMED = "responsibility_assumed"  # the Netherlands examines the claim
+    PROCEDURE_ASSIGNED = "procedure_assigned"  # APR: regular, accelerated, border, admissibility
     INTERVIEW_SCHEDULED = "interview_scheduled"
     REGISTRATION_INTERVIEW_HELD = "registration_interview_held"
     GENERAL_PROCEDURE_STARTED = "general_procedure_started"
@@ -147,10 +162,27 @@ class GpExtensionGround(StrEnum):
 
 
 class Procedure(StrEnum):
-    """``intention_issued.procedure`` and ``decision_notified.procedure``."""
+    """``intention_issued.procedure``, ``decision_notified.procedure`` and
+    ``procedure_assigned.procedure``. The first two are the old regime's (Vb 2000), the
+    others the APR's (Regulation 2024/1348 art. 35, Vw 2000 art. 3(6) as amended)."""
 
     GENERAL = "general"  # algemene asielprocedure
     EXTENDED = "extended"  # verlengde asielprocedure
+    REGULAR = "regular"  # APR art. 35(4): examination on the merits
+    ACCELERATED = "accelerated"  # APR art. 35(3)
+    BORDER = "border"  # APR art. 43-44, Vw 2000 art. 3(6)
+    ADMISSIBILITY = "admissibility"  # APR art. 35(1), 38
+
+    @property
+    def apr(self) -> bool:
+        """A procedure of the APR regime (not the old general/extended procedure)."""
+        return self not in (Procedure.GENERAL, Procedure.EXTENDED)
+
+
+APR_PROCEDURES = tuple(p for p in Procedure if p.apr)
+OLD_PROCEDURES = tuple(p for p in Procedure if not p.apr)
+PROCEDURE_VALUES = tuple(p.value for p in Procedure)  # the API schema's enums
+APR_PROCEDURE_VALUES = tuple(p.value for p in APR_PROCEDURES)
 
 
 class ExtensionGround(StrEnum):
@@ -160,7 +192,19 @@ class ExtensionGround(StrEnum):
     VW_42_4_B = "42(4)(b)"  # many simultaneous applications
     VW_42_4_C = "42(4)(c)"  # delay due to the applicant
     VW_42_5 = "42(5)"  # further extension, only after one under 42(4)
-    VW_43 = "43"  # decision moratorium
+    VW_43 = "43"  # decision moratorium (old Vw 43; for APR cases new Vw 43, APR art. 35(7))
+    APR_35_2 = "35(2)"  # APR: admissibility term extended (at most 2 months)
+    APR_35_5 = "35(5)"  # APR: examination term extended (at most 6 months)
+
+    @property
+    def apr(self) -> bool:
+        """A ground of the APR, valid only for applications under it."""
+        return self in (ExtensionGround.APR_35_2, ExtensionGround.APR_35_5)
+
+    @property
+    def old_regime(self) -> bool:
+        """A ground of the old Vw 2000 art. 42, repealed for APR applications."""
+        return self.under_42_4 or self is ExtensionGround.VW_42_5
 
     @property
     def under_42_4(self) -> bool:
@@ -182,10 +226,44 @@ class DecisionOutcome(StrEnum):
 class RefusalGround(StrEnum):
     """``decision_notified.refusal_ground``: refusals under Vw 2000 art. 30, 30a, 30b, 30c."""
 
-    DUBLIN = "dublin"
-    INADMISSIBLE = "inadmissible"
-    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"
-    NOT_PROCESSED = "not_processed"
+    DUBLIN = "dublin"  # art. 30: another Member State is responsible (a transfer decision)
+    INADMISSIBLE = "inadmissible"  # art. 30a
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"  # art. 30b
+    NOT_PROCESSED = "not_processed"  # art. 30c (APR: set aside after implicit withdrawal)
+    UNFOUNDED = "unfounded"  # art. 31: refused as unfounded (the ordinary refusal)
+
+    @property
+    def short_old(self) -> bool:
+        """One of the grounds of art. 30-30c that shorten old Vw 69 to one week."""
+        return self is not RefusalGround.UNFOUNDED
+
+
+class GrantGround(StrEnum):
+    """``decision_notified.granted_under``: the article a grant rests on (APR cases)."""
+
+    REFUGEE = "29"  # Vw 2000 art. 29 (as amended): refugee status
+    SUBSIDIARY = "29a"  # Vw 2000 art. 29a: subsidiary protection
+
+
+class TransferRequest(StrEnum):
+    """``transfer_request_sent.request``."""
+
+    TAKE_CHARGE = "take_charge"  # Dublin III art. 21, AMMR art. 39
+    TAKE_BACK = "take_back"  # Dublin III art. 23-24 (request), AMMR art. 41 (notification)
+
+
+class TransferAnswer(StrEnum):
+    """``transfer_request_answered.answer``."""
+
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class TransferExtensionGround(StrEnum):
+    """``transfer_period_extended.ground`` (Dublin III art. 29(2), AMMR art. 46(2))."""
+
+    IMPRISONMENT = "imprisonment"
+    ABSCONDING = "absconding"
 
 
 class AppealAgainst(StrEnum):
@@ -232,17 +310,38 @@ class FieldSpec:
 
 
 def _choice(
-    enum: type[StrEnum], *, required: bool = False, default: StrEnum | None = None, help: str = ""
+    enum: type[StrEnum],
+    *,
+    required: bool = False,
+    default: StrEnum | None = None,
+    help: str = "",
+    only: tuple[StrEnum, ...] | None = None,
 ) -> FieldSpec:
     return FieldSpec(
         type=str,
         required=required,
-        choices=tuple(m.value for m in enum),
+        choices=tuple(m.value for m in (enum if only is None else only)),
         default=default,
         help=help,
         enum=enum,
     )
 
+
+@cache
+def responsibility_states() -> tuple[str, ...]:
+    """The states bound by Dublin III and the AMMR, except the Netherlands itself (the
+    state a transfer request can name)."""
+    raw = resources.files("toevlucht.law.data.nl").joinpath("countries.toml").read_bytes()
+    states = tomllib.loads(raw.decode())["responsibility_states"]
+    return tuple(sorted(s for s in states if s != "NLD"))
+
+
+_MEMBER_STATE = FieldSpec(
+    type=str,
+    required=True,
+    choices=responsibility_states(),
+    help="ISO 3166-1 alpha-3 code of a state bound by Dublin III / the AMMR, not NLD",
+)
 
 EXTENSION_GROUNDS = tuple(g.value for g in ExtensionGround)
 REFUSAL_GROUNDS = tuple(g.value for g in RefusalGround)
@@ -255,11 +354,32 @@ EVENT_FIELDS: Mapping[EventKind, Mapping[str, FieldSpec]] = {
             help="the request was made to an authority other than the IND, border or aliens police",
         ),
     },
+    EventKind.APPLICATION_REGISTERED: {},
     EventKind.APPLICATION_LODGED: {},
     EventKind.TRACK_ASSIGNED: {
         "track": _choice(Track, required=True),
     },
     EventKind.DUBLIN_RESPONSIBILITY_ESTABLISHED: {},
+    EventKind.EURODAC_HIT: {"member_state": _MEMBER_STATE},
+    EventKind.TRANSFER_REQUEST_SENT: {
+        "request": _choice(TransferRequest, required=True),
+        "member_state": _MEMBER_STATE,
+        "urgent": FieldSpec(
+            type=bool, default=False, help="an urgent reply was asked (Dublin III art. 21(2))"
+        ),
+    },
+    EventKind.TRANSFER_REQUEST_ANSWERED: {"answer": _choice(TransferAnswer, required=True)},
+    EventKind.TRANSFER_PERIOD_EXTENDED: {"ground": _choice(TransferExtensionGround, required=True)},
+    EventKind.TRANSFERRED: {},
+    EventKind.RESPONSIBILITY_ASSUMED: {},
+    EventKind.PROCEDURE_ASSIGNED: {
+        "procedure": _choice(Procedure, required=True, only=APR_PROCEDURES),
+        "relocation": FieldSpec(
+            type=bool,
+            default=False,
+            help="border procedure: the applicant is subject to relocation (Vw 2000 art. 3(6))",
+        ),
+    },
     EventKind.INTERVIEW_SCHEDULED: {
         "interview": _choice(InterviewKind, required=True),
         "scheduled_for": FieldSpec(type=dt.date, required=True),
@@ -293,11 +413,24 @@ EVENT_FIELDS: Mapping[EventKind, Mapping[str, FieldSpec]] = {
         "outcome": _choice(DecisionOutcome, required=True),
         "procedure": _choice(Procedure, required=True),
         "refusal_ground": _choice(RefusalGround),
+        "granted_under": _choice(
+            GrantGround, help="APR cases: the article the grant rests on (Vw 2000 art. 29, 29a)"
+        ),
+        "no_suspensive_effect": FieldSpec(
+            type=bool,
+            default=False,
+            help="APR cases: the decision says an appeal does not suspend it (APR art. 68(3))",
+        ),
     },
     EventKind.NOTICE_OF_DEFAULT_RECEIVED: {},
     EventKind.APPEAL_LODGED: {
         "against": _choice(AppealAgainst, default=AppealAgainst.DECISION),
         "level": _choice(AppealLevel, default=AppealLevel.COURT),
+        "interim_relief": FieldSpec(
+            type=bool,
+            default=False,
+            help="a request for interim relief (voorlopige voorziening) was lodged with it",
+        ),
     },
     EventKind.COURT_RULING: {
         "level": _choice(AppealLevel, default=AppealLevel.COURT),
@@ -324,6 +457,14 @@ class Applicant:
     birth_date: dt.date | None = None
     sex: Sex | None = None
     groups: frozenset[str] = frozenset()
+    # whether the groups were recorded: an explicitly empty list is "recorded: none", a
+    # missing one "not recorded". None: judged from ``groups`` (recorded if any is given).
+    groups_recorded: bool | None = None
+
+    @property
+    def groups_known(self) -> bool:
+        """The applicant's groups were recorded (perhaps as none)."""
+        return self.groups_recorded if self.groups_recorded is not None else bool(self.groups)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:
@@ -392,6 +533,27 @@ class Event:
     def extension_ground(self) -> ExtensionGround:
         """The article a ``decision_term_extended`` rests on."""
         return ExtensionGround(self.get("ground"))
+
+    @property
+    def granted_under(self) -> GrantGround | None:
+        """The article a grant rests on (``decision_notified``, APR cases), if given."""
+        g = self.get("granted_under")
+        return None if g is None else GrantGround(g)
+
+    @property
+    def transfer_request(self) -> TransferRequest:
+        """Take charge or take back (``transfer_request_sent``)."""
+        return TransferRequest(self.get("request"))
+
+    @property
+    def transfer_answer(self) -> TransferAnswer:
+        """Accepted or refused (``transfer_request_answered``)."""
+        return TransferAnswer(self.get("answer"))
+
+    @property
+    def transfer_extension_ground(self) -> TransferExtensionGround:
+        """Imprisonment or absconding (``transfer_period_extended``)."""
+        return TransferExtensionGround(self.get("ground"))
 
     @property
     def interview(self) -> InterviewKind:
@@ -497,6 +659,14 @@ def parse_event(raw: Any, index: int = 0, where: str | None = None) -> Event:
         raise CaseInputError(
             f"{where}.refusal_ground", "a granted application has no refusal ground"
         )
+    if (
+        kind is EventKind.DECISION_NOTIFIED
+        and data.get("outcome") == DecisionOutcome.REFUSED
+        and "granted_under" in data
+    ):
+        raise CaseInputError(
+            f"{where}.granted_under", "a refused application rests on no grant article"
+        )
     return Event(
         kind=kind,
         date=date,
@@ -535,6 +705,7 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
             raise CaseInputError(
                 "applicant.sex", f"{raw['sex']!r} is not one of: male, female, x"
             ) from None
+    recorded = raw.get("groups") is not None
     groups_raw = raw.get("groups") or []
     if not isinstance(groups_raw, list) or not all(isinstance(g, str) for g in groups_raw):
         raise CaseInputError("applicant.groups", "expected a list of group names")
@@ -546,7 +717,11 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
                     f"unknown group {g!r} (known: {', '.join(sorted(known_groups))})",
                 )
     return Applicant(
-        nationality=nationality, birth_date=birth, sex=sex, groups=frozenset(groups_raw)
+        nationality=nationality,
+        birth_date=birth,
+        sex=sex,
+        groups=frozenset(groups_raw),
+        groups_recorded=recorded,
     )
 
 

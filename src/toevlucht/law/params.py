@@ -157,6 +157,8 @@ def values_on(name: str, dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.in
     p = parameter(name)
     starts = np.array([v.valid_from for v in p.values], dtype="datetime64[D]")
     values = np.array([int(v.value) for v in p.values], dtype=np.int64)
+    if len(values) == 1:  # one value for all time: no dates to look up (the bulk path's
+        return np.full(np.shape(dates), values[0], dtype=np.int64)  # million rows)
     idx = np.searchsorted(starts, np.where(np.isnat(dates), starts[0], dates), side="right") - 1
     out: npt.NDArray[np.int64] = values[np.clip(idx, 0, len(values) - 1)]
     return out

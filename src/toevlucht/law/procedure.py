@@ -20,22 +20,40 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from toevlucht.law.errors import HistoryError
 from toevlucht.law.model import (
     AppealAgainst,
     AppealLevel,
     Case,
+    DecisionOutcome,
     Event,
     EventKind,
+    InterviewKind,
     Procedure,
     RulingOutcome,
     Stage,
     Track,
 )
+from toevlucht.law.regime import (
+    Framework,
+    Regime,
+    procedure_regime,
+    responsibility_framework,
+)
 from toevlucht.law.sources import Citation, load_sources
+from toevlucht.law.trace import Label
 
-__all__ = ["TRANSITIONS", "History", "Transition", "known_events", "replay", "transition_for"]
+__all__ = [
+    "TRANSITIONS",
+    "History",
+    "Transition",
+    "Warning",
+    "known_events",
+    "replay",
+    "transition_for",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +65,8 @@ class Transition:
     source_id: str | None
     # selects this row among the rows of its kind, from the event and the facts so far
     when: Callable[[Event, History], bool] = lambda e, h: True
+    # the procedure regimes in which this step exists
+    regimes: frozenset[Regime] = frozenset(Regime)
 
     @property
     def source(self) -> Citation | None:
@@ -69,6 +89,8 @@ def _on_failure_to_decide(e: Event, h: History) -> bool:
 
 S = Stage
 K = EventKind
+OLD = frozenset({Regime.VW2000})
+APR = frozenset({Regime.APR})
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         kind=K.ASYLUM_REQUESTED,
@@ -78,30 +100,106 @@ TRANSITIONS: tuple[Transition, ...] = (
         source_id="vb-3-107b",
     ),
     Transition(
+        kind=K.APPLICATION_REGISTERED,
+        variant="",
+        latest=S.REQUESTED,
+        to=S.REGISTERED,
+        source_id="apr-27-1",
+        regimes=APR,
+    ),
+    Transition(
         kind=K.APPLICATION_LODGED,
         variant="",
         latest=S.REQUESTED,
         to=S.REGISTRATION,
         source_id="vb-3-108",
+        regimes=OLD,
+    ),
+    Transition(
+        kind=K.APPLICATION_LODGED,
+        variant="",
+        latest=S.REGISTERED,
+        to=S.EXAMINATION,
+        source_id="apr-28-1",
+        regimes=APR,
+    ),
+    Transition(
+        kind=K.PROCEDURE_ASSIGNED,
+        variant="",
+        latest=S.EXAMINATION,
+        to=S.EXAMINATION,
+        source_id="apr-35-4",
+        regimes=APR,
     ),
     Transition(
         kind=K.TRACK_ASSIGNED,
         variant="",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="vb-3-109",
     ),
     Transition(
         kind=K.DUBLIN_RESPONSIBILITY_ESTABLISHED,
         variant="",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="vw-42-6",
     ),
     Transition(
+        kind=K.RESPONSIBILITY_ASSUMED,
+        variant="",
+        latest=S.EXAMINATION,
+        to=None,
+        source_id="vw-42-6",
+        regimes=OLD,
+    ),
+    Transition(
+        kind=K.RESPONSIBILITY_ASSUMED,
+        variant="",
+        latest=S.EXAMINATION,
+        to=None,
+        source_id="apr-35-transfer",
+        regimes=APR,
+    ),
+    Transition(
+        kind=K.EURODAC_HIT,
+        variant="",
+        latest=S.EXAMINATION,
+        to=None,
+        source_id=None,
+    ),
+    Transition(
+        kind=K.TRANSFER_REQUEST_SENT,
+        variant="",
+        latest=S.EXAMINATION,
+        to=None,
+        source_id=None,
+    ),
+    Transition(
+        kind=K.TRANSFER_REQUEST_ANSWERED,
+        variant="",
+        latest=S.FURTHER_APPEAL,
+        to=None,
+        source_id=None,
+    ),
+    Transition(
+        kind=K.TRANSFER_PERIOD_EXTENDED,
+        variant="",
+        latest=S.FURTHER_APPEAL,
+        to=None,
+        source_id=None,
+    ),
+    Transition(
+        kind=K.TRANSFERRED,
+        variant="",
+        latest=S.FURTHER_APPEAL,
+        to=S.TRANSFERRED,
+        source_id=None,
+    ),
+    Transition(
         kind=K.INTERVIEW_SCHEDULED,
         variant="",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="vb-3-108d",
     ),
@@ -111,6 +209,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.REGISTRATION,
         to=S.REST_PERIOD,
         source_id="vb-3-108d",
+        regimes=OLD,
     ),
     Transition(
         kind=K.GENERAL_PROCEDURE_EXTENDED,
@@ -119,6 +218,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         to=None,
         source_id="vb-3-115",
         when=lambda e, h: h.gp_start is None,
+        regimes=OLD,
     ),
     Transition(
         kind=K.GENERAL_PROCEDURE_STARTED,
@@ -126,6 +226,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.REST_PERIOD,
         to=S.GENERAL_PROCEDURE,
         source_id="vb-3-110",
+        regimes=OLD,
     ),
     Transition(
         kind=K.GENERAL_PROCEDURE_EXTENDED,
@@ -134,11 +235,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         to=None,
         source_id="vb-3-115",
         when=lambda e, h: h.gp_start is not None,
+        regimes=OLD,
     ),
     Transition(
         kind=K.DETAILED_INTERVIEW_HELD,
         variant="",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="vb-3-113",
     ),
@@ -149,21 +251,24 @@ TRANSITIONS: tuple[Transition, ...] = (
         to=S.GENERAL_PROCEDURE,
         source_id="vb-3-113",
         when=lambda e, h: e.procedure is Procedure.GENERAL,
+        regimes=OLD,
     ),
     Transition(
         kind=K.INTENTION_ISSUED,
         variant="extended procedure",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=S.EXTENDED_PROCEDURE,
         source_id="vb-3-116",
         when=lambda e, h: e.procedure is Procedure.EXTENDED,
+        regimes=OLD,
     ),
     Transition(
         kind=K.VIEW_SUBMITTED,
         variant="",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="vb-3-116",
+        regimes=OLD,
     ),
     Transition(
         kind=K.REFERRED_TO_EXTENDED_PROCEDURE,
@@ -171,25 +276,26 @@ TRANSITIONS: tuple[Transition, ...] = (
         latest=S.GENERAL_PROCEDURE,
         to=S.EXTENDED_PROCEDURE,
         source_id="vb-3-115",
+        regimes=OLD,
     ),
     Transition(
         kind=K.DECISION_TERM_EXTENDED,
         variant="",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="vw-42-4",
     ),
     Transition(
         kind=K.NOTICE_OF_DEFAULT_RECEIVED,
         variant="",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="awb-6-12",
     ),
     Transition(
         kind=K.APPEAL_LODGED,
         variant="against failure to decide",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="awb-6-12",
         when=_against(AppealAgainst.FAILURE_TO_DECIDE, AppealLevel.COURT),
@@ -197,7 +303,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         kind=K.DECISION_NOTIFIED,
         variant="",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=S.DECIDED,
         source_id="vw-42-1",
     ),
@@ -212,7 +318,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         kind=K.COURT_RULING,
         variant="on an appeal against failure to decide",
-        latest=S.EXTENDED_PROCEDURE,
+        latest=S.EXAMINATION,
         to=None,
         source_id="awb-8-55d",
         when=_on_failure_to_decide,
@@ -251,10 +357,11 @@ def transition_for(
     event: Event, h: History, table: tuple[Transition, ...] | None = None
 ) -> Transition:
     """The one row of ``table`` (default :data:`TRANSITIONS`) that fits ``event`` given the
-    facts replayed so far.
+    facts replayed so far and the case's regime.
 
     Raises:
-        HistoryError: no row fits (the event with these details is no step of the procedure).
+        HistoryError: no row fits (the event with these details is no step of the procedure,
+            or not of the regime that governs this case).
         AssertionError: more than one row fits: the table itself is ambiguous.
     """
     rows = [t for t in (TRANSITIONS if table is None else table) if t.kind is event.kind]
@@ -265,8 +372,42 @@ def transition_for(
             f"({', '.join(f'{k}={v}' for k, v in sorted(event.data.items()))})",
             index=event.index,
         )
-    assert len(rows) == 1, f"the transitions table has {len(rows)} rows for {event}"
-    return rows[0]
+    fitting = [t for t in rows if h.regime in t.regimes]
+    if not fitting:
+        raise HistoryError(
+            f"{event.kind.value} on {event.date.isoformat()} is not a step of "
+            f"{_REGIME_NAMES[h.regime]}, which governs this application ({h.regime_reason()})",
+            index=event.index,
+            key="error.not_in_regime",
+            params={
+                "event": Label(f"event.{event.kind.value}"),
+                "day": event.date,
+                "regime": Label(f"regime.{h.regime.value}"),
+            },
+        )
+    assert len(fitting) == 1, f"the transitions table has {len(fitting)} rows for {event}"
+    return fitting[0]
+
+
+_REGIME_NAMES = {
+    Regime.VW2000: "the old procedure (Vw 2000 and Vb 2000 before 12 June 2026)",
+    Regime.APR: "the APR procedure (Regulation 2024/1348, Vw 2000 as amended)",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Warning:
+    """An incomplete history: a step the law requires before another is missing. The
+    assessment goes on; the warning says what is missing and on which article."""
+
+    key: str  # message key (warning.*)
+    source_id: str
+    index: int  # the event whose required predecessor is missing
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source(self) -> Citation:
+        return load_sources()[self.source_id]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -275,12 +416,22 @@ class History:
 
     as_of: dt.date
     events: list[Event] = field(default_factory=list)
+    regime: Regime = Regime.VW2000
+    regime_basis: str = "none"  # lodged | requested | events | none: what chose the regime
     stage: Stage | None = None
-    stage_since: dt.date | None = None  # the effective date of the event that set the stage
     track: Track = Track.GENERAL
     requested: Event | None = None
+    registered: Event | None = None  # APR art. 27
     lodged: Event | None = None
-    dublin_responsible: Event | None = None
+    procedure: Event | None = None  # the latest procedure_assigned (APR)
+    dublin_responsible: Event | None = None  # the Netherlands is responsible
+    eurodac_hits: list[Event] = field(default_factory=list)
+    transfer_requests: list[Event] = field(default_factory=list)
+    transfer_answers: list[Event] = field(default_factory=list)
+    transfer_extensions: list[Event] = field(default_factory=list)
+    transferred: Event | None = None
+    warnings: list[Warning] = field(default_factory=list)
+    stage_since: Event | None = None  # the event that brought the case to its stage
     registration_interview: Event | None = None
     gp_start: Event | None = None
     gp_extensions: list[Event] = field(default_factory=list)
@@ -296,6 +447,40 @@ class History:
     scheduled: list[Event] = field(default_factory=list)
     withdrawn: Event | None = None
     reopened: Event | None = None  # a ruling that annulled the decision
+
+    @property
+    def apr(self) -> bool:
+        """The application is under the APR regime."""
+        return self.regime is Regime.APR
+
+    def regime_reason(self) -> str:
+        """Why the regime is what it is, in plain English (for error messages)."""
+        if self.regime_basis == "lodged" and self.lodged is not None:
+            return f"lodged on {self.lodged.date.isoformat()}"
+        if self.regime_basis == "requested" and self.requested is not None:
+            return f"requested on {self.requested.date.isoformat()}, not yet lodged"
+        if self.regime_basis == "events":
+            return "as its recorded events show"
+        return "no lodging or request recorded"
+
+    @property
+    def registered_on(self) -> dt.date | None:
+        """The day the application was registered for the responsibility rules: the APR's
+        registration, else the lodging (the old law registers on lodging), else the request."""
+        for e in (self.registered, self.lodged, self.requested):
+            if e is not None:
+                return e.date
+        return None
+
+    @property
+    def framework(self) -> Framework:
+        """Dublin III or the AMMR, by the registration date (AMMR art. 84)."""
+        return responsibility_framework(registered=self.registered_on)
+
+    @property
+    def assigned_procedure(self) -> Procedure | None:
+        """The APR procedure assigned to the application, if any."""
+        return None if self.procedure is None else self.procedure.procedure
 
     @property
     def decision(self) -> Event | None:
@@ -387,19 +572,89 @@ def _describe(e: Event) -> str:
     return f"{e.kind.value} on {e.date.isoformat()} (events[{e.index}])"
 
 
+def _is_apr_marker(e: Event) -> bool:
+    """An event that exists only under the APR (or carries a value only the APR knows)."""
+    if e.kind in (EventKind.APPLICATION_REGISTERED, EventKind.PROCEDURE_ASSIGNED):
+        return True
+    if e.kind is EventKind.DECISION_NOTIFIED:
+        return e.procedure.apr or e.get("granted_under") is not None
+    if e.kind is EventKind.DECISION_TERM_EXTENDED:
+        return e.extension_ground.apr
+    return False
+
+
+def _regime_of(events: list[Event]) -> tuple[Regime, str]:
+    """The procedure regime and what chose it (regimes.toml): the lodging date; not yet
+    lodged, the request date, or an APR registration already recorded; with neither, the
+    vocabulary of the events recorded (an incomplete history)."""
+    lodged = next((e for e in events if e.kind is EventKind.APPLICATION_LODGED), None)
+    if lodged is not None:
+        return procedure_regime(lodged=lodged.date, requested=None), "lodged"
+    if any(e.kind is EventKind.APPLICATION_REGISTERED for e in events):
+        return Regime.APR, "events"
+    requested = next((e for e in events if e.kind is EventKind.ASYLUM_REQUESTED), None)
+    if requested is not None:
+        return procedure_regime(lodged=None, requested=requested.date), "requested"
+    if any(_is_apr_marker(e) for e in events):
+        return Regime.APR, "events"
+    return Regime.VW2000, "events" if events else "none"
+
+
+def _out_of_order(e: Event, stage_event: Event, stage: Stage, row: Transition) -> HistoryError:
+    """An event that cannot follow the stage the case reached. The event out of place is
+    the one whose position in the file disagrees with its date: when the event that brought
+    the case to ``stage`` was given after ``e`` but is dated before it, that one is."""
+    culprit, other = (stage_event, e) if stage_event.index > e.index else (e, stage_event)
+    if culprit is stage_event:
+        problem = (
+            f"{_describe(culprit)} is dated before {_describe(other)}, which the procedure "
+            "requires to come first"
+        )
+        key = "error.dated_before"
+    else:
+        problem = (
+            f"{_describe(culprit)} is impossible after {_describe(other)}: the case had already "
+            f"reached the stage '{stage.value}', and {culprit.kind.value}"
+            f"{' (' + row.variant + ')' if row.variant else ''} belongs to a stage up to "
+            f"'{row.latest.value}'"
+        )
+        key = "error.impossible_after"
+    return HistoryError(
+        problem,
+        index=culprit.index,
+        key=key,
+        params={
+            "event": Label(f"event.{culprit.kind.value}"),
+            "day": culprit.date,
+            "other": Label(f"event.{other.kind.value}"),
+            "other_day": other.date,
+            "stage": Label(f"stage.{stage.value}"),
+        },
+    )
+
+
 def replay(case: Case, as_of: dt.date) -> History:
     """Validate the events known on ``as_of`` against the procedure and collect the facts."""
     h = History(as_of=as_of)
     h.events = known_events(case.events, as_of)
+    h.regime, h.regime_basis = _regime_of(h.events)
     last: Event | None = None
+    stage_event: Event | None = None
     for e in h.events:
         row = transition_for(e, h)
         stage = h.stage
-        if stage in (Stage.WITHDRAWN, Stage.FINAL):
+        if stage is not None and stage.closed:
             assert last is not None
             raise HistoryError(
                 f"{_describe(e)} comes after {_describe(last)}, which ended the procedure",
                 index=e.index,
+                key="error.after_end",
+                params={
+                    "event": Label(f"event.{e.kind.value}"),
+                    "day": e.date,
+                    "other": Label(f"event.{last.kind.value}"),
+                    "other_day": last.date,
+                },
             )
         if e.kind is EventKind.DECISION_NOTIFIED and h.decision is not None:
             raise HistoryError(
@@ -409,31 +664,94 @@ def replay(case: Case, as_of: dt.date) -> History:
             )
         if stage is not None and stage.rank > row.latest.rank:
             assert last is not None
-            raise HistoryError(
-                f"{_describe(e)} is impossible after {_describe(last)}: the case had already "
-                f"reached the stage '{stage.value}', and {e.kind.value}"
-                f"{' (' + row.variant + ')' if row.variant else ''} belongs to a stage up to "
-                f"'{row.latest.value}'",
-                index=e.index,
-            )
+            raise _out_of_order(e, stage_event or last, stage, row)
+        _check_regime_data(h, e)
+        _warn(h, e)
         _collect(h, e)
         if row.to is not None and (
-            stage is None or row.to.rank >= stage.rank or row.to is Stage.WITHDRAWN
+            stage is None
+            or row.to.rank >= stage.rank
+            or row.to in (Stage.WITHDRAWN, Stage.TRANSFERRED)
         ):
+            if row.to is not stage:
+                stage_event = e
             h.stage = row.to
         elif stage is None:
-            h.stage = _implied_stage(e)
+            h.stage = _implied_stage(e, h)
+            stage_event = e
         if e.kind is EventKind.COURT_RULING and _annuls(e, h):
             h.reopened = e
-            h.stage = Stage.EXTENDED_PROCEDURE
-        if h.stage is not stage:
-            h.stage_since = e.date
+            h.stage = Stage.EXAMINATION if h.apr else Stage.EXTENDED_PROCEDURE
+            stage_event = e
         last = e
+    h.stage_since = stage_event
     return h
 
 
-def _implied_stage(e: Event) -> Stage:
+def _check_regime_data(h: History, e: Event) -> None:
+    """Event data that only one regime knows (a procedure, an extension ground, a grant
+    article) on a case of the other regime."""
+    bad: str | None = None
+    if e.kind is EventKind.DECISION_NOTIFIED:
+        if e.procedure.apr != h.apr:
+            bad = f"procedure={e.procedure.value}"
+        elif e.get("granted_under") is not None and not h.apr:
+            bad = f"granted_under={e.get('granted_under')}"
+    elif e.kind is EventKind.DECISION_TERM_EXTENDED:
+        g = e.extension_ground
+        if (g.apr and not h.apr) or (g.old_regime and h.apr):
+            bad = f"ground={g.value}"
+    elif e.kind is EventKind.INTERVIEW_SCHEDULED and h.apr:
+        if e.interview is InterviewKind.REGISTRATION:
+            bad = "interview=registration"
+    elif (
+        e.kind is EventKind.PROCEDURE_ASSIGNED
+        and e.get("relocation")
+        and e.procedure is not Procedure.BORDER
+    ):
+        raise HistoryError(
+            f"{_describe(e)}: relocation extends only the border procedure (Vw 2000 art. 3(6))",
+            index=e.index,
+        )
+    if bad is not None:
+        raise HistoryError(
+            f"{_describe(e)} has {bad}, which is not part of {_REGIME_NAMES[h.regime]} that "
+            f"governs this application ({h.regime_reason()})",
+            index=e.index,
+            key="error.value_not_in_regime",
+            params={
+                "event": Label(f"event.{e.kind.value}"),
+                "day": e.date,
+                "value": bad,
+                "regime": Label(f"regime.{h.regime.value}"),
+            },
+        )
+
+
+def _warn(h: History, e: Event) -> None:
+    """A step the law requires before ``e`` is missing: accepted as an incomplete history,
+    and flagged. Old regime: a refusal without an intention to refuse (Vw 2000 art. 39 as it
+    stood before 12 June 2026, Awb 4:8)."""
+    if (
+        e.kind is EventKind.DECISION_NOTIFIED
+        and not h.apr
+        and e.decision_outcome is DecisionOutcome.REFUSED
+        and not any(i.date <= e.date for i in h.intentions)
+    ):
+        h.warnings.append(
+            Warning(
+                key="warning.refusal_without_intention",
+                source_id="vw-39",
+                index=e.index,
+                params={"day": e.date},
+            )
+        )
+
+
+def _implied_stage(e: Event, h: History) -> Stage:
     """The stage an incomplete history is at least in, judged from its first event."""
+    if h.apr:
+        return Stage.EXAMINATION
     if e.kind in (
         EventKind.TRACK_ASSIGNED,
         EventKind.DUBLIN_RESPONSIBILITY_ESTABLISHED,
@@ -464,8 +782,24 @@ def _collect(h: History, e: Event) -> None:
     k = e.kind
     if k is EventKind.ASYLUM_REQUESTED:
         h.requested = h.requested or e
+    elif k is EventKind.APPLICATION_REGISTERED:
+        h.registered = h.registered or e
     elif k is EventKind.APPLICATION_LODGED:
         h.lodged = e
+    elif k is EventKind.PROCEDURE_ASSIGNED:
+        h.procedure = e
+    elif k is EventKind.RESPONSIBILITY_ASSUMED:
+        h.dublin_responsible = h.dublin_responsible or e
+    elif k is EventKind.EURODAC_HIT:
+        h.eurodac_hits.append(e)
+    elif k is EventKind.TRANSFER_REQUEST_SENT:
+        h.transfer_requests.append(e)
+    elif k is EventKind.TRANSFER_REQUEST_ANSWERED:
+        h.transfer_answers.append(e)
+    elif k is EventKind.TRANSFER_PERIOD_EXTENDED:
+        h.transfer_extensions.append(e)
+    elif k is EventKind.TRANSFERRED:
+        h.transferred = e
     elif k is EventKind.TRACK_ASSIGNED:
         h.track = Track(e.get("track"))
     elif k is EventKind.DUBLIN_RESPONSIBILITY_ESTABLISHED:

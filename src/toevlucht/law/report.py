@@ -35,6 +35,7 @@ def assessment_text(a: Assessment, lang: str = "en", reference: str = "") -> str
         lines.append(f"{t('ui.case')}: {reference}")
     lines.append(t("ui.assessed_on", day=a.as_of))
     lines.append(f"{t('ui.stage')}: {v.stage_label}")
+    lines.append(f"{t('ui.regime')}: {v.regime_label}")
     lines.append(f"{t('ui.track')}: {t('track.' + a.history.track.value)}")
     lines.append("")
     lines.append(t("ui.deadlines"))
@@ -49,6 +50,8 @@ def assessment_text(a: Assessment, lang: str = "en", reference: str = "") -> str
             extra.append(t("ui.late_by", days=d.late_by_days))
         if d.certainty.value != "confirmed":
             extra.append(t("ui.unconfirmed"))
+        if d.alternative_due:
+            extra.append(t("ui.other_reading", day=d.alternative_due))
         tail = f" ({'; '.join(extra)})" if extra else ""
         lines.append(f"  * {d.label}: {t('ui.due', due=d.due)} - {status}{tail}")
         for i, s in enumerate(d.steps, 1):
@@ -95,6 +98,11 @@ def assessment_text(a: Assessment, lang: str = "en", reference: str = "") -> str
         lines.append(t("ui.notes"))
         for n in v.notes:
             lines.append(f"  - {n.text}")
+    if v.warnings:
+        lines.append("")
+        lines.append(t("ui.warnings"))
+        for w in v.warnings:
+            lines.append(f"  - {w.text}  [{w.source}]")
     lines.append("")
     lines.append(v.disclaimer)
     return "\n".join(lines)

@@ -45,6 +45,7 @@ class SourceKind(StrEnum):
     """What kind of document a source is."""
 
     STATUTE = "statute"  # a formal act or an AMvB (Vw, Vb, Awb, Atw)
+    EU_REGULATION = "eu_regulation"  # an EU regulation (APR, AMMR, Dublin III, 1182/71)
     DECREE = "decree"  # a royal or ministerial decree, a WBV amending the Aliens Circular
     CIRCULAR = "circular"  # the Aliens Circular (Vc) itself: policy rules
     CASE_LAW = "case_law"  # a court ruling (ECLI)
@@ -54,6 +55,7 @@ class SourceKind(StrEnum):
 
 
 _STATUTE_REQUIRED = ("instrument", "abbreviation", "bwb_id", "article", "consolidation_date")
+_EU_REQUIRED = ("instrument", "abbreviation", "celex", "article")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,13 +73,14 @@ class Citation:
     paragraph: str = ""
     consolidation_date: dt.date | None = None
     ecli: str = ""
+    celex: str = ""
     date: dt.date | None = None
     note: str = ""
 
     @property
     def label(self) -> str:
         """A short human citation: ``Vw 2000 art. 42(4)(b)``, ``ECLI:NL:RVS:2022:3353``."""
-        if self.kind is SourceKind.STATUTE:
+        if self.kind in (SourceKind.STATUTE, SourceKind.EU_REGULATION):
             para = f"({self.paragraph})" if self.paragraph else ""
             return f"{self.abbreviation} art. {self.article}{para}"
         if self.kind is SourceKind.CASE_LAW and self.ecli:
@@ -96,7 +99,7 @@ class Citation:
             "url": self.url,
             "status": self.status.value,
         }
-        for key in ("bwb_id", "article", "paragraph", "ecli", "note"):
+        for key in ("bwb_id", "celex", "article", "paragraph", "ecli", "note"):
             value = getattr(self, key)
             if value:
                 out[key] = value
@@ -240,6 +243,7 @@ def parse_source(t: TableReader, source_id: str) -> Citation:
         consolidation_date=t.day("consolidation_date", required=False),
         url=t.text("url"),
         ecli=t.text("ecli", required=False),
+        celex=t.text("celex", required=False),
         date=t.day("date", required=False),
         status=t.enum("status", Status),
         note=t.text("note", required=False),
@@ -251,6 +255,12 @@ def parse_source(t: TableReader, source_id: str) -> Citation:
                 raise t.error(key, "is required for a statute")
         if not citation.url.startswith("https://wetten.overheid.nl/"):
             raise t.error("url", "a statute must link to wetten.overheid.nl")
+    if kind is SourceKind.EU_REGULATION:
+        for key in _EU_REQUIRED:
+            if not getattr(citation, key):
+                raise t.error(key, "is required for an EU regulation")
+        if not citation.url.startswith("https://eur-lex.europa.eu/"):
+            raise t.error("url", "an EU regulation must link to eur-lex.europa.eu")
     if not citation.url.startswith("https://"):
         raise t.error("url", f"expected an https URL, got {citation.url!r}")
     return citation

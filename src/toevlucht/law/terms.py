@@ -18,6 +18,7 @@ __all__ = [
     "DeadlineStatus",
     "atw_term",
     "cite",
+    "eu_term",
     "flag_unknown_decree_years",
     "skipped_holidays",
     "status_on",
@@ -26,12 +27,17 @@ __all__ = [
 
 class DeadlineKind(StrEnum):
     REGISTRATION = "registration"
+    LODGING = "lodging"  # APR art. 28: lodging within 21 days of registration
+    TRANSFER_REQUEST = "transfer_request"  # send the take-charge/take-back request
+    TRANSFER_REPLY = "transfer_reply"  # the requested state's reply
+    TRANSFER = "transfer"  # carry out the transfer; after it, the Netherlands is responsible
     GENERAL_PROCEDURE_DECISION = "general_procedure_decision"
     VIEW_ON_INTENTION = "view_on_intention"
     DECISION = "decision"
     APPEAL = "appeal"
     FURTHER_APPEAL = "further_appeal"
     COURT_ORDER = "court_order"
+    INTERIM_RELIEF = "interim_relief"  # Vw 2000 art. 69(6) (new): request within one week
 
     @property
     def binds_authority(self) -> bool:
@@ -119,3 +125,35 @@ def skipped_holidays(cal: LegalCalendar, tr: Trace, start: dt.date, end: dt.date
         if h is not None and day.weekday() < 5:
             tr.add("calendar.holiday_skipped", h.source, holiday=h, day=day)
         day += dt.timedelta(days=1)
+
+
+def eu_term(
+    cal: LegalCalendar, tr: Trace, nominal: dt.date, *, rolls: Status | None
+) -> tuple[dt.date, dt.date | None]:
+    """The end of a term set by an EU regulation (not an Atw term, law-2026.md 7.1), as
+    ``(due, alternative_due)``.
+
+    ``rolls`` says whether Regulation 1182/71 art. 3(4) moves a last day that is a Saturday,
+    Sunday or public holiday to the next working day: ``None`` where the regulation's own
+    counting rule excludes it (Dublin III art. 42: periods include Saturdays, Sundays and
+    holidays), ``Status.UNCONFIRMED`` where it is not settled whether 1182/71 applies (the
+    APR and the AMMR): the term then ends on ``nominal`` and the rolled day is the
+    ``alternative_due``; ``Status.CONFIRMED`` where it applies.
+    """
+    if cal.is_working_day(nominal):
+        return nominal, None
+    if rolls is None:
+        tr.add("eu.no_roll", None, date=nominal, day=nominal)
+        return nominal, None
+    rolled = cal.roll_forward(nominal)
+    if rolls is Status.CONFIRMED:
+        tr.add("eu.rolled", cite("eu-1182-71-3"), date=rolled, day=nominal, end=rolled)
+        return rolled, None
+    tr.add(
+        "eu.roll_unsettled",
+        cite("eu-1182-71-3"),
+        status=Status.UNCONFIRMED,
+        day=nominal,
+        end=rolled,
+    )
+    return nominal, rolled

@@ -38,6 +38,7 @@ __all__ = [
     "placeholders",
     "plural_form",
     "plural_specs",
+    "render_error",
     "render_key",
     "render_step",
     "render_value",
@@ -214,6 +215,18 @@ def render_key(key: str, lang: str, params: Mapping[str, Any] | None = None) -> 
     if suffix.endswith("."):  # "2022 г." at the end of a sentence: one full stop
         text = text.replace(f"{suffix}.", suffix)
     return text
+
+
+def render_error(exc: Exception, lang: str) -> str:
+    """A law error in ``lang``: a :class:`~toevlucht.law.errors.HistoryError` with a message
+    key in its catalogue text (prefixed with the event it names), any other in English."""
+    key = getattr(exc, "key", None)
+    if not key:
+        return str(exc)
+    index = getattr(exc, "index", None)
+    where = f"events[{index}]: " if index is not None else ""
+    text = render_key(key, lang, getattr(exc, "params", None))
+    return where + text[:1].upper() + text[1:]
 
 
 def render_step(step: Step, lang: str) -> str:

@@ -29,6 +29,7 @@ from toevlucht.law.assess import Assessment, MeasureView
 from toevlucht.law.deadlines import Deadline, DeadlineKind, DeadlineStatus
 from toevlucht.law.measures import EffectStatus, MatchStatus, Measure, MeasureKind, Period
 from toevlucht.law.model import Event, EventKind, Stage, Track
+from toevlucht.law.regime import Framework, Regime
 from toevlucht.law.remedies import Remedy, RemedyKind
 from toevlucht.law.sources import Citation, Status
 from toevlucht.law.text import render_key, render_step, render_value
@@ -46,6 +47,7 @@ __all__ = [
     "ScopeLine",
     "StepLine",
     "TextLine",
+    "WarningLine",
     "assessment_view",
     "coming_interviews",
     "legal_effect_text",
@@ -69,6 +71,7 @@ class StepLine:
     status: Status
     date: dt.date | None
     citation: Citation | None
+    regime: Regime  # whose rule the step applies
 
     def as_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -76,6 +79,7 @@ class StepLine:
             "source": self.source,
             "source_url": self.source_url,
             "status": self.status.value,
+            "regime": self.regime.value,
         }
         if self.date is not None:
             item["date"] = self.date.isoformat()
@@ -84,7 +88,21 @@ class StepLine:
         return item
 
 
-def step_lines(steps: tuple[Step, ...], lang: str) -> tuple[StepLine, ...]:
+def step_regime(step: Step, regime: Regime) -> Regime:
+    """The regime whose rule ``step`` applies: the old Vw 2000/Vb 2000 or the APR and the
+    amended Vw 2000 where its source is one of theirs; otherwise (the Awb, the Atw, the
+    responsibility regulations, a measure) the regime of the case it is applied to."""
+    sid = step.source.id if step.source is not None else ""
+    if sid.startswith(("apr-", "vw26-")):
+        return Regime.APR
+    if sid.startswith(("vw-", "vb-")):
+        return Regime.VW2000
+    return regime
+
+
+def step_lines(
+    steps: tuple[Step, ...], lang: str, regime: Regime = Regime.VW2000
+) -> tuple[StepLine, ...]:
     return tuple(
         StepLine(
             text=render_step(s, lang),
@@ -93,6 +111,7 @@ def step_lines(steps: tuple[Step, ...], lang: str) -> tuple[StepLine, ...]:
             status=s.status,
             date=s.date,
             citation=s.source,
+            regime=step_regime(s, regime),
         )
         for s in steps
     )
@@ -126,7 +145,7 @@ class DeadlineLine:
         }
 
 
-def _deadline_line(d: Deadline, lang: str) -> DeadlineLine:
+def _deadline_line(d: Deadline, lang: str, regime: Regime) -> DeadlineLine:
     return DeadlineLine(
         kind=d.kind,
         label=render_key(f"deadline.{d.kind.value}", lang),
@@ -137,7 +156,7 @@ def _deadline_line(d: Deadline, lang: str) -> DeadlineLine:
         done_on=d.done_on,
         late_by_days=d.late_by_days,
         alternative_due=d.alternative_due,
-        steps=step_lines(d.steps, lang),
+        steps=step_lines(d.steps, lang, regime),
     )
 
 
@@ -191,6 +210,7 @@ class MeasureSummary:
     note: str
     scope: ScopeLine
     periods: tuple[PeriodLine, ...]
+    exceptions: tuple[str, ...] = ()
 
     @property
     def first_start(self) -> dt.date | None:
@@ -219,6 +239,7 @@ def measure_summary(m: Measure, lang: str) -> MeasureSummary:
             lodged_before=s.lodged_before,
         ),
         periods=tuple(_period_line(p) for p in m.periods),
+        exceptions=exception_texts(m, lang),
     )
 
 
@@ -257,6 +278,7 @@ class MeasureLine:
     source_url: str | None
     announcement: tuple[PeriodLine, ...]
     rulings: tuple[RulingLine, ...]
+    exceptions: tuple[str, ...] = ()  # whom the measure leaves out, in the reader's language
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -300,6 +322,7 @@ class MeasureLine:
                 }
                 for r in self.rulings
             ],
+            "exceptions": list(self.exceptions),
         }
 
 
@@ -347,7 +370,13 @@ def measure_line(v: MeasureView, lang: str) -> MeasureLine:
             )
             for r in m.rulings
         ),
+        exceptions=exception_texts(m, lang),
     )
+
+
+def exception_texts(m: Measure, lang: str) -> tuple[str, ...]:
+    """Whom ``m`` leaves out, in ``lang``."""
+    return tuple(render_key(f"measure_exception.{e.value}", lang) for e in m.exceptions)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -374,7 +403,7 @@ class RemedyLine:
         }
 
 
-def _remedy_line(r: Remedy, lang: str) -> RemedyLine:
+def _remedy_line(r: Remedy, lang: str, regime: Regime) -> RemedyLine:
     return RemedyLine(
         kind=r.kind,
         label=render_key(f"remedy.{r.kind.value}", lang),
@@ -383,8 +412,28 @@ def _remedy_line(r: Remedy, lang: str) -> RemedyLine:
         amount_eur=r.amount_eur,
         used_on=r.used_on,
         certainty=r.certainty,
-        steps=step_lines(r.steps, lang),
+        steps=step_lines(r.steps, lang, regime),
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WarningLine:
+    """An incomplete history: a step the law requires first is missing (with its article)."""
+
+    key: str
+    text: str
+    source: str
+    source_url: str
+    event_index: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "text": self.text,
+            "source": self.source,
+            "source_url": self.source_url,
+            "event_index": self.event_index,
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -450,6 +499,12 @@ class AssessmentView:
     stage_label: str
     track: Track
     overdue: bool
+    regime: Regime
+    regime_label: str
+    framework: Framework
+    stage_since: dt.date | None  # the day the case reached its stage
+    stage_since_event: EventKind | None  # the event that brought it there
+    warnings: tuple[WarningLine, ...]
     deadlines: tuple[DeadlineLine, ...]
     measures: tuple[MeasureLine, ...]
     remedies: tuple[RemedyLine, ...]
@@ -472,6 +527,11 @@ class AssessmentView:
         return self.deadline(nxt.kind) if nxt is not None else None
 
     @property
+    def days_in_stage(self) -> int | None:
+        """Days from the event that brought the case to its stage to the assessment date."""
+        return None if self.stage_since is None else (self.as_of - self.stage_since).days
+
+    @property
     def coming_interviews(self) -> tuple[EventLine, ...]:
         return coming_interviews(self.events, self.as_of)
 
@@ -489,6 +549,14 @@ class AssessmentView:
             "language": self.language,
             "stage": self.stage.value if self.stage else None,
             "stage_label": self.stage_label,
+            "regime": self.regime.value,
+            "regime_label": self.regime_label,
+            "stage_since": (
+                {"date": self.stage_since.isoformat(), "event": self.stage_since_event.value}
+                if self.stage_since is not None and self.stage_since_event is not None
+                else None
+            ),
+            "responsibility": self.framework.value,
             "track": self.track.value,
             "overdue": self.overdue,
             "next_deadline": {"kind": nxt.kind.value, "due": nxt.due.isoformat()} if nxt else None,
@@ -497,6 +565,7 @@ class AssessmentView:
             "remedies": [r.as_json() for r in self.remedies],
             "next_steps": [{"key": s.key, "text": s.text} for s in self.next_steps],
             "notes": [{"key": n.key, "text": n.text} for n in self.notes],
+            "warnings": [w.as_json() for w in self.warnings],
             "disclaimer": self.disclaimer,
         }
 
@@ -515,9 +584,24 @@ def assessment_view(a: Assessment, lang: str = "en", reference: str = "") -> Ass
         stage_label=render_key(f"stage.{a.stage.value if a.stage else 'none'}", lang),
         track=a.history.track,
         overdue=a.overdue,
-        deadlines=tuple(_deadline_line(d, lang) for d in a.deadlines),
+        regime=a.regime,
+        regime_label=render_key(f"regime.{a.regime.value}", lang),
+        stage_since=a.history.stage_since.date if a.history.stage_since else None,
+        stage_since_event=a.history.stage_since.kind if a.history.stage_since else None,
+        framework=a.framework,
+        warnings=tuple(
+            WarningLine(
+                key=w.key,
+                text=render_key(w.key, lang, w.params),
+                source=w.source.label,
+                source_url=w.source.url,
+                event_index=w.index,
+            )
+            for w in a.warnings
+        ),
+        deadlines=tuple(_deadline_line(d, lang, a.regime) for d in a.deadlines),
         measures=tuple(measure_line(v, lang) for v in a.measures),
-        remedies=tuple(_remedy_line(r, lang) for r in a.remedies),
+        remedies=tuple(_remedy_line(r, lang, a.regime) for r in a.remedies),
         next_steps=tuple(
             TextLine(key=s.key, text=render_key(s.key, lang, s.params)) for s in a.next_steps
         ),

@@ -18,6 +18,8 @@ from toevlucht.portal.formatting import format_day
 
 __all__ = [
     "ALWAYS_PREPARE",
+    "APR_EXPLAINED",
+    "DUBLIN_EXPLAINED",
     "MEASURE_AFTER",
     "MEASURE_WHAT",
     "PREPARE",
@@ -78,7 +80,51 @@ STAGE_EXPLAINED: dict[str, list[Any]] = {
         gettext_lazy("Talk to your lawyer or to VluchtelingenWerk about what this means for you."),
     ],
     "withdrawn": [gettext_lazy("Your asylum application has been withdrawn.")],
+    "registered": [
+        gettext_lazy("The IND has registered your application for protection."),
+        gettext_lazy(
+            "Next you lodge the application: you hand it in formally. That must be possible "
+            "within the time limit on the page “By when”."
+        ),
+    ],
+    "examination": [
+        gettext_lazy("Your application has been lodged. The IND is examining it."),
+        gettext_lazy(
+            "Under the new rules there is no registration interview and no intention to "
+            "refuse: after a personal interview about why you fled, the IND decides."
+        ),
+    ],
+    "transferred": [
+        gettext_lazy(
+            "You have been transferred to the European country that is responsible for your "
+            "application. That country now deals with it."
+        )
+    ],
 }
+
+# Added to the stage's explanation for an application under the new European rules.
+APR_EXPLAINED = [
+    gettext_lazy(
+        "Your application falls under the new European asylum rules of the EU Pact on "
+        "Migration and Asylum."
+    ),
+]
+
+# Added for a case on the Dublin track: the transfer clock and what it means.
+DUBLIN_EXPLAINED = [
+    gettext_lazy(
+        "Another European country may be responsible for your application (the Dublin "
+        "procedure). The IND can ask that country to take you over."
+    ),
+    gettext_lazy(
+        "Each step has a time limit: the request, the answer and the transfer. The dates are "
+        "on the page “By when”."
+    ),
+    gettext_lazy(
+        "If the Netherlands does not transfer you in time, the Netherlands becomes "
+        "responsible for your application. Ask your lawyer to check these dates."
+    ),
+]
 
 _DOCUMENTS = gettext_lazy(
     "Keep every document that shows who you are or why you left: for example your "
@@ -129,6 +175,9 @@ PREPARE: dict[str, list[Any]] = {
     "further_appeal": [_LAWYER],
     "final": [_LAWYER],
     "withdrawn": [_LAWYER],
+    "registered": [_DOCUMENTS, _JOURNEY, _HEALTH],
+    "examination": [_DOCUMENTS, _EVIDENCE, _INTERPRETER, _REPORT],
+    "transferred": [_LAWYER],
 }
 
 ALWAYS_PREPARE: list[Any] = [
@@ -217,6 +266,18 @@ def event_text(kind: str, day: dt.date, data: dict[str, Any], lang: str) -> str:
             "track": _TRACK.get(data.get("track", ""), _TRACK["general"])
         }
     simple = {
+        "application_registered": _("Your application was registered."),
+        "procedure_assigned": _("The IND chose the procedure for your application."),
+        "eurodac_hit": _(
+            "Your fingerprints were found in Eurodac: another European country may be responsible."
+        ),
+        "transfer_request_sent": _(
+            "The IND asked another European country to take over your application."
+        ),
+        "transfer_request_answered": _("The other European country answered the request."),
+        "transfer_period_extended": _("The time limit for your transfer was extended."),
+        "transferred": _("You were transferred to the responsible European country."),
+        "responsibility_assumed": _("The Netherlands deals with your application itself."),
         "asylum_requested": _("You asked for asylum (aanmelding)."),
         "application_lodged": _("Your asylum application was lodged (registratie)."),
         "dublin_responsibility_established": _(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from toevlucht.sim.flow import fifo, joint, remap, shift
+from toevlucht.sim.flow import fifo, joint, remap, shared, shift
 from toevlucht.sim.plan import Plan
 from toevlucht.sim.scenario import Route, SimStage
 
@@ -208,7 +208,21 @@ def flows(plan: Plan, inp: Inputs) -> Flows:
     def stage(st: SimStage, a: F, subs: Ints) -> F:
         idx[st] = subs
         arrivals[st] = a
-        D = fifo(a, cap[st], LAGS.get(st, 1), plan.hold[st][subs], plan.level[st][subs])
+        share = plan.share[st]
+        if share is None:
+            D = fifo(a, cap[st], LAGS.get(st, 1), plan.hold[st][subs], plan.level[st][subs])
+        else:  # capacity shares: a loop over days (flow.shared)
+            cls = plan.share_class[st][subs]
+            used = np.unique(cls)
+            D = shared(
+                a,
+                cap[st],
+                LAGS.get(st, 1),
+                np.searchsorted(used, cls),
+                share[used],
+                plan.hold[st][subs],
+                plan.level[st][subs],
+            )
         departed[st] = D
         return np.diff(D, axis=2, prepend=0.0)
 
@@ -366,6 +380,13 @@ def reduce(plan: Plan, fl: Flows) -> Batch:
         "late": by_lodging.sum(mass * late),
         "pending_end": by_lodging.sum(mass * (dep >= T)),
     }
+    # pending at the end of each year, and past the statutory term by then
+    overdue = np.zeros((R, G, Y))
+    for y in range(Y):
+        e = int(ystart[y + 1]) - 1 if y + 1 < Y else T - 1
+        m = mass * (has_term & (arr <= e) & (due < e) & (dep > e))
+        overdue += _sum_ryg(rep, grp, np.full(len(rep), y), m, R, G, Y)
+    yearly["overdue_end"] = overdue
     lt = np.nonzero(late)[0]
     _remedies(plan, yearly, rep[lt], grp[lt], due[lt], dep[lt], mass[lt], R, G, Y)
 
@@ -471,8 +492,9 @@ def _stage_waits(
     A = np.cumsum(a, axis=2)
     h0 = plan.h0
     classes: list[tuple[F, F, F]] = []  # (A, D, weights (R, G, T))
-    level = plan.level[st][subs]
-    for lv in np.unique(level):  # each priority level is a queue of its own
+    # each priority level of each capacity-share class is a queue of its own
+    level = plan.level[st][subs] + plan.share_class[st][subs] * (int(plan.level[st].max()) + 1)
+    for lv in np.unique(level):
         _level_classes(
             classes, a, A, D, (~held) & (level == lv), held & (level == lv), subs, g_of, R, G, T
         )

@@ -34,7 +34,18 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["closed_form", "fifo", "held_loop", "held_segments", "joint", "remap", "shift", "split"]
+__all__ = [
+    "closed_form",
+    "fifo",
+    "held_loop",
+    "held_segments",
+    "joint",
+    "remap",
+    "shared",
+    "shift",
+    "split",
+    "waterfill",
+]
 
 F = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -194,37 +205,159 @@ def held_loop(A: F, capacity: F, elig: B) -> F:
     prev = np.concatenate([np.zeros((R, K, 1)), A], axis=2)  # prev[..., t] = A[..., t-1]
     D = np.zeros((R, K))
     out = np.empty_like(A)
-    rows = np.arange(R)
     for t in range(T):
-        e = elig[:, t]
-        avail = np.where(e, A[:, :, t] - D, 0.0)
-        c = capacity[:, t]
-        need = avail.sum(axis=1) > c
-        D = np.where(need[:, None], D, D + avail)
-        if need.any():
-            idx = rows[need]
-            Ai, Pi, Di, ci = A[idx], prev[idx], D[idx], c[idx]
-            lo = np.zeros(len(idx), np.int64)
-            hi = np.full(len(idx), t, np.int64)
-            while np.any(lo < hi):
-                mid = (lo + hi) // 2
-                at = np.take_along_axis(
-                    Ai, np.broadcast_to(mid[:, None, None], (len(idx), K, 1)), 2
-                )
-                s = np.where(e, np.maximum(0.0, at[:, :, 0] - Di), 0.0).sum(axis=1)
-                ok = s >= ci
-                hi = np.where(ok, mid, hi)
-                lo = np.where(ok, lo, mid + 1)
-            tau = np.broadcast_to(lo[:, None, None], (len(idx), K, 1))
-            a_hi = np.take_along_axis(Ai, tau, 2)[:, :, 0]
-            a_lo = np.take_along_axis(Pi, tau, 2)[:, :, 0]
-            base = np.maximum(Di, a_lo)
-            full = np.where(e, base - Di, 0.0).sum(axis=1)
-            pend = np.where(e, np.maximum(0.0, a_hi - base), 0.0)
-            tot = pend.sum(axis=1)
-            phi = np.clip((ci - full) / np.where(tot > 0, tot, 1.0), 0.0, 1.0)
-            D[idx] = np.where(e, base + phi[:, None] * pend, Di)
+        D = _serve_day(A, prev, D, elig[:, t], capacity[:, t], t)
         out[:, :, t] = D
+    return out
+
+
+def _serve_day(A: F, prev: F, D: F, e: B, c: F, t: int) -> F:
+    """One day of a held stage: classes ``A`` ``(R, K, T)`` (cumulative arrivals, ``prev``
+    the same shifted by a day) with ``D`` ``(R, K)`` served so far, eligibility ``e``
+    ``(K,)`` and capacity ``c`` ``(R,)``; the eligible cases are served oldest arrival day
+    first, one arrival day in proportion. Returns the new ``D``."""
+    K = A.shape[1]
+    avail = np.where(e, A[:, :, t] - D, 0.0)
+    need = avail.sum(axis=1) > c
+    D = np.where(need[:, None], D, D + avail)
+    if need.any():
+        idx = np.nonzero(need)[0]
+        Ai, Pi, Di, ci = A[idx], prev[idx], D[idx], c[idx]
+        lo = np.zeros(len(idx), np.int64)
+        hi = np.full(len(idx), t, np.int64)
+        while np.any(lo < hi):
+            mid = (lo + hi) // 2
+            at = np.take_along_axis(Ai, np.broadcast_to(mid[:, None, None], (len(idx), K, 1)), 2)
+            s = np.where(e, np.maximum(0.0, at[:, :, 0] - Di), 0.0).sum(axis=1)
+            ok = s >= ci
+            hi = np.where(ok, mid, hi)
+            lo = np.where(ok, lo, mid + 1)
+        tau = np.broadcast_to(lo[:, None, None], (len(idx), K, 1))
+        a_hi = np.take_along_axis(Ai, tau, 2)[:, :, 0]
+        a_lo = np.take_along_axis(Pi, tau, 2)[:, :, 0]
+        base = np.maximum(Di, a_lo)
+        full = np.where(e, base - Di, 0.0).sum(axis=1)
+        pend = np.where(e, np.maximum(0.0, a_hi - base), 0.0)
+        tot = pend.sum(axis=1)
+        phi = np.clip((ci - full) / np.where(tot > 0, tot, 1.0), 0.0, 1.0)
+        D[idx] = np.where(e, base + phi[:, None] * pend, Di)
+    return D
+
+
+def waterfill(demand: F, capacity: F, share: F) -> F:
+    """How one day's capacity is divided between classes with capacity shares.
+
+    ``demand`` ``(R, C)`` the cases each class could be served, ``capacity`` ``(R,)``,
+    ``share`` ``(C,)`` (adding up to at most 1). Each class gets up to its share of the
+    capacity; what a class leaves unused goes to the classes that still have cases, in
+    proportion to their shares (equally among them if all their shares are 0), until the
+    capacity or the cases run out: the stage is work-conserving.
+
+    >>> waterfill(np.array([[100.0, 100.0]]), np.array([10.0]), np.array([0.7, 0.3]))
+    array([[7., 3.]])
+    >>> waterfill(np.array([[2.0, 100.0]]), np.array([10.0]), np.array([0.7, 0.3]))
+    array([[2., 8.]])
+    """
+    x: F = np.minimum(demand, share[None, :] * capacity[:, None])
+    left = capacity - x.sum(axis=1)
+    for _ in range(demand.shape[1]):
+        unmet = demand - x
+        open_ = unmet > 1e-12
+        w = np.where(open_, share[None, :], 0.0)
+        ws = w.sum(axis=1)
+        w = np.where((ws > 0)[:, None], w, open_.astype(np.float64))
+        ws = w.sum(axis=1)
+        give = np.minimum(
+            unmet, np.maximum(left, 0.0)[:, None] * w / np.where(ws > 0, ws, 1)[:, None]
+        )
+        x += give
+        left = left - give.sum(axis=1)
+    return x
+
+
+def shared(
+    a: F,
+    capacity: F,
+    lag: int,
+    cls: Ints,
+    share: F,
+    hold: B | None = None,
+    level: Ints | None = None,
+) -> F:
+    """Cumulative departures ``(R, S, T)`` of a stage whose capacity is shared by classes.
+
+    Args:
+        a: daily arrivals ``(R, S, T)``.
+        capacity: ``(R, T)`` cases that can be served each day.
+        lag: days between arriving and the first day one can be served.
+        cls: ``(S,)`` the share class of each subgroup, ``0 .. C-1``.
+        share: ``(C, T)`` each class's share of each day's capacity (see :func:`waterfill`:
+            what a class cannot use goes to the others).
+        hold: ``(S, T)``, True where a subgroup may not be served that day.
+        level: ``(S,)`` priority levels inside a class (0 first, as in :func:`fifo`).
+
+    Inside a class and level the stage is first in, first out (oldest arrival day first,
+    one arrival day in proportion), with holds as in :func:`held_loop`. The division of
+    the capacity depends on each day's queues, so this is a loop over days, vectorised
+    over replications. With one class it gives the same departures as :func:`fifo`.
+    """
+    R, S, T = a.shape
+    lvl = np.zeros(S, np.int64) if level is None else level
+    held_any = np.zeros(S, bool) if hold is None else hold.any(axis=1)
+    a = shift(a, lag)
+    A = np.cumsum(a, axis=2)
+    keys = sorted({(int(cls[s]), int(lvl[s])) for s in range(S)})  # units, in service order
+    curves: list[F] = []
+    elig: list[B] = []
+    unit_of: list[int] = []
+    members: list[tuple[Ints, bool]] = []  # the subgroups of each curve; merged or one held
+    for u, (c, lv) in enumerate(keys):
+        in_u = (cls == c) & (lvl == lv)
+        main = np.nonzero(in_u & ~held_any)[0]
+        if len(main):
+            curves.append(A[:, main].sum(axis=1))
+            elig.append(np.ones(T, bool))
+            unit_of.append(u)
+            members.append((main, True))
+        for s in np.nonzero(in_u & held_any)[0]:
+            assert hold is not None
+            curves.append(A[:, s])
+            elig.append(~hold[s])
+            unit_of.append(u)
+            members.append((np.array([s]), False))
+    Ac = np.stack(curves, axis=1)  # (R, K, T)
+    E = np.stack(elig)  # (K, T)
+    K, U, C = Ac.shape[1], len(keys), int(share.shape[0])
+    to_unit = np.zeros((K, U))
+    to_unit[np.arange(K), unit_of] = 1.0
+    unit_cls = np.array([c for c, _ in keys])
+    to_cls = np.zeros((U, C))
+    to_cls[np.arange(U), unit_cls] = 1.0
+    curves_of = [np.nonzero(np.array(unit_of) == u)[0] for u in range(U)]
+    prev = np.concatenate([np.zeros((R, K, 1)), Ac], axis=2)
+    D = np.zeros((R, K))
+    Dc = np.empty_like(Ac)
+    for t in range(T):
+        avail = np.where(E[:, t], Ac[:, :, t] - D, 0.0)
+        demand_u = avail @ to_unit  # (R, U)
+        x = waterfill(demand_u @ to_cls, capacity[:, t], share[:, t])  # (R, C)
+        before = np.zeros((R, C))
+        for u in range(U):
+            c = int(unit_cls[u])
+            y = np.minimum(demand_u[:, u], np.maximum(0.0, x[:, c] - before[:, c]))
+            before[:, c] += demand_u[:, u]
+            ks = curves_of[u]
+            if len(ks) == 1 and E[ks[0], t]:
+                D[:, ks[0]] += y  # one eligible curve: nothing to order
+            else:
+                D[:, ks] = _serve_day(Ac[:, ks], prev[:, ks], D[:, ks], E[ks, t], y, t)
+        Dc[:, :, t] = D
+    out = np.empty_like(A)
+    for k, (subs, merged) in enumerate(members):
+        if merged and len(subs) > 1:
+            out[:, subs] = split(A[:, subs], Ac[:, k], Dc[:, k])
+        else:
+            out[:, subs[0]] = Dc[:, k]
     return out
 
 

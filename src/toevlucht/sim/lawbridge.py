@@ -36,6 +36,7 @@ from toevlucht.law.bulk import SEX_CODES, CaseTable, compute
 from toevlucht.law.errors import DataError
 from toevlucht.law.measures import EffectStatus, MatchStatus, MeasureKind, groups
 from toevlucht.law.params import value
+from toevlucht.law.periods import add_months
 from toevlucht.law.remedies import administrative_penalty_amount
 from toevlucht.sim.errors import SimError
 from toevlucht.sim.scenario import Dated, Group, Profile, Scenario
@@ -47,7 +48,9 @@ __all__ = [
     "decision_due",
     "departure_days",
     "describe_measures",
+    "fixed_term_due",
     "hold_days",
+    "law_term_due",
     "measures_as_known",
     "procedure_end",
     "remedy_params",
@@ -186,6 +189,30 @@ def decision_due(sc: Scenario, group: Group, profile: Profile, first: dt.date, d
         _due_cached(nationality, plain, first, days, sc.law_as_of, sc.measure_objects()),
         dtype=np.int64,
     )
+
+
+def fixed_term_due(first: dt.date, days: int, months: int) -> Ints:
+    """Due day (days after ``first``) of a decision ``months`` after lodging, for cases
+    lodged on each of ``days`` days from ``first``: a term the scenario takes, with its
+    source, where the law's data do not yet give it (the APR's, art. 35(4)). Months are
+    counted by the law's :func:`~toevlucht.law.periods.add_months` (the same date, or the
+    month's last day); whether a term ending on a weekend or holiday runs on is not settled
+    for the APR's terms (domain note law-2026 fact 7.2), so it does not run on here."""
+    lodged = [first + dt.timedelta(days=i) for i in range(days)]
+    return np.array([(add_months(d, months) - first).days for d in lodged], dtype=np.int64)
+
+
+def law_term_due(first: dt.date, days: int, param: str) -> Ints:
+    """Due day of a decision the law's parameter ``param`` (a term in months from lodging,
+    e.g. ``apr_regular_months``, APR art. 35(4)) sets for cases lodged on each day, counted
+    as :func:`fixed_term_due`; NEVER on days the parameter does not cover (no such cases)."""
+    ds = [first + dt.timedelta(days=i) for i in range(days)]
+    months = _param(param, ds, np.nan)
+    out = np.full(days, NEVER, dtype=np.int64)
+    for i, (d, m) in enumerate(zip(ds, months, strict=True)):
+        if not np.isnan(m):
+            out[i] = (add_months(d, int(m)) - first).days
+    return out
 
 
 def hold_days(

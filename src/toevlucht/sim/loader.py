@@ -18,13 +18,17 @@ from toevlucht.law.calendar import legal_calendar
 from toevlucht.law.errors import DataError, LawError
 from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures, measure_from_dict
 from toevlucht.law.model import Sex, Stage, Track, country_codes
+from toevlucht.law.params import value
 from toevlucht.sim.errors import ScenarioError
 from toevlucht.sim.reader import Table, show
 from toevlucht.sim.scenario import (
+    FAST,
     HOLDABLE,
     METRICS,
     QUEUE_STAGES,
     ROUTE_STAGES,
+    Cohort,
+    Dated,
     Group,
     Hold,
     InitialBacklog,
@@ -132,31 +136,89 @@ def _group(t: Table) -> Group:
         safe_country_grant_rate=t.dated("safe_country_grant_rate", required=False, unit=True),
         appeal_rate=t.dated("appeal_rate", unit=True),
         profiles=_profiles(t, t),
+        fast_share=t.dated("fast_share", required=False, unit=True),
     )
     t.done()
     return g
 
 
-def _stage(t: Table, stage: SimStage, gids: Sequence[str]) -> StageSpec:
+def _stage(t: Table, stage: SimStage, names: Sequence[str]) -> StageSpec:
     days = t.text("days", required=False, default="working")
     if days not in ("working", "calendar"):
         raise t.err("days", f"{days!r} is not one of: working, calendar")
     priority = t.texts("priority")
-    allowed = [r.value for r in Route] + list(gids)
+    allowed = [r.value for r in Route] + list(names)
     for i, name in enumerate(priority):
         if name not in allowed:
             raise t.err(
-                f"priority[{i}]", f"{name!r} is not a route or group ({', '.join(allowed)})"
+                f"priority[{i}]",
+                f"{name!r} is not a route, group, cohort or lane ({', '.join(allowed)})",
             )
+    shares: list[tuple[str, Dated]] = []
+    sh = t.table("shares", required=False)
+    if sh is not None:
+        for name in list(sh.t):
+            if name not in allowed:
+                raise sh.err(
+                    name, f"{name!r} is not a route, group, cohort or lane ({', '.join(allowed)})"
+                )
+            shares.append((name, sh.dated(name, unit=True)))
+        sh.done()
+        days_ = sorted({d for _, v in shares for d in v.starts})
+        for d in days_:
+            total = sum(v.on(d) for _, v in shares)
+            if total > 1 + 1e-9:
+                raise t.err(
+                    "shares", f"the capacity shares add up to {total:g} on {d}, more than 1"
+                )
     spec = StageSpec(
         stage=stage,
         capacity=t.dated("capacity"),
         working_days=days == "working",
         capacity_sd=t.num("capacity_sd", required=False),
         priority=tuple(priority),
+        shares=tuple(shares),
     )
     t.done()
     return spec
+
+
+def _cohorts(top: Table, taken: Sequence[str], begin: dt.date) -> tuple[Cohort, ...]:
+    out: list[Cohort] = []
+    for i, c in enumerate(top.tables("cohort")):
+        cid = c.text("id")
+        if cid in taken or cid == FAST or cid in {x.id for x in out}:
+            raise c.err("id", f"{cid!r} is already a route, group, lane or cohort id")
+        start = c.day("from", required=i > 0)
+        if i == 0 and start is not None:
+            raise c.err("from", "the first cohort runs from the beginning: give no from")
+        if out and start is not None and out[-1].start is not None and start <= out[-1].start:
+            raise c.err("from", f"{start} is not after the previous cohort's from")
+        months = c.int_("decision_term_months", required=False, default=-1)
+        source = c.text("source", required=months >= 0)
+        if months == 0:
+            raise c.err("decision_term_months", "must be at least 1")
+        param = c.text("decision_term", required=False)
+        if param and months >= 0:
+            raise c.err("decision_term", "give decision_term or decision_term_months, not both")
+        if param:
+            try:
+                value(param, start or begin)
+            except DataError as exc:
+                raise c.err("decision_term", f"not a term in the law's data: {exc}") from None
+        out.append(
+            Cohort(
+                id=cid,
+                start=start,
+                regime=c.text("regime", required=False),
+                worked_from=c.day("worked_from", required=False),
+                term_months=None if months < 0 else months,
+                term_source=source,
+                term_param=param,
+            )
+        )
+        c.done()
+    return tuple(out) or (Cohort(id="all", start=None),)
 
 
 def _holds(top: Table, measures: Sequence[str], law: Mapping[str, Measure]) -> tuple[Hold, ...]:
@@ -321,6 +383,9 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
     if len(set(gids)) != len(gids):
         raise top.err("group", f"group ids must be unique: {gids}")
 
+    cohorts = _cohorts(top, [r.value for r in Route] + gids, start)
+    named = [c.id for c in cohorts] if top.has("cohort") else []
+    names = [*gids, *named, *(f"{c}:{g}" for c in named for g in gids), FAST]
     st = top.table("stages")
     assert st is not None
     stages: dict[SimStage, StageSpec] = {}
@@ -331,7 +396,7 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
     for s in SimStage:
         t = st.table(s.value)
         assert t is not None
-        stages[s] = _stage(t, s, gids)
+        stages[s] = _stage(t, s, names)
     st.done()
 
     initial, holders = _initial(top, gids)
@@ -388,6 +453,7 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
         court_ruling_days=rem.int_("court_ruling_days"),
         targets=tuple(targets),
         defined=tuple(defined),
+        cohorts=cohorts,
     )
     for t in (rec, appeals, rem):
         t.done()
@@ -436,8 +502,8 @@ def _read(path: str) -> tuple[str, dict[str, Any]]:
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
+    for k, v in over.items():  # an empty table replaces the inherited one (``shares = {}``)
+        if isinstance(v, dict) and v and isinstance(out.get(k), dict):
             out[k] = _merge(out[k], v)
         else:
             out[k] = v

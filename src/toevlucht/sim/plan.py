@@ -25,12 +25,14 @@ from toevlucht.sim.lawbridge import (
     RemedyParams,
     decision_due,
     departure_days,
+    fixed_term_due,
     hold_days,
+    law_term_due,
     procedure_end,
     remedy_params,
     working_days,
 )
-from toevlucht.sim.scenario import ROUTE_STAGES, Dated, Route, Scenario, SimStage
+from toevlucht.sim.scenario import FAST, HOLDABLE, ROUTE_STAGES, Dated, Route, Scenario, SimStage
 
 __all__ = ["Plan", "Sub", "Unit", "build_plan", "daily"]
 
@@ -41,11 +43,21 @@ B = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True, slots=True)
 class Sub:
-    """A subgroup: one profile of one nationality group on one route."""
+    """A subgroup: one profile of one nationality group on one route, in one cohort (by
+    request day, e.g. the old regime's or the APR's) and lane (1: the general procedure's
+    fast lane, ``fast_share``)."""
 
     group: int
     profile: int
     route: Route
+    cohort: int = 0
+    lane: int = 0
+
+    def names(self, sc: Scenario) -> tuple[str, ...]:
+        """The names a stage's ``priority`` and ``shares`` can give this subgroup by."""
+        lane = (FAST,) if self.lane else ()
+        gid, cid = sc.groups[self.group].id, sc.cohorts[self.cohort].id
+        return (self.route.value, gid, cid, f"{cid}:{gid}", *lane)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,8 @@ class Plan:
     inject_housing: F  # (T,)
     hold: Mapping[SimStage, B]  # (S, T)
     level: Mapping[SimStage, Ints]  # (S,) priority level at each stage (0 first)
+    share_class: Mapping[SimStage, Ints]  # (S,) capacity-share class at each stage
+    share: Mapping[SimStage, F | None]  # (C, T) capacity share of each class; None: one class
     gp_end: Ints  # (T,) day the general procedure started that day ends
     plus_15_months: Ints  # (T,) the day 15 months after each day (the IND's published measure)
     due: Ints  # (S, T) decision due day by lodging day (NEVER: no term)
@@ -139,6 +153,7 @@ def build_plan(sc: Scenario) -> Plan:
     )
     work = working_days(dates)
 
+    in_cohort = _cohort_days(sc, dates)
     subs: list[Sub] = []
     rates: list[F] = []
     shares: dict[int, dict[Route, F]] = {}
@@ -151,12 +166,21 @@ def build_plan(sc: Scenario) -> Plan:
         for a, b, f in grp.shocks:
             per_day[(dates >= np.datetime64(a)) & (dates < np.datetime64(b))] *= f
         per_day[:h0] = 0.0
+        fast = daily(grp.fast_share, first, T)
         for p, prof in enumerate(grp.profiles):
             for route in Route:
-                r = per_day * prof.share * shares[g][route]
-                if r.any() or _in_backlog(sc, route, shares[g][route]):
-                    subs.append(Sub(g, p, route))
-                    rates.append(r)
+                for c in range(len(sc.cohorts)):
+                    for lane in (0, 1):
+                        if lane and route is not Route.GENERAL:
+                            continue
+                        lane_f = (fast if lane else 1 - fast) if route is Route.GENERAL else 1.0
+                        r = per_day * prof.share * shares[g][route] * lane_f * in_cohort[c]
+                        backlog = lane == 0 and _in_backlog(
+                            sc, route, shares[g][route], in_cohort[c], dates
+                        )
+                        if r.any() or backlog:
+                            subs.append(Sub(g, p, route, c, lane))
+                            rates.append(r)
     S = len(subs)
     if S == 0:
         raise SimError(
@@ -166,11 +190,11 @@ def build_plan(sc: Scenario) -> Plan:
 
     capacity: dict[SimStage, F] = {}
     for stage, spec in sc.stages.items():
-        c = daily(spec.capacity, first, T)
+        cap = daily(spec.capacity, first, T)
         if spec.working_days:
-            c = np.where(work, c, 0.0)
-        c[:h0] = 0.0
-        capacity[stage] = c
+            cap = np.where(work, cap, 0.0)
+        cap[:h0] = 0.0
+        capacity[stage] = cap
 
     first_month = np.array(
         [daily(g.requests_per_month, sc.start, 1)[0] for g in sc.groups], dtype=np.float64
@@ -181,7 +205,7 @@ def build_plan(sc: Scenario) -> Plan:
         i0, i1 = (blk.lodged_from - first).days, (blk.lodged_until - first).days
         weights = np.zeros(S)
         for i, s in enumerate(subs):
-            if blk.stage not in ROUTE_STAGES[s.route]:
+            if blk.stage not in ROUTE_STAGES[s.route] or s.lane:
                 continue
             gid = sc.groups[s.group].id
             gshare = (
@@ -191,9 +215,12 @@ def build_plan(sc: Scenario) -> Plan:
             )
             rshare = float(shares[s.group][s.route][h0 if h0 < T else 0])
             weights[i] = gshare * sc.groups[s.group].profiles[s.profile].share * rshare
-        if weights.sum() > 0:
-            per_day = blk.count * weights / weights.sum() / (i1 - i0)
-            inject[blk.stage][:, i0:i1] += per_day[:, None]
+        # each lodging day's cases belong to the cohort of that day
+        w = weights[:, None] * np.array([in_cohort[s.cohort][i0:i1] for s in subs])
+        tot = w.sum(axis=0)
+        if (tot > 0).any():
+            per_day = blk.count / int((tot > 0).sum())
+            inject[blk.stage][:, i0:i1] += per_day * w / np.where(tot > 0, tot, 1.0)[None, :]
     inject_housing = np.zeros(T)
     inject_housing[0] = sc.initial_status_holders
 
@@ -202,19 +229,28 @@ def build_plan(sc: Scenario) -> Plan:
     due = np.full((S, T), NEVER, dtype=np.int64)
     grant = np.zeros((S, T))
     appeal = np.zeros((S, T))
-    cache: dict[tuple[int, int], tuple[dict[str, B], B, Ints]] = {}
+    cache: dict[tuple[int, int, int], tuple[dict[str, B], B, Ints]] = {}
     for i, s in enumerate(subs):
         grp = sc.groups[s.group]
         prof = grp.profiles[s.profile]
-        if (s.group, s.profile) not in cache:
-            cache[(s.group, s.profile)] = (
+        coh = sc.cohorts[s.cohort]
+        if (s.group, s.profile, s.cohort) not in cache:
+            cache[(s.group, s.profile, s.cohort)] = (
                 hold_days(sc, grp, prof, first, T),
                 departure_days(sc, grp, prof, first, T),
-                decision_due(sc, grp, prof, first, T),
+                law_term_due(first, T, coh.term_param)
+                if coh.term_param
+                else decision_due(sc, grp, prof, first, T)
+                if coh.term_months is None
+                else fixed_term_due(first, T, coh.term_months),
             )
-        holds, dep, d = cache[(s.group, s.profile)]
+        holds, dep, d = cache[(s.group, s.profile, s.cohort)]
         for name, mask in holds.items():
             hold[SimStage(name)][i] = mask
+        if coh.worked_from is not None:  # the cohort's decisions are taken from this day on
+            until = min(T, max(0, (coh.worked_from - first).days))
+            for st in HOLDABLE:
+                hold[st][i, :until] = True
         depart[i] = dep
         if s.route is not Route.DUBLIN:  # the Dublin term starts at responsibility (Vw 42(6))
             due[i] = d
@@ -227,25 +263,47 @@ def build_plan(sc: Scenario) -> Plan:
             appeal[i] = daily(grp.appeal_rate, first, T)
 
     units: list[Unit] = []
-    unit_index: dict[tuple[int, int], int] = {}
+    unit_index: dict[tuple[int, int, int], int] = {}
+    multi = len(sc.cohorts) > 1
     for g, grp in enumerate(sc.groups):
         for p, prof in enumerate(grp.profiles):
-            if len(grp.profiles) == 1:
-                units.append(Unit(grp.id, grp.name))
-            else:
-                units.append(Unit(f"{grp.id}:{prof.id}", f"{grp.name} ({prof.id})"))
-            unit_index[(g, p)] = len(units) - 1
-    unit = np.array([unit_index[(s.group, s.profile)] for s in subs], dtype=np.int64)
+            for c, coh in enumerate(sc.cohorts):
+                uid = grp.id if len(grp.profiles) == 1 else f"{grp.id}:{prof.id}"
+                name = grp.name if len(grp.profiles) == 1 else f"{grp.name} ({prof.id})"
+                if multi:
+                    uid, name = f"{uid}:{coh.id}", f"{name}, {coh.id}"
+                units.append(Unit(uid, name))
+                unit_index[(g, p, c)] = len(units) - 1
+    used = sorted({unit_index[(s.group, s.profile, s.cohort)] for s in subs})
+    renum = {u: k for k, u in enumerate(used)}  # only units that have cases
+    units = [units[u] for u in used]
+    unit = np.array(
+        [renum[unit_index[(s.group, s.profile, s.cohort)]] for s in subs], dtype=np.int64
+    )
 
     level: dict[SimStage, Ints] = {}
+    share_class: dict[SimStage, Ints] = {}
+    share: dict[SimStage, F | None] = {}
     for stage, spec in sc.stages.items():
         lv = np.full(S, len(spec.priority), dtype=np.int64)
+        cl = np.full(S, len(spec.shares), dtype=np.int64)  # the last class: no name matched
         for i, sub in enumerate(subs):
+            names = sub.names(sc)
             for k, name in enumerate(spec.priority):
-                if name in (sub.route.value, sc.groups[sub.group].id):
+                if name in names:
                     lv[i] = k
                     break
+            for k, (name, _) in enumerate(spec.shares):
+                if name in names:
+                    cl[i] = k
+                    break
         level[stage] = lv
+        share_class[stage] = cl
+        if spec.shares:
+            named = np.array([daily(d, first, T) for _, d in spec.shares])
+            share[stage] = np.vstack([named, np.clip(1 - named.sum(axis=0), 0, 1)[None]])
+        else:
+            share[stage] = None
 
     gp_end = (procedure_end(dates) - dates[0]).astype(np.int64)
     plus15 = np.array([(add_months(d, 15) - first).days for d in py], dtype=np.int64)
@@ -271,6 +329,8 @@ def build_plan(sc: Scenario) -> Plan:
         inject_housing=inject_housing,
         hold=hold,
         level=level,
+        share_class=share_class,
+        share=share,
         gp_end=gp_end,
         plus_15_months=plus15,
         due=due,
@@ -291,5 +351,28 @@ def _monthly(x: F, month: Ints, n: int) -> F:
     return out
 
 
-def _in_backlog(sc: Scenario, route: Route, share: F) -> bool:
-    return bool(share.any()) and any(b.stage in ROUTE_STAGES[route] for b in sc.initial)
+def _cohort_days(sc: Scenario, dates: npt.NDArray[np.datetime64]) -> B:
+    """``(cohorts, T)``: the days each cohort covers (by request or lodging day)."""
+    out = np.zeros((len(sc.cohorts), len(dates)), bool)
+    for c, coh in enumerate(sc.cohorts):
+        lo = np.datetime64(coh.start, "D") if coh.start else dates[0]
+        nxt = sc.cohorts[c + 1].start if c + 1 < len(sc.cohorts) else None
+        hi = np.datetime64(nxt, "D") if nxt else dates[-1] + np.timedelta64(1, "D")
+        out[c] = (dates >= lo) & (dates < hi)
+    return out
+
+
+def _in_backlog(
+    sc: Scenario, route: Route, share: F, days: B, dates: npt.NDArray[np.datetime64]
+) -> bool:
+    """Whether an initial backlog puts cases of this route and cohort (``days``) anywhere."""
+    if not share.any():
+        return False
+    for b in sc.initial:
+        if b.stage in ROUTE_STAGES[route]:
+            inside = (dates >= np.datetime64(b.lodged_from)) & (
+                dates < np.datetime64(b.lodged_until)
+            )
+            if (inside & days).any():
+                return True
+    return False

@@ -41,6 +41,11 @@ class Chain:
     extended_capacity: Ints  # (T,) decisions per day in the extended procedure
     hold: B  # (K, T) no decision (general or extended procedure) for this class today
     general_level: tuple[int, ...] = ()  # per class: priority at the general procedure (0 first)
+    # per class: capacity-share class at the general procedure, and (C, T) the shares; what a
+    # share class leaves unused goes to the others, largest share first (with two share
+    # classes that is the engine's rule exactly)
+    general_share_class: tuple[int, ...] = ()
+    general_shares: npt.NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,6 +73,24 @@ def simulate_des(chain: Chain, seed: int = 0) -> Outcome:
     }
     people: list[list[int]] = []  # [class, lodged, interviewed, started, decided]
 
+    def budgets(name: str, day: int, total: int, holds: bool) -> dict[int, int]:
+        """The day's capacity per share class (one class: all of it)."""
+        shares = chain.general_shares
+        if name != "general" or shares is None:
+            return {0: total}
+        C = shares.shape[0]
+        waiting = [0] * C
+        for arrived, k, _, _ in queues[name]:
+            if arrived < day and not (holds and chain.hold[k, day]):
+                waiting[chain.general_share_class[k]] += 1
+        got = [min(waiting[c], round(float(shares[c, day]) * total)) for c in range(C)]
+        left = total - sum(got)
+        for c in sorted(range(C), key=lambda c: -float(shares[c, day])):
+            extra = min(left, waiting[c] - got[c])
+            got[c] += extra
+            left -= extra
+        return dict(enumerate(got))
+
     def serve(
         name: str, capacity: Ints, holds: bool, level: tuple[int, ...] = ()
     ) -> Generator[Any, Any, None]:
@@ -75,20 +98,25 @@ def simulate_des(chain: Chain, seed: int = 0) -> Outcome:
         levels = sorted(set(level)) or [0]
         for day in range(T):
             yield env.timeout(day + 0.5 - env.now)
-            left = int(capacity[day])
-            for lv in levels:  # the highest priority first, each level in arrival order
-                kept: deque[tuple[int, int, Any, list[int]]] = deque()
-                while q and left > 0:
-                    arrived, k, ev, rec = q.popleft()
-                    skip = arrived >= day or (holds and chain.hold[k, day])
-                    if skip or (level and level[k] != lv):
-                        kept.append((arrived, k, ev, rec))
-                        continue
-                    ev.succeed(day)
-                    left -= 1
-                kept.extend(q)
-                q.clear()
-                q.extend(kept)
+            for sc, left in budgets(name, day, int(capacity[day]), holds).items():
+                for lv in levels:  # the highest priority first, each level in arrival order
+                    kept: deque[tuple[int, int, Any, list[int]]] = deque()
+                    while q and left > 0:
+                        arrived, k, ev, rec = q.popleft()
+                        skip = arrived >= day or (holds and chain.hold[k, day])
+                        other = (
+                            name == "general"
+                            and chain.general_shares is not None
+                            and (chain.general_share_class[k] != sc)
+                        )
+                        if skip or other or (level and level[k] != lv):
+                            kept.append((arrived, k, ev, rec))
+                            continue
+                        ev.succeed(day)
+                        left -= 1
+                    kept.extend(q)
+                    q.clear()
+                    q.extend(kept)
 
     def join(name: str, day: int, k: int, rec: list[int]) -> Any:
         ev = env.event()

@@ -86,6 +86,9 @@ def summary_text(runs: Sequence[Run]) -> str:
             ("wait_median", "median wait", "days"),
             ("wait_p90", "p90 wait", "days"),
             ("pending_end", "pending at year end", "count"),
+            ("overdue_end", "of which past the term", "count"),
+            ("notices", "notices of default", "count"),
+            ("penalties_eur", "penalty payments", "eur"),
         ):
             for r in runs:
                 gi = _unit(r, grp.id)

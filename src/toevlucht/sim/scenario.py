@@ -24,8 +24,10 @@ from toevlucht.law.measures import Measure, load_measures
 from toevlucht.law.model import Sex, Stage, Track
 
 __all__ = [
+    "FAST",
     "HOLDABLE",
     "ROUTES",
+    "Cohort",
     "Dated",
     "Group",
     "Hold",
@@ -84,6 +86,7 @@ HOLDABLE = (
     SimStage.DUBLIN,
 )
 QUEUE_STAGES = tuple(SimStage)
+FAST = "fast"  # the name of the fast lane at the general procedure (``fast_share``)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,6 +135,9 @@ class Group:
     safe_country_grant_rate: Dated
     appeal_rate: Dated
     profiles: tuple[Profile, ...]
+    # share of the cases decided in the general procedure that the IND takes up first
+    # (the fast lane ``fast`` at the general_procedure stage), by request day
+    fast_share: Dated = field(default_factory=lambda: Dated.constant(0.0))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -140,7 +146,26 @@ class StageSpec:
     capacity: Dated  # per working day (or per calendar day, see ``working_days``)
     working_days: bool
     capacity_sd: float
-    priority: tuple[str, ...] = ()  # routes or group ids served first, in this order
+    priority: tuple[str, ...] = ()  # routes, group or cohort ids, "fast": served first, in order
+    # capacity shares: (name, share) of classes named like ``priority``; the cases no name
+    # matches share the rest. What a class cannot use goes to the others.
+    shares: tuple[tuple[str, Dated], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cohort:
+    """The cases requested from ``start`` until the next cohort's start (or lodged then, for
+    an initial backlog): e.g. the old regime's cases and the APR's. A cohort can be worked
+    on only from ``worked_from``, and can have a decision term of its own, taken into the
+    scenario with its source where the law's data do not yet give it."""
+
+    id: str
+    start: dt.date | None  # None: from the beginning
+    regime: str = ""
+    worked_from: dt.date | None = None
+    term_months: int | None = None  # None: the law engine's decision term (or term_param)
+    term_source: str = ""
+    term_param: str = ""  # the law's parameter giving the term in months from lodging
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -219,6 +244,7 @@ class Scenario:
     court_ruling_days: int
     targets: tuple[Target, ...] = field(default=())
     defined: tuple[Measure, ...] = field(default=())  # measures defined in the scenario file
+    cohorts: tuple[Cohort, ...] = field(default=(Cohort(id="all", start=None),))
 
     @property
     def days(self) -> int:

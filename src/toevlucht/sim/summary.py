@@ -39,7 +39,9 @@ YEARLY = (
     ("wait_median", "lodging to decision, median (decisions of the year)", "days"),
     ("wait_p90", "lodging to decision, p90", "days"),
     ("pending_end", "pending first decision at year end", "count"),
+    ("overdue_end", "of which past the statutory term", "count"),
     ("notices", "notices of default", "count"),
+    ("failure_appeals", "appeals against failure to decide", "count"),
     ("penalties_eur", "penalty payments", "eur"),
     ("reception_end", "in reception at year end", "count"),
     ("reception_over", "in reception above capacity, peak", "count"),
@@ -95,7 +97,7 @@ def by_year(run: Run, key: str, group: int | None = None) -> F:
         return out
 
     years = run.plan.years
-    if key in ("lodged", "decisions", "grants", "notices"):
+    if key in ("lodged", "decisions", "grants", "notices", "failure_appeals", "overdue_end"):
         return tot(b.yearly[key])
     if key == "penalties_eur":
         return tot(b.yearly["penalty_admin_eur"] + b.yearly["penalty_court_eur"])

@@ -49,6 +49,14 @@ EVENT_KIND_LABELS: dict[str, Promise] = {
     EventKind.COURT_RULING: _("Court ruling (uitspraak)"),
     EventKind.WITHDRAWN: _("Application withdrawn"),
     EventKind.RETRACTION: _("Retraction"),
+    EventKind.APPLICATION_REGISTERED: _("Application registered (APR art. 27)"),
+    EventKind.PROCEDURE_ASSIGNED: _("Procedure assigned (APR)"),
+    EventKind.EURODAC_HIT: _("Eurodac hit"),
+    EventKind.TRANSFER_REQUEST_SENT: _("Transfer request sent (Dublin / AMMR)"),
+    EventKind.TRANSFER_REQUEST_ANSWERED: _("Transfer request answered"),
+    EventKind.TRANSFER_PERIOD_EXTENDED: _("Transfer period extended"),
+    EventKind.TRANSFERRED: _("Transferred to the responsible Member State"),
+    EventKind.RESPONSIBILITY_ASSUMED: _("The Netherlands examines the application"),
 }
 
 FIELD_LABELS: dict[str, Promise] = {
@@ -67,6 +75,14 @@ FIELD_LABELS: dict[str, Promise] = {
     "decide_within_weeks": _("Decide within (weeks)"),
     "penalty_per_day_eur": _("Penalty per day (EUR)"),
     "penalty_max_eur": _("Penalty maximum (EUR)"),
+    "member_state": _("Member State"),
+    "request": _("Request"),
+    "urgent": _("Urgent reply asked"),
+    "answer": _("Answer"),
+    "relocation": _("Relocation"),
+    "granted_under": _("Granted under"),
+    "no_suspensive_effect": _("Appeal does not suspend"),
+    "interim_relief": _("Interim relief asked"),
 }
 
 # The law engine's help texts, so that the Dutch pages can translate them; a help text the
@@ -81,11 +97,35 @@ FIELD_HELP: dict[str, Promise] = {
     "ground of Vb 2000 art. 3.115(2), for an extension after the start": _(
         "ground of Vb 2000 art. 3.115(2), for an extension after the start"
     ),
+    "ISO 3166-1 alpha-3 code of a state bound by Dublin III / the AMMR, not NLD": _(
+        "ISO 3166-1 alpha-3 code of a state bound by Dublin III / the AMMR, not NLD"
+    ),
+    "an urgent reply was asked (Dublin III art. 21(2))": _(
+        "an urgent reply was asked (Dublin III art. 21(2))"
+    ),
+    "border procedure: the applicant is subject to relocation (Vw 2000 art. 3(6))": _(
+        "border procedure: the applicant is subject to relocation (Vw 2000 art. 3(6))"
+    ),
+    "APR cases: the article the grant rests on (Vw 2000 art. 29, 29a)": _(
+        "APR cases: the article the grant rests on (Vw 2000 art. 29, 29a)"
+    ),
+    "APR cases: the decision says an appeal does not suspend it (APR art. 68(3))": _(
+        "APR cases: the decision says an appeal does not suspend it (APR art. 68(3))"
+    ),
+    "a request for interim relief (voorlopige voorziening) was lodged with it": _(
+        "a request for interim relief (voorlopige voorziening) was lodged with it"
+    ),
 }
 
 CHOICE_LABELS: dict[tuple[str, str], Promise] = {
-    ("procedure", "general"): _("general procedure"),
-    ("procedure", "extended"): _("extended procedure"),
+    ("request", "take_charge"): _("take charge"),
+    ("request", "take_back"): _("take back"),
+    ("answer", "accepted"): _("accepted"),
+    ("answer", "refused"): _("refused"),
+    ("ground", "imprisonment"): _("imprisonment"),
+    ("ground", "absconding"): _("absconding"),
+    ("granted_under", "29"): _("art. 29: refugee status"),
+    ("granted_under", "29a"): _("art. 29a: subsidiary protection"),
     ("outcome", "granted"): _("granted"),
     ("outcome", "refused"): _("refused"),
     ("outcome", "well_founded"): _("appeal well-founded"),
@@ -97,7 +137,12 @@ CHOICE_LABELS: dict[tuple[str, str], Promise] = {
     ("level", "council_of_state"): _("Council of State (further appeal)"),
 }
 # Choices the law engine's catalogue names (field -> catalogue section).
-LAW_CHOICES = {"track": "track", "interview": "interview", "refusal_ground": "refusal_ground"}
+LAW_CHOICES = {
+    "track": "track",
+    "interview": "interview",
+    "refusal_ground": "refusal_ground",
+    "procedure": "procedure",
+}
 
 
 def _lang() -> str:

@@ -86,6 +86,7 @@ class QueueFilters:
     unassigned: bool = False
     mine: int | None = None  # assigned to this user (the signed-in one: "my cases")
     late: bool = False  # late or missing next step (the projection's late_since)
+    regime: str = ""  # the procedure regime of the projection (vw2000, apr)
     sort: str = ""  # a key of SORTS; default: legal urgency
 
 
@@ -166,6 +167,8 @@ def _filter_q(f: QueueFilters) -> Q:
         q &= Q(caseworker__isnull=True)
     if f.late:
         q &= Q(status__late_since__isnull=False)
+    if f.regime:
+        q &= Q(status__regime=f.regime)
     return q
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_initial'),
-        ('cases', '0009_applicant_partial_birth_date'),
+        ('cases', '0010_applicant_partial_birth_date'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0010_search_key_yo_arabic'),
+        ('cases', '0011_search_key_yo_arabic'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

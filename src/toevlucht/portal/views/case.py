@@ -51,7 +51,11 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
     lang = get_language()
     ctx.update(
         {
-            "stage_explained": texts.STAGE_EXPLAINED.get(stage, []),
+            "stage_explained": [
+                *texts.STAGE_EXPLAINED.get(stage, []),
+                *(texts.APR_EXPLAINED if ctx["a"].regime == "apr" else []),
+                *(texts.DUBLIN_EXPLAINED if ctx["a"].track == "dublin" else []),
+            ],
             "prepare": [*texts.PREPARE.get(stage, []), *texts.ALWAYS_PREPARE],
             "history": [
                 {"date": e.date, "text": texts.event_text(e.kind, e.date, e.data, lang)}

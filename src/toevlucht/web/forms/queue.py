@@ -13,6 +13,7 @@ from toevlucht.accounts.roles import AUTHORITY
 from toevlucht.cases.models import ReceptionCentre
 from toevlucht.law import Stage
 from toevlucht.law.measures import groups
+from toevlucht.law.regime import Regime
 from toevlucht.measures.selectors import all_measures
 from toevlucht.web.labels import group_label, law_label
 from toevlucht.web.selectors import SORTS, QueueFilters, nationalities
@@ -46,6 +47,15 @@ class QueueFilterForm(forms.Form):
         empty_label=_("any"),
     )
     group = forms.ChoiceField(label=_("Group"), required=False)
+    regime = forms.ChoiceField(
+        label=_("Procedure regime"),
+        required=False,
+        choices=[
+            ("", _("any")),
+            ("vw2000", _("Vw 2000 (before 12 June 2026)")),
+            ("apr", _("EU Pact (APR)")),
+        ],
+    )
     caseworker = forms.ChoiceField(label=_("Assigned to"), required=False)
     mine = forms.BooleanField(label=_("My cases"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
@@ -68,6 +78,9 @@ class QueueFilterForm(forms.Form):
             del self.fields["caseworker"]
             del self.fields["mine"]
         self._set_choices("sort", [("", "")] + [(k, k) for k in SORTS])
+        self._set_choices(
+            "regime", anyone + [(r.value, law_label("regime", r.value)) for r in Regime]
+        )
         self._set_choices("stage", anyone + [(s.value, law_label("stage", s.value)) for s in Stage])
         self._set_choices("nationality", anyone + [(n, n) for n in nationalities()])
         lang = (get_language() or "en")[:2]
@@ -97,6 +110,7 @@ class QueueFilterForm(forms.Form):
             unassigned=who == "none",
             mine=self.user.pk if d.get("mine") and self.user is not None else None,
             late=d["late"],
+            regime=d["regime"],
             sort=d["sort"],
         )
 

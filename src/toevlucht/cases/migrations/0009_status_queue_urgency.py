@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_track_on_projection_one_open_placement'),
+        ('cases', '0008_regime_and_pact_vocabulary'),
     ]
 
     operations = [

@@ -11,6 +11,6 @@ fill_keys = importlib.import_module(
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0009_applicant_partial_birth_date")]
+    dependencies = [("cases", "0010_applicant_partial_birth_date")]
 
     operations = [migrations.RunPython(fill_keys, migrations.RunPython.noop)]

@@ -14,7 +14,7 @@ def year_and_month_of_full_dates(apps, schema_editor):  # type: ignore[no-untype
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_status_queue_urgency'),
+        ('cases', '0009_status_queue_urgency'),
     ]
 
     operations = [
