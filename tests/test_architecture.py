@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "accounts": {"audit"},
     "cases": {"law", "accounts", "audit", "measures"},
     "privacy": {"cases", "accounts", "audit", "law"},
-    "letters": {"cases", "accounts", "law"},
+    "letters": {"cases", "accounts", "audit", "law", "privacy"},
     "reminders": {"cases", "accounts", "audit", "law"},
     "portal": {"cases", "accounts", "audit", "law", "privacy"},
     "web": {"cases", "accounts", "audit", "law", "letters", "measures"},

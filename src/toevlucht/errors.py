@@ -8,6 +8,7 @@ CLI) turns these into a form error, an HTTP status or an exit code::
      ├── Rejected(field, message)      bad input; nothing was written     form error · 422 · exit 2
      │    ├── EventRejected            the law engine refused the event
      │    ├── MeasureRejected          a policy measure's definition
+     │    ├── DuplicateSuspected       a new applicant may be one on record (candidates)
      │    └── RunRejected              a forecast's scenario or its size
      ├── NotAllowed(message)           the actor may not do this           403 · exit 2
      │                                 (also a django PermissionDenied)
@@ -23,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 __all__ = [
+    "DuplicateSuspected",
     "EventRejected",
     "MeasureRejected",
     "NotAllowed",
@@ -49,6 +51,15 @@ class Rejected(ToevluchtError):
 
 class EventRejected(Rejected):
     """The law engine rejected an event: it is malformed or contradicts the history."""
+
+
+class DuplicateSuspected(Rejected):
+    """A new applicant may be someone already on record: ``candidates`` are their ids.
+    Registering anyway needs a reason (the field ``duplicate_reason``), which is audited."""
+
+    def __init__(self, candidates: list[int], message: str) -> None:
+        self.candidates = candidates
+        super().__init__("duplicate_reason", message)
 
 
 class MeasureRejected(Rejected):

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "axes",
     "django_otp",
@@ -221,14 +222,15 @@ SPECTACULAR_SETTINGS = {
         "ProcedureEnum": "toevlucht.law.model.PROCEDURE_VALUES",
         "AprProcedureEnum": "toevlucht.law.model.APR_PROCEDURE_VALUES",
     },
-    # Swagger UI's files; the docs page's CSP admits this origin and no other.
-    "SWAGGER_UI_DIST": os.environ.get(
-        "TOEVLUCHT_SWAGGER_UI_DIST", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0"
+    # Swagger UI's files: bundled (drf-spectacular-sidecar, served as our own static files,
+    # so /api/docs/ works offline); TOEVLUCHT_SWAGGER_UI_DIST may name a CDN instead, whose
+    # origin the docs page's CSP then admits, and no other.
+    "SWAGGER_UI_DIST": os.environ.get("TOEVLUCHT_SWAGGER_UI_DIST", "SIDECAR"),
+    "SWAGGER_UI_FAVICON_HREF": (
+        os.environ["TOEVLUCHT_SWAGGER_UI_DIST"] + "/favicon-32x32.png"
+        if os.environ.get("TOEVLUCHT_SWAGGER_UI_DIST")
+        else "SIDECAR"
     ),
-    "SWAGGER_UI_FAVICON_HREF": os.environ.get(
-        "TOEVLUCHT_SWAGGER_UI_DIST", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0"
-    )
-    + "/favicon-32x32.png",
 }
 # E-mail (reminders): DJANGO_EMAIL_BACKEND and, as JSON, DJANGO_EMAIL_OPTIONS (e.g.
 # {"host": "smtp.example.org", "port": 587, "use_tls": true}). Without them: SMTP in production
@@ -280,6 +282,12 @@ TOEVLUCHT_AUDIT_CHECKPOINT = Path(
 # A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam.
 TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
 # Years after the final decision until personal data is due for deletion (retention).
+# Days after the asylum request with no registration interview before the work queue flags
+# the case (the story's five weeks). Not law: a setting; `toevlucht refresh --all` applies a
+# change to every case.
+TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS = int(
+    os.environ.get("TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS", "35")
+)
 TOEVLUCHT_RETENTION_YEARS = int(os.environ.get("TOEVLUCHT_RETENTION_YEARS", "10"))
 # A measure announced in the app that moves more cases than this has them recomputed by a
 # background task (the django-tasks-db worker) instead of while the supervisor waits.

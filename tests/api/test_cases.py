@@ -3,12 +3,15 @@ and every read audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from tests.access import MATRIX
 from toevlucht.audit.models import AuditEntry
+
+D = dt.date
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +202,58 @@ def test_event_notes_are_hidden_from_the_applicant(world: dict[str, Any], client
     own = client_for("applicant").get(f"/api/cases/{world['own'].pk}/events/").json()
     assert staff[-1]["note"] == "internal remark"
     assert own[-1]["note"] == ""
+
+
+def test_the_list_is_ordered_by_legal_urgency_by_default(
+    world: dict[str, Any], make_case: Any, client_for: Any
+) -> None:
+    """The work queue's order: the overdue case first, then a waiting Dublin case with no
+    registration interview five weeks on, then by the soonest deadline."""
+    overdue = make_case(org="ind", events=[("application_lodged", D(2021, 9, 27), {})])
+    dublin = make_case(
+        org="ind",
+        events=[
+            ("asylum_requested", D(2022, 3, 1), {}),
+            ("application_lodged", D(2022, 3, 3), {}),
+            ("track_assigned", D(2022, 3, 4), {"track": "dublin"}),
+        ],
+    )
+    c = client_for("caseworker")
+    body = c.get("/api/cases/").json()
+    refs = [x["reference"] for x in body["results"]]
+    assert refs[:2] == [overdue.reference, dublin.reference]
+    first = body["results"][0]["status"]
+    assert first["overdue"]
+    assert first["late_reason"] == "decision"
+    assert first["late_since"] == "2022-03-28"
+    assert first["queue_band"] == 0
+    assert body["results"][1]["status"]["late_reason"] == "registration_interview"
+    assert body["results"][1]["status"]["waiting_since"] == "2022-03-01"
+    bands = [x["status"]["queue_band"] for x in body["results"]]
+    assert bands == sorted(bands)
+    explicit = c.get("/api/cases/?ordering=urgency").json()["results"]
+    assert [x["reference"] for x in explicit] == refs
+    assert {x["reference"] for x in c.get("/api/cases/?late=true").json()["results"]} >= {
+        overdue.reference,
+        dublin.reference,
+    }
+
+
+def test_the_list_filters_by_group_and_caseworker(
+    world: dict[str, Any], make_case: Any, client_for: Any
+) -> None:
+    reservist = make_case(org="ind", applicant_groups=["reservist_refusing_service"])
+    c = client_for("caseworker")
+
+    def refs(query: str) -> set[str]:
+        r = c.get(f"/api/cases/?{query}")
+        assert r.status_code == 200, r.json()
+        return {x["reference"] for x in r.json()["results"]}
+
+    assert refs("group=reservist_refusing_service") == {reservist.reference}
+    mine = {world["own"].reference, world["revoked"].reference}
+    assert refs("mine=true") == mine
+    assert refs("caseworker=cw") == mine
+    assert refs("caseworker=none") == {reservist.reference}
+    assert refs("regime=apr") == set()  # every case here was lodged under the Vw 2000
+    assert reservist.reference in refs("regime=vw2000")

@@ -148,6 +148,10 @@ def test_only_authority_staff_register_place_and_manage_mandates(
         valid_from=D(2022, 3, 10),
     )
     with pytest.raises(NotAllowed):
-        account_services.mandate_revoke(actor=people["legal_aid"], mandate=m)
+        account_services.mandate_revoke(actor=people["analyst"], mandate=m)
     m.refresh_from_db()
     assert m.revoked_on is None
+    # the organisation holding a mandate may end it itself (the applicant too, in the portal)
+    account_services.mandate_revoke(actor=people["legal_aid"], mandate=m)
+    m.refresh_from_db()
+    assert m.revoked_on is not None

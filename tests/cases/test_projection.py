@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from toevlucht.cases.projection import Projection, projection_on
+from toevlucht.cases.projection import Projection, QueueBand, projection_on
 from toevlucht.law import Measure, groups, load_measures, parse_case
 from toevlucht.law.measures import measure_from_dict
 
@@ -51,7 +51,7 @@ def measures(draw: st.DrawFn, near: dt.date) -> Measure:
     }
     if kind == "general_term_extension":
         raw |= {"term_extension_months": draw(st.integers(1, 9)), "extension_ground": "42(4)(b)"}
-    elif kind != "departure_moratorium" and draw(st.booleans()):
+    elif kind == "decision_moratorium" or (kind != "departure_moratorium" and draw(st.booleans())):
         raw["term_extension_months"] = draw(st.integers(1, 12))
     scope: dict[str, Any] = {}
     if draw(st.booleans()):
@@ -181,3 +181,45 @@ def test_a_projection_holds_on_every_day_before_its_valid_until(
     for day in sorted(d for d in days if as_of <= d < end):
         again = projection_on(case, day, ms)
         assert without_date(again) == without_date(first), (day, first.valid_until)
+
+
+def test_a_missing_registration_interview_is_flagged_on_the_day_the_setting_says(
+    settings: Any,
+) -> None:
+    """No registration interview N days after the request: the projection holds until that
+    day, and from it the case is flagged late, with the request as the day it waits since; a
+    request not registered in time waits in the band of waiting cases whose step is late."""
+    settings.TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS = 35
+    case = parse_case(
+        {
+            "applicant": {"nationality": "RUS"},
+            "events": [
+                {"kind": "asylum_requested", "date": "2022-03-01"},
+                {"kind": "application_lodged", "date": "2022-03-03"},
+                {"kind": "track_assigned", "date": "2022-03-04", "track": "dublin"},
+            ],
+        }
+    )
+    before = projection_on(case, D(2022, 3, 20), load_measures())
+    assert before.valid_until == D(2022, 4, 5)  # 1 March + 35 days
+    assert before.late_since is None
+    assert before.queue_band == QueueBand.DUE  # the term to send the transfer request runs
+    assert before.next_deadline_kind == "transfer_request"
+    assert before.waiting_since == D(2022, 3, 1)
+    assert before.stage_since == D(2022, 3, 3)  # lodged: the registration stage
+    on = projection_on(case, D(2022, 4, 5), load_measures())
+    assert (on.late_since, on.late_reason) == (D(2022, 4, 5), "registration_interview")
+    assert on.queue_band == QueueBand.DUE  # flagged, and still ranked by its running term
+    assert on.queue_date == before.queue_date
+    unregistered = parse_case(
+        {
+            "applicant": {"nationality": "RUS"},
+            "events": [{"kind": "asylum_requested", "date": "2022-03-01"}],
+        }
+    )
+    waiting = projection_on(unregistered, D(2022, 3, 20), load_measures())
+    assert waiting.late_reason == "registration"  # Vb 3.107b's three working days passed
+    assert waiting.queue_band == QueueBand.WAITING_LATE
+    assert waiting.queue_date == D(2022, 3, 1)  # ranked by how long it has waited
+    settings.TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS = 60
+    assert projection_on(case, D(2022, 4, 5), load_measures()).late_since is None

@@ -46,11 +46,11 @@ def test_the_letter_takes_its_dates_and_sources_from_the_assessment(
     assert letter.as_of == D(2022, 5, 9)
     assert [s.text for s in letter.decision_steps] == [s["text"] for s in decision["steps"]]
     assert {s.label for s in letter.sources} >= {"Vw 2000 art. 42(1)", "Awb art. 6:12(2)"}
-    assert [r.kind for r in letter.follow_up] == [
-        "appeal_failure_to_decide",
-        "administrative_penalty",
-        "court_penalty",
-    ]
+    # penalties are excluded for asylum decisions then: the letter leaves them out rather
+    # than tell the IND that no penalty is due
+    assert [r.kind for r in letter.follow_up] == ["appeal_failure_to_decide"]
+    assert letter.demand_weeks == 2
+    assert letter.appeal_announced
     assert (letter.sender_name, letter.sender_organisation) == ("Lotte Jansen", "VluchtelingenWerk")
     html = notice_of_default_html(letter)
     assert '<html lang="nl">' in html
@@ -58,6 +58,39 @@ def test_the_letter_takes_its_dates_and_sources_from_the_assessment(
     assert "27 september 2021" in html
     assert "Dmitrii Sokolov (Дмитрий Соколов)" in html
     assert "https://wetten.overheid.nl/BWBR0005537/2024-01-01#Artikel612" in html
+    assert "binnen twee weken na de dag waarop u deze brief ontvangt" in html
+    assert "artikel 6:12 van de Algemene wet bestuursrecht" in html
+    assert "dwangsom" not in html.lower().split("wat de wet verder opent")[0]
+    assert "VluchtelingenWerk" in html
+
+
+def test_the_letter_names_sender_addressee_and_takes_the_edited_text(
+    make_case: Any, sender: Any, orgs: dict[str, Any]
+) -> None:
+    orgs["vwn"].postal_address = "Postbus 1\n1000 AA Amsterdam"
+    orgs["vwn"].phone = "020 123 4567"
+    orgs["vwn"].save()
+    orgs["ind"].postal_address = "Postbus 287\n7600 AG Almelo"
+    orgs["ind"].save()
+    app = make_case(events=LATE)
+    sender.refresh_from_db()
+    app.refresh_from_db()
+    letter = notice_of_default(
+        application=app,
+        assessment=assessment_for(app, lang="nl"),
+        sender=sender,
+        sender_reference="VWN-2022-17",
+        body="Eerste alinea.\n\nTweede alinea.",
+    )
+    html = notice_of_default_html(letter)
+    for text in ("Postbus 1<br>1000 AA Amsterdam", "Telefoon 020 123 4567", "7600 AG Almelo"):
+        assert text in html
+    assert "VWN-2022-17" in html
+    assert "<p>Eerste alinea.</p>" in html
+    assert "<p>Tweede alinea.</p>" in html
+    assert "binnen twee weken" not in html  # the edited text replaced the default
+    assert letter.v_number in html
+    assert app.reference in html
 
 
 def test_no_letter_before_the_decision_term_has_passed(make_case: Any, sender: Any) -> None:

@@ -16,6 +16,7 @@ from toevlucht.portal import services, urls
 CASE_PAGES = ["case", "deadlines", "measures", "late", "appointments"]
 STAFF_CASE_PAGES = ["staff_invitation"]
 STAFF_PK_PAGES = ["staff_letter"]
+MANDATE_PAGES = ["access_confirm", "access_end"]  # POST only, a mandate's id
 OWN_PAGES = ["home", "my_data", "account", "second_factor"]
 
 
@@ -54,7 +55,24 @@ def test_every_url_with_an_identifier_is_covered_by_these_tests() -> None:
         for p in urls.urlpatterns
         if isinstance(p, URLPattern) and ("<str:" in str(p.pattern) or "<int:" in str(p.pattern))
     }
-    assert with_ids == set(CASE_PAGES + STAFF_CASE_PAGES + STAFF_PK_PAGES)
+    assert with_ids == set(CASE_PAGES + STAFF_CASE_PAGES + STAFF_PK_PAGES + MANDATE_PAGES)
+
+
+@pytest.mark.parametrize("name", MANDATE_PAGES)
+def test_nobody_answers_a_mandate_request_of_another_applicant(
+    world: dict[str, Any], name: str
+) -> None:
+    from toevlucht.accounts import services as account_services
+    from toevlucht.accounts.models import Mandate
+
+    lawyer = world["users"]["legal_aid"]
+    m = account_services.mandate_request(actor=lawyer, applicant=world["other"].applicant)
+    url = reverse(f"portal:{name}", args=[m.pk])
+    assert client_for(world["users"]["own"]).post(url).status_code == 404
+    assert client_for(world["users"]["own"]).get(url).status_code == 405
+    for role in ("caseworker", "legal_aid", "analyst"):
+        assert client_for(world["users"][role]).post(url).status_code in (302, 403, 404)
+    assert Mandate.objects.get(pk=m.pk).pending
 
 
 @pytest.mark.parametrize("name", CASE_PAGES)

@@ -44,7 +44,9 @@ def test_a_closed_case_gets_its_retention_date_and_is_due_from_that_day(closed: 
 def test_an_open_case_of_the_same_person_keeps_the_data(closed: Any, orgs: dict[str, Any]) -> None:
     from toevlucht.cases import services
 
-    services.application_open(actor=None, applicant=closed.applicant, organisation=orgs["ind"])
+    services.application_open(
+        actor=None, applicant=closed.applicant, organisation=orgs["ind"], kind="subsequent"
+    )
     assert not due_for_erasure(D(2040, 1, 1)).exists()
 
 
@@ -122,3 +124,15 @@ def test_the_command_counts_first_and_erases_with_apply(tmp_path: Path) -> None:
     again = cli(tmp_path, "retention", "--as-of", "2040-01-01")
     assert again.stdout.startswith("retention on 2040-01-01: 0 applicants")
     assert cli(tmp_path, "audit", "verify").returncode == 0
+
+
+def test_erasing_removes_the_letters_sent_about_the_person(closed: Any, make_case: Any) -> None:
+    from toevlucht.letters.models import SentLetter
+
+    keep = make_case()
+    for app in (closed, keep):
+        SentLetter.objects.create(
+            application=app, kind="notice_of_default", sent_on=D(2022, 5, 9), body="x", pdf=b"%"
+        )
+    assert erase_applicant(closed.applicant, as_of=D(2032, 5, 9))
+    assert list(SentLetter.objects.values_list("application_id", flat=True)) == [keep.pk]

@@ -63,12 +63,26 @@ PAGES = {
     "verify": {CW: 302, SV: 302, LA: 302, AN: 302, AP: 302, AD: 302, ANON: 302},
     "two_factor": {CW: 200, SV: 200, LA: 200, AN: 200, AP: 403, AD: 200, ANON: 302},
     "logout": dict.fromkeys(ROLES, 405),  # POST only
+    "assign": dict.fromkeys(ROLES, 405),  # POST only
+    "queue_csv": {CW: 200, SV: 200, LA: 200, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "applicant_new": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "notices": {CW: 403, SV: 403, LA: 200, AN: 403, AP: 403, AD: 403, ANON: 302},
+}
+INTAKE = {  # opening a case for an applicant: authority staff, who see the applicant's cases
+    "own": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "other": {CW: 404, SV: 404, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
+    "revoked": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
 }
 CASE_URLS = {
     "case": CASE_PAGE,
     "record_event": CASE_PAGE,
     "correct_event": CORRECT_LODGED,
     "notice_letter": LETTER,
+    "notice_edit": LETTER,
+    # a stored letter: the case page's readers, 404 for a letter not in the case (none here;
+    # tests/web/test_notice_page.py downloads one)
+    "letter": {k: {r: 404 if v == 200 else v for r, v in m.items()} for k, m in CASE_PAGE.items()},
+    "case_new": INTAKE,
 }
 NOT_COVERED = {"set_language"}  # Django's own view (i18n/setlang/), tested in test_i18n
 
@@ -96,6 +110,12 @@ def _url(name: str, app: Any = None) -> str:
         return f"/cases/{app.pk}/events/{app.events.first().pk}/correct/"
     if name == "notice_letter":
         return f"/cases/{app.pk}/notice-of-default.pdf"
+    if name == "letter":
+        return f"/cases/{app.pk}/letters/999999.pdf"
+    if name == "notice_edit":
+        return f"/cases/{app.pk}/notice-of-default/"
+    if name == "case_new":
+        return f"/applicants/{app.applicant_id}/cases/new/"
     return {
         "home": "/",
         "search": "/search/?q=Sokolov",
@@ -107,6 +127,10 @@ def _url(name: str, app: Any = None) -> str:
         "verify": "/accounts/login/code/",
         "two_factor": "/accounts/two-factor/",
         "logout": "/accounts/logout/",
+        "assign": "/assign/",
+        "queue_csv": "/queue.csv",
+        "applicant_new": "/applicants/new/",
+        "notices": "/notices/",
     }[name]
 
 

@@ -143,6 +143,8 @@ def test_an_announcement_that_differs_from_its_preview_is_previewed_again(
     [
         ({"periods-0-until": "2022-04-01"}, "until"),  # before its start: the law says so
         ({"term_extension_months": "30"}, "term_extension_months"),  # above Vc C3/2's maximum
+        # a moratorium without months: a form error, not a preview that touches no case
+        ({"term_extension_months": ""}, "term_extension_months"),
         ({"periods-0-source_url": "http://example.org/x"}, "source_url"),  # https only
         ({"nationalities": "SYR XYZ"}, "nationalities"),
     ],

@@ -3,7 +3,9 @@ pagination, and the page shown audited."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -11,7 +13,8 @@ import pytest
 from toevlucht.accounts import services as account_services
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases import services
-from toevlucht.cases.models import CaseStatus, ReceptionCentre
+from toevlucht.cases.models import Application, CaseStatus, ReceptionCentre
+from toevlucht.errors import NotAllowed
 from toevlucht.web import selectors
 
 D = dt.date
@@ -50,25 +53,45 @@ def _refs(response: Any) -> list[str]:
     return [a.reference for a in response.context["queue"].page.object_list]
 
 
-def test_the_queue_lists_the_authoritys_open_cases_by_next_deadline(
-    queue_cases: dict[str, Any], make_user: Any, client: Any
+def test_the_queue_lists_the_authoritys_open_cases_by_legal_urgency(
+    queue_cases: dict[str, Any], make_case: Any, make_user: Any, client: Any
 ) -> None:
+    """On 9 May 2022: the overdue case first; then the waiting case whose next step is late
+    (a request not registered in time); then by the soonest deadline — the Dublin case's
+    term to send the transfer request included, flagged for its missing registration
+    interview five weeks on."""
+    c = queue_cases
+    unregistered = make_case(events=[("asylum_requested", D(2022, 4, 1), {})])
+    dublin = make_case(
+        events=[
+            ("asylum_requested", D(2022, 3, 1), {}),
+            ("application_lodged", D(2022, 3, 3), {}),
+            ("track_assigned", D(2022, 3, 4), {"track": "dublin"}),
+        ]
+    )
     client.force_login(make_user("cw", "caseworker", "ind"))
     r = client.get("/")
     assert r.status_code == 200
     refs = _refs(r)
-    c = queue_cases
     assert c["foreign"].reference not in refs  # another authority's
-    dues = [CaseStatus.objects.get(application__reference=ref).next_deadline_due for ref in refs]
-    with_due = [d for d in dues if d is not None]
-    assert with_due == sorted(with_due)
-    assert dues[len(with_due) :] == [None] * (len(dues) - len(with_due))  # no deadline last
+    assert refs == [
+        c["late"].reference,  # decision term expired on 27 Mar 2022
+        unregistered.reference,  # waiting since 1 Apr 2022, registration term expired
+        c["soon"].reference,  # decision due 1 Jun 2022
+        dublin.reference,  # transfer request due 3 Jun 2022; no registration interview
+        c["later"].reference,  # decision due 10 Sep 2022
+    ]  # the decided case is final: its appeal term passed unused
+    status = {ref: CaseStatus.objects.get(application__reference=ref) for ref in refs}
+    assert status[dublin.reference].late_reason == "registration_interview"
+    assert status[unregistered.reference].late_reason == "registration"
     counts = r.context["queue"].counts
     assert counts["overdue"] == 1  # the case lodged on 27 Sep 2021
     assert counts["open"] == len(refs)
     html = r.content.decode()
     assert "Work queue" in html
-    assert c["late"].reference in html
+    assert "Waiting since" in html
+    assert "Days in this stage" in html
+    assert "no registration interview yet" in html
 
 
 @pytest.mark.parametrize(
@@ -78,6 +101,8 @@ def test_the_queue_lists_the_authoritys_open_cases_by_next_deadline(
         ({"overdue": "on"}, {"late"}),
         ({"stage": "registration"}, {"soon", "later", "late"}),
         ({"measure": "ru-decision-stop-2022-press"}, {"later", "late"}),
+        ({"regime": "vw2000"}, {"soon", "later", "late"}),  # lodged before the APR
+        ({"regime": "apr"}, set()),
     ],
 )
 def test_filters_narrow_the_queue(
@@ -194,3 +219,145 @@ def test_counts_are_kept_for_a_while_but_the_rows_are_always_fresh(
     assert queue_cases["later"].reference not in _refs(r)  # the rows are not
     settings.TOEVLUCHT_WEB_COUNT_CACHE_SECONDS = 0
     assert client.get("/").context["queue"].counts["open"] == before - 1
+
+
+def test_filters_by_group_caseworker_my_cases_and_late(
+    queue_cases: dict[str, Any], make_case: Any, make_user: Any, client: Any
+) -> None:
+    me = make_user("cw", "caseworker", "ind")
+    colleague = make_user("cw2", "caseworker", "ind")
+    reservist = make_case(
+        applicant_groups=["reservist_refusing_service"],
+        events=[
+            ("application_lodged", D(2022, 3, 10), {}),
+            ("registration_interview_held", D(2022, 3, 15), {}),
+        ],
+    )
+    services.applications_assign(
+        actor=None, application_ids=[queue_cases["soon"].pk, reservist.pk], caseworker=me
+    )
+    services.applications_assign(
+        actor=None, application_ids=[queue_cases["later"].pk], caseworker=colleague
+    )
+    client.force_login(me)
+    assert _refs(client.get("/", {"group": "reservist_refusing_service"})) == [reservist.reference]
+    assert set(_refs(client.get("/", {"mine": "on"}))) == {
+        queue_cases["soon"].reference,
+        reservist.reference,
+    }
+    assert _refs(client.get("/", {"caseworker": colleague.pk})) == [queue_cases["later"].reference]
+    unassigned = set(_refs(client.get("/", {"caseworker": "none"})))
+    assert queue_cases["late"].reference in unassigned
+    assert queue_cases["soon"].reference not in unassigned
+    # late: the overdue case, and those with no registration interview five weeks on
+    assert set(_refs(client.get("/", {"late": "on"}))) == {
+        queue_cases[k].reference for k in ("late", "soon", "later")
+    }
+    r = client.get("/", {"caseworker": "999999"})
+    assert r.status_code == 400  # not a colleague: a form error
+
+
+SORT_VALUE = {
+    "reference": lambda a: a.reference,
+    "applicant": lambda a: (a.applicant.family_name_latin, a.applicant.given_names_latin),
+    "waiting": lambda a: a.status.waiting_since,
+    "in_stage": lambda a: a.status.stage_since,
+    "due": lambda a: a.status.next_deadline_due,
+}
+
+
+@pytest.mark.parametrize("key", list(SORT_VALUE))
+def test_every_column_sorts_both_ways_with_empty_values_last(
+    queue_cases: dict[str, Any], make_user: Any, client: Any, key: str
+) -> None:
+    client.force_login(make_user("cw", "caseworker", "ind"))
+    value = SORT_VALUE[key]
+    for sort, descending in ((key, False), (f"-{key}", True)):
+        apps = list(client.get("/", {"sort": sort}).context["queue"].page.object_list)
+        assert len(apps) == 3
+        values = [value(a) for a in apps]
+        present = [v for v in values if v is not None]
+        assert present == sorted(present, reverse=descending)
+        assert values[len(present) :] == [None] * (len(values) - len(present))
+
+
+def test_assigning_several_cases_at_once_is_audited_and_all_or_nothing(
+    queue_cases: dict[str, Any], make_user: Any, client: Any
+) -> None:
+    me = make_user("cw", "caseworker", "ind")
+    colleague = make_user("cw2", "caseworker", "ind")
+    stranger = make_user("cw3", "caseworker", "other_authority")
+    client.force_login(me)
+    picked = [queue_cases["soon"].pk, queue_cases["late"].pk]
+    r = client.post("/assign/", {"cases": picked, "caseworker": colleague.pk, "next": "/?x=1"})
+    assert r.status_code == 302
+    assert r["Location"] == "/?x=1"
+    assert set(
+        Application.objects.filter(caseworker=colleague).values_list("pk", flat=True)
+    ) == set(picked)
+    entry = AuditEntry.objects.filter(action="assign").latest("seq")
+    assert sorted(entry.object_ids) == sorted(str(p) for p in picked)
+    assert entry.actor_id == me.pk
+    # a case of another authority among them: nothing is assigned
+    r = client.post(
+        "/assign/",
+        {"cases": [queue_cases["later"].pk, queue_cases["foreign"].pk], "caseworker": me.pk},
+    )
+    assert r.status_code == 404
+    assert Application.objects.get(pk=queue_cases["later"].pk).caseworker_id is None
+    # someone of another authority cannot be chosen; no case ticked is an error
+    r = client.post("/assign/", {"cases": picked, "caseworker": stranger.pk}, follow=True)
+    assert "Select a valid choice" in r.content.decode()
+    r = client.post("/assign/", {"caseworker": me.pk}, follow=True)
+    assert "Tick at least one case." in r.content.decode()
+    assert Application.objects.filter(caseworker=me).count() == 0
+
+
+def test_legal_aid_and_analysts_cannot_assign(
+    queue_cases: dict[str, Any], make_user: Any, client: Any
+) -> None:
+    for role, org in (("legal_aid", "vwn"), ("analyst", "ind")):
+        client.force_login(make_user(f"u-{role}", role, org))
+        r = client.post("/assign/", {"cases": [queue_cases["soon"].pk], "caseworker": ""})
+        assert r.status_code == 403
+    with pytest.raises(NotAllowed):
+        services.applications_assign(
+            actor=make_user("la2", "legal_aid", "vwn"),
+            application_ids=[queue_cases["soon"].pk],
+            caseworker=None,
+        )
+
+
+def test_the_filtered_queue_exports_as_csv_and_the_export_is_audited(
+    queue_cases: dict[str, Any], make_user: Any, client: Any
+) -> None:
+    user = make_user("cw", "caseworker", "ind")
+    client.force_login(user)
+    r = client.get("/queue.csv", {"nationality": "RUS"})
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    assert [row["reference"] for row in rows] == [
+        queue_cases["late"].reference,
+        queue_cases["later"].reference,
+    ]
+    late = rows[0]
+    assert late["late_reason"] == "decision"
+    assert late["overdue"] == "yes"
+    assert late["late_since"] == "2022-03-28"  # the decision term ended on 27 March
+    assert late["waiting_since"] == "2021-09-27"  # lodged
+    entry = AuditEntry.objects.filter(action="export").latest("seq")
+    assert entry.actor_id == user.pk
+    assert sorted(entry.object_ids) == sorted(
+        str(a) for a in (queue_cases["late"].pk, queue_cases["later"].pk)
+    )
+    assert client.get("/queue.csv", {"stage": "bogus"}).status_code == 400
+
+
+def test_a_name_that_looks_like_a_formula_is_quoted_in_the_csv(
+    make_case: Any, make_user: Any, client: Any
+) -> None:
+    make_case(given_names_latin="=HYPERLINK(1)", family_name_latin="X")
+    client.force_login(make_user("cw", "caseworker", "ind"))
+    rows = list(csv.DictReader(io.StringIO(client.get("/queue.csv").content.decode())))
+    assert rows[0]["applicant"] == "'=HYPERLINK(1) X"

@@ -16,6 +16,10 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    postal_address = models.TextField(
+        blank=True, help_text="as letters are addressed to it (lines separated by newlines)"
+    )
+    phone = models.CharField(max_length=40, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -61,6 +65,7 @@ class MandateQuerySet(models.QuerySet["Mandate"]):
     def active_on(self, day: dt.date) -> MandateQuerySet:
         """Mandates in force on ``day``: started, not expired, not (yet) revoked."""
         return self.filter(
+            models.Q(consent_date__isnull=False),
             models.Q(valid_from__lte=day),
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day),
             models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=day),
@@ -68,7 +73,9 @@ class MandateQuerySet(models.QuerySet["Mandate"]):
 
 
 class Mandate(models.Model):
-    """A legal-aid organisation's access to one applicant's cases, by the applicant's consent."""
+    """A legal-aid organisation's access to one applicant's cases, by the applicant's consent:
+    recorded by authority staff as the authority receives it, or requested by legal aid and
+    confirmed by the applicant in the portal. A request not yet confirmed gives no access."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="mandates"
@@ -76,16 +83,30 @@ class Mandate(models.Model):
     applicant = models.ForeignKey(
         "cases.Applicant", on_delete=models.PROTECT, related_name="mandates"
     )
-    consent_date = models.DateField()
-    valid_from = models.DateField()
+    lawyer = models.CharField(max_length=200, blank=True, help_text="the person authorised")
+    consent_date = models.DateField(null=True, blank=True, help_text="empty: a request")
+    valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
     revoked_on = models.DateField(null=True, blank=True)
     granted_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_on = models.DateField(null=True, blank=True)
 
     objects = MandateQuerySet.as_manager()
 
+    @property
+    def pending(self) -> bool:
+        """Requested by legal aid, not (yet) confirmed by the applicant."""
+        return self.consent_date is None and self.revoked_on is None
+
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consent_date__isnull=True) | models.Q(valid_from__isnull=False),
+                name="mandate_consented_has_start",
+            ),
             models.CheckConstraint(
                 condition=models.Q(valid_until__isnull=True)
                 | models.Q(valid_until__gte=models.F("valid_from")),

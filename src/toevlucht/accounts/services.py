@@ -1,5 +1,17 @@
-"""Writes of the accounts app: legal-aid mandates, granted as the authority receives them
-and revoked. Each checks its actor first, then writes and audits in one transaction."""
+"""Writes of the accounts app: legal-aid mandates.
+
+A mandate gives a legal-aid organisation access to one applicant's cases. It comes about in
+one of two ways:
+
+* **recorded** by authority staff as the authority receives the authorisation
+  (:func:`mandate_grant`: organisation, lawyer, consent date, valid from/until);
+* **requested** by legal aid (:func:`mandate_request`) and **confirmed** by the applicant in
+  the portal (:func:`mandate_confirm`). A request alone gives no access.
+
+It ends when it expires (``valid_until``) or is revoked (:func:`mandate_revoke`: by
+authority staff, by the applicant, or by the organisation itself). Each service checks its
+actor first, then writes and audits in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +22,30 @@ from django.db.models import Model
 
 from toevlucht import clock
 from toevlucht.accounts.models import Mandate, Organisation, User
-from toevlucht.accounts.roles import check_manage_mandates
+from toevlucht.accounts.roles import check_manage_mandates, role_of
 from toevlucht.audit.log import record
-from toevlucht.errors import Rejected
+from toevlucht.errors import NotAllowed, NotFound, Rejected
 
-__all__ = ["mandate_grant", "mandate_revoke"]
+__all__ = ["mandate_confirm", "mandate_grant", "mandate_request", "mandate_revoke"]
+
+R = User.Role
+
+
+def _check_dates(consent_date: dt.date, valid_from: dt.date, valid_until: dt.date | None) -> None:
+    today = clock.today()
+    if consent_date > today:
+        raise Rejected("consent_date", f"{consent_date} is after today ({today})")
+    if consent_date > valid_from:
+        raise Rejected("valid_from", "a mandate starts on or after the consent date")
+    if valid_until is not None and valid_until < valid_from:
+        raise Rejected("valid_until", "a mandate ends on or after the day it starts")
+
+
+def _check_open_mandate(organisation: Organisation, applicant: Model) -> None:
+    today = clock.today()
+    current = Mandate.objects.filter(organisation=organisation, applicant_id=applicant.pk)
+    if current.active_on(today).exists():
+        raise Rejected("organisation", f"{organisation.name} holds a mandate already")
 
 
 @transaction.atomic
@@ -24,14 +55,22 @@ def mandate_grant(
     organisation: Organisation,
     applicant: Model,  # a cases.Applicant
     consent_date: dt.date,
-    valid_from: dt.date,
+    valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
+    lawyer: str = "",
 ) -> Mandate:
+    """Record a mandate as the authority receives it (authority staff)."""
     check_manage_mandates(actor)
     if organisation.kind != Organisation.Kind.LEGAL_AID:
         raise Rejected("organisation", "a mandate is given to a legal-aid organisation")
-    if consent_date > valid_from:
+    valid_from = valid_from or consent_date
+    if actor is not None:
+        _check_dates(consent_date, valid_from, valid_until)
+        _check_open_mandate(organisation, applicant)
+    elif consent_date > valid_from:
         raise Rejected("valid_from", "a mandate starts on or after the consent date")
+    if len(lawyer) > 200:
+        raise Rejected("lawyer", "at most 200 characters")
     m = Mandate.objects.create(
         organisation=organisation,
         applicant=applicant,  # type: ignore[misc]
@@ -39,6 +78,7 @@ def mandate_grant(
         valid_from=valid_from,
         valid_until=valid_until,
         granted_by=actor,
+        lawyer=lawyer.strip(),
     )
     record(
         actor=actor,
@@ -52,15 +92,105 @@ def mandate_grant(
 
 
 @transaction.atomic
+def mandate_request(
+    *,
+    actor: User,
+    applicant: Model,  # a cases.Applicant, found by the V-number the client gave
+    lawyer: str = "",
+    valid_until: dt.date | None = None,
+) -> Mandate:
+    """Legal aid asks the applicant for a mandate for its own organisation; the applicant
+    confirms it in the portal. Until then it gives no access."""
+    if role_of(actor) != R.LEGAL_AID or actor.organisation_id is None:
+        raise NotAllowed("only legal aid requests a mandate")
+    org = actor.organisation
+    assert org is not None
+    today = clock.today()
+    if valid_until is not None and valid_until < today:
+        raise Rejected("valid_until", f"{valid_until} is before today ({today})")
+    if len(lawyer) > 200:
+        raise Rejected("lawyer", "at most 200 characters")
+    _check_open_mandate(org, applicant)
+    pending = Mandate.objects.filter(
+        organisation=org,
+        applicant_id=applicant.pk,
+        consent_date__isnull=True,
+        revoked_on__isnull=True,
+    )
+    if pending.exists():
+        raise Rejected("applicant", "a request of your organisation waits for the applicant")
+    m = Mandate.objects.create(
+        organisation=org,
+        applicant=applicant,  # type: ignore[misc]
+        lawyer=lawyer.strip() or actor.get_full_name(),
+        valid_until=valid_until,
+        requested_by=actor,
+        requested_on=today,
+    )
+    record(
+        actor=actor,
+        action="request",
+        purpose="mandate",
+        object_type="mandate",
+        object_ids=[m.pk],
+        detail={"applicant": applicant.pk, "organisation": org.pk},
+    )
+    return m
+
+
+def _own_mandate(actor: User, mandate: Mandate) -> Mandate:
+    current = Mandate.objects.select_for_update().filter(pk=mandate.pk).first()
+    if current is None:
+        raise NotFound("no such mandate")
+    role = role_of(actor)
+    if role == R.APPLICANT and current.applicant_id != actor.applicant_id:
+        raise NotFound("no such mandate")
+    if role == R.LEGAL_AID and current.organisation_id != actor.organisation_id:
+        raise NotFound("no such mandate")
+    return current
+
+
+@transaction.atomic
+def mandate_confirm(*, actor: User, mandate: Mandate) -> Mandate:
+    """The applicant confirms a request in the portal: the mandate holds from today."""
+    if role_of(actor) != R.APPLICANT:
+        raise NotAllowed("only the applicant confirms a mandate")
+    current = _own_mandate(actor, mandate)
+    if not current.pending:
+        raise Rejected("mandate", "this request was confirmed or withdrawn already")
+    today = clock.today()
+    if current.valid_until is not None and current.valid_until < today:
+        raise Rejected("mandate", "this request has expired")
+    Mandate.objects.filter(pk=current.pk).update(consent_date=today, valid_from=today)
+    current.refresh_from_db()
+    record(
+        actor=actor,
+        action="confirm",
+        purpose="mandate",
+        object_type="mandate",
+        object_ids=[current.pk],
+        detail={"organisation": current.organisation_id},
+    )
+    return current
+
+
+@transaction.atomic
 def mandate_revoke(*, actor: User | None, mandate: Mandate, on: dt.date | None = None) -> Mandate:
-    check_manage_mandates(actor)
+    """End a mandate (or decline a request) from ``on`` (default today): authority staff,
+    the applicant or the organisation holding it."""
     on = on or clock.today()
-    current = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    if actor is not None and role_of(actor) in (R.APPLICANT, R.LEGAL_AID):
+        current = _own_mandate(actor, mandate)
+        if on != clock.today():
+            raise Rejected("revoked_on", "a mandate is revoked from today")
+    else:
+        check_manage_mandates(actor)
+        current = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if current.revoked_on is not None:
         raise Rejected("revoked_on", f"the mandate was revoked on {current.revoked_on}")
-    if on < current.consent_date:
+    if current.consent_date is not None and on < current.consent_date:
         raise Rejected("revoked_on", f"{on} is before the consent of {current.consent_date}")
-    Mandate.objects.filter(pk=mandate.pk).update(revoked_on=on)
+    Mandate.objects.filter(pk=current.pk).update(revoked_on=on)
     mandate.refresh_from_db()
     record(
         actor=actor,

@@ -9,16 +9,25 @@ from django.db.models import F, QuerySet
 
 from toevlucht.cases.models import Application
 from toevlucht.law import Stage
+from toevlucht.law.regime import Regime
 
 __all__ = ["CaseFilter"]
 
+# plain ascending columns: the index (open, queue_band, queue_date) gives the order
+# (web/selectors.py says why no NULLS LAST)
+URGENCY = ("status__queue_band", "status__queue_date", "status__application_id")
 ORDERINGS = {
+    "urgency": URGENCY,
     "next_deadline": (F("status__next_deadline_due").asc(nulls_last=True), "id"),
     "-next_deadline": (F("status__next_deadline_due").desc(nulls_last=True), "-id"),
     "reference": ("reference",),
     "-reference": ("-reference",),
     "decision_due": (F("status__decision_due").asc(nulls_last=True), "id"),
     "-decision_due": (F("status__decision_due").desc(nulls_last=True), "-id"),
+    "waiting_since": (F("status__waiting_since").asc(nulls_last=True), "id"),
+    "-waiting_since": (F("status__waiting_since").desc(nulls_last=True), "-id"),
+    "stage_since": (F("status__stage_since").asc(nulls_last=True), "id"),
+    "-stage_since": (F("status__stage_since").desc(nulls_last=True), "-id"),
 }
 
 
@@ -41,6 +50,28 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
         max_value=2**31 - 1,
         help_text="id of the reception centre the applicant stays in",
     )
+    regime = django_filters.ChoiceFilter(
+        field_name="status__regime",
+        choices=[(r.value, r.value) for r in Regime],
+        help_text="the procedure regime of the case (vw2000, apr)",
+    )
+    late = django_filters.BooleanFilter(
+        field_name="status__late_since",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text="late or missing next step (the projection's late_since)",
+    )
+    group = django_filters.CharFilter(
+        method="filter_group", max_length=80, help_text="a group the applicant belongs to"
+    )
+    caseworker = django_filters.CharFilter(
+        method="filter_caseworker",
+        max_length=150,
+        help_text="user name of the assigned caseworker; 'none': unassigned",
+    )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", help_text="true: the cases assigned to the requesting user"
+    )
     reference = django_filters.CharFilter(field_name="reference", max_length=20)
     v_number = django_filters.CharFilter(field_name="applicant__v_number", max_length=12)
     due_before = django_filters.DateFilter(
@@ -52,7 +83,8 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
         method="filter_ordering",
         choices=[(k, k) for k in ORDERINGS],
         empty_label=None,
-        help_text="default: next_deadline (soonest first, cases without a deadline last)",
+        help_text="default: urgency (overdue first, most days late first; waiting cases whose "
+        "next step is late, longest wait first; soonest next deadline; waiting; the rest)",
     )
 
     class Meta:
@@ -70,6 +102,23 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
             applicant__placements__centre_id=int(value), applicant__placements__end__isnull=True
         )
 
+    def filter_group(self, qs: QuerySet[Application], name: str, value: str) -> Any:
+        return qs.filter(applicant__groups__icontains=f'"{value}"') if value else qs
+
+    def filter_caseworker(self, qs: QuerySet[Application], name: str, value: str) -> Any:
+        if not value:
+            return qs
+        if value == "none":
+            return qs.filter(caseworker__isnull=True)
+        return qs.filter(caseworker__username=value)
+
+    def filter_mine(self, qs: QuerySet[Application], name: str, value: Any) -> Any:
+        if value is None:
+            return qs
+        me: Any = getattr(self.request, "user", None)
+        pk = getattr(me, "pk", None)
+        return qs.filter(caseworker_id=pk) if value else qs.exclude(caseworker_id=pk)
+
     def filter_ordering(self, qs: QuerySet[Application], name: str, value: str) -> Any:
         return qs.order_by(*ORDERINGS[value]) if value else qs
 
@@ -77,5 +126,5 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
     def qs(self) -> QuerySet[Application]:
         qs: QuerySet[Application] = super().qs
         if not self.form.cleaned_data.get("ordering"):
-            qs = qs.order_by(*ORDERINGS["next_deadline"])
+            qs = qs.order_by(*ORDERINGS["urgency"])
         return qs

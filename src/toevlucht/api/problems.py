@@ -9,7 +9,8 @@ Mapped here, and nowhere else:
 
 * DRF validation errors → 400 ``invalid-input``;
 * :class:`~toevlucht.errors.Rejected` and its subclasses (``EventRejected``,
-  ``MeasureRejected``) → 422 (``input-rejected``, ``event-rejected``, ``measure-rejected``);
+  ``MeasureRejected``, ``DuplicateSuspected``) → 422 (``input-rejected``, ``event-rejected``,
+  ``measure-rejected``, ``duplicate-suspected`` with the ids of the ``candidates``);
 * :class:`~toevlucht.errors.NotAllowed` (a service refusing the actor) → 403 with its message;
 * ``Http404`` / ``NotFound`` → 404, ``PermissionDenied`` → 403, not authenticated → 401 with
   ``WWW-Authenticate``; other DRF errors keep their status.
@@ -27,7 +28,13 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from toevlucht.errors import EventRejected, MeasureRejected, NotAllowed, Rejected
+from toevlucht.errors import (
+    DuplicateSuspected,
+    EventRejected,
+    MeasureRejected,
+    NotAllowed,
+    Rejected,
+)
 
 __all__ = ["PROBLEM_CONTENT_TYPE", "PROBLEM_TYPES", "exception_handler", "problem"]
 
@@ -40,6 +47,7 @@ PROBLEM_TYPES = {
     "input-rejected": "The input was refused",
     "event-rejected": "The law engine refused the event",
     "measure-rejected": "The measure was refused",
+    "duplicate-suspected": "The applicant may be on record already",
 }
 
 
@@ -87,6 +95,7 @@ def _flatten(detail: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 
 _REJECTED_NAMES: tuple[tuple[type[Rejected], str], ...] = (
+    (DuplicateSuspected, "duplicate-suspected"),
     (EventRejected, "event-rejected"),
     (MeasureRejected, "measure-rejected"),
     (Rejected, "input-rejected"),
@@ -100,7 +109,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Rejected):
         set_rollback()
         name = next(n for cls, n in _REJECTED_NAMES if isinstance(exc, cls))
-        return problem(
+        response = problem(
             status.HTTP_422_UNPROCESSABLE_ENTITY,
             exc.message,
             name=name,
@@ -108,6 +117,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             errors=[{"field": exc.field, "message": exc.message}],
             instance=instance,
         )
+        if isinstance(exc, DuplicateSuspected):
+            assert isinstance(response.data, dict)
+            response.data["candidates"] = exc.candidates  # applicant ids
+        return response
     if isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(exc.message)
     elif isinstance(exc, Http404):

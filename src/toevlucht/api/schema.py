@@ -63,10 +63,12 @@ class ProblemAutoSchema(AutoSchema):
             codes.append("400")
         if protected:
             codes += ["401", "403"]
-        if "{" in self.path or self._is_list_view():
-            codes.append("404")
+        if "{" in self.path or self._is_list_view() or write:
+            codes.append("404")  # a write names objects (an applicant, a case) by id too
         if write:
             codes += ["415", "422"]
+        elif self._has_query_parameters() and "candidates" in self.path:
+            codes.append("422")  # a birth date the service cannot read
         for code in codes:
             responses.setdefault(
                 code,

@@ -10,6 +10,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from toevlucht import clock
+from toevlucht.accounts.models import Mandate, Organisation
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -21,16 +23,25 @@ from toevlucht.law import LANGUAGES, Measure, Stage
 from toevlucht.law.view import measure_summary
 
 __all__ = [
+    "ApplicantInputSerializer",
     "ApplicantSerializer",
     "AssessmentSerializer",
+    "CandidateQuerySerializer",
+    "CandidateSerializer",
     "CaseDetailSerializer",
+    "CaseInputSerializer",
     "CaseListSerializer",
     "CentreSerializer",
     "DeadlinesQuerySerializer",
     "EventSerializer",
+    "MandateInputSerializer",
+    "MandateRequestSerializer",
+    "MandateSerializer",
     "MeasureDefinitionSerializer",
     "MeasurePreviewSerializer",
     "MeasureSerializer",
+    "OrganisationSerializer",
+    "PlacementCreateSerializer",
     "PlacementInputSerializer",
     "PlacementSerializer",
     "TokenSerializer",
@@ -49,6 +60,10 @@ class ApplicantBriefSerializer(serializers.ModelSerializer[Applicant]):
 
 
 class ApplicantSerializer(serializers.ModelSerializer[Applicant]):
+    birth = serializers.CharField(
+        read_only=True, help_text="the birth date as far as known: YYYY-MM-DD, YYYY-MM, YYYY or ''"
+    )
+
     class Meta:
         model = Applicant
         fields = [
@@ -59,6 +74,7 @@ class ApplicantSerializer(serializers.ModelSerializer[Applicant]):
             "given_names_latin",
             "family_name_latin",
             "birth_date",
+            "birth",
             "nationality",
             "sex",
             "languages",
@@ -94,6 +110,22 @@ class StatusSerializer(serializers.Serializer[Any]):
     overdue = serializers.BooleanField()
     suspended = serializers.BooleanField()
     measures_in_force = serializers.ListField(child=serializers.CharField())
+    waiting_since = serializers.DateField(
+        allow_null=True, help_text="the request (or pending appeal) the applicant waits on"
+    )
+    stage_since = serializers.DateField(allow_null=True, help_text="the day the stage began")
+    late_since = serializers.DateField(
+        allow_null=True,
+        help_text="the first day the authority is late (a term it must meet expired, or no "
+        "registration interview TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS after the request)",
+    )
+    late_reason = serializers.CharField(
+        help_text="the deadline kind the authority is late on, or registration_interview"
+    )
+    queue_band = serializers.IntegerField(
+        help_text="0 overdue, 1 waiting with the next step late, 2 a term running, 3 waiting, "
+        "4 other: the default order of the case list"
+    )
 
     @extend_schema_field(NextDeadlineSerializer(allow_null=True))
     def get_next_deadline(self, obj: Any) -> dict[str, Any] | None:
@@ -383,3 +415,132 @@ def measure_as_dict(m: Measure, row: Any | None, lang: str = "en") -> dict[str, 
         "cases_changed": row.cases_changed if row is not None else None,
         "recomputed_at": row.recomputed_at if row is not None else None,
     }
+
+
+# --- intake ------------------------------------------------------------------------------------
+
+
+class ApplicantInputSerializer(serializers.Serializer[Any]):
+    """A new applicant; the service validates the values (and names the wrong field)."""
+
+    v_number = serializers.CharField(max_length=12, help_text="10 digits, unique")
+    given_names = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True, help_text="original script"
+    )
+    family_name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True, help_text="original script"
+    )
+    given_names_latin = serializers.CharField(max_length=200, allow_blank=True)
+    family_name_latin = serializers.CharField(max_length=200)
+    birth_date = serializers.CharField(
+        max_length=10,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="YYYY-MM-DD, YYYY-MM, YYYY or empty (unknown)",
+    )
+    nationality = serializers.CharField(max_length=3, help_text="ISO 3166-1 alpha-3")
+    sex = serializers.ChoiceField(choices=["male", "female", "x", ""], required=False, default="")
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=2), required=False, default=list, max_length=10
+    )
+    groups = serializers.ListField(
+        child=serializers.CharField(max_length=80), required=False, default=list, max_length=10
+    )
+    duplicate_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="why a second record is made although candidates were found (audited)",
+    )
+
+
+class CandidateSerializer(serializers.Serializer[Any]):
+    applicant = ApplicantSerializer()
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="v_number, name, birth_date, nationality"
+    )
+
+
+class CandidateQuerySerializer(serializers.Serializer[Any]):
+    v_number = serializers.CharField(max_length=12, required=False, default="")
+    given_names = serializers.CharField(max_length=200, required=False, default="")
+    family_name = serializers.CharField(max_length=200, required=False, default="")
+    given_names_latin = serializers.CharField(max_length=200, required=False, default="")
+    family_name_latin = serializers.CharField(max_length=200, required=False, default="")
+    birth_date = serializers.CharField(max_length=10, required=False, default="")
+    nationality = serializers.CharField(max_length=3, required=False, default="")
+
+
+class CaseInputSerializer(serializers.Serializer[Any]):
+    applicant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    kind = serializers.ChoiceField(choices=["first", "subsequent"], default="first")
+    caseworker = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="user name of the caseworker (default: the requesting user, if a caseworker)",
+    )
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind"]
+
+
+class MandateSerializer(serializers.ModelSerializer[Mandate]):
+    organisation = OrganisationSerializer()
+    applicant = serializers.IntegerField(source="applicant_id")
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mandate
+        fields = [
+            "id",
+            "organisation",
+            "applicant",
+            "lawyer",
+            "consent_date",
+            "valid_from",
+            "valid_until",
+            "revoked_on",
+            "requested_on",
+            "status",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(["requested", "active", "ended", "future"]))
+    def get_status(self, obj: Mandate) -> str:
+        today = clock.today()
+        if obj.revoked_on is not None and obj.revoked_on <= today:
+            return "ended"
+        if obj.consent_date is None:
+            return "requested"
+        if obj.valid_until is not None and obj.valid_until < today:
+            return "ended"
+        if obj.valid_from is not None and obj.valid_from > today:
+            return "future"
+        return "active"
+
+
+class MandateInputSerializer(serializers.Serializer[Any]):
+    applicant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    organisation: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all()
+    )
+    consent_date = serializers.DateField()
+    valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    lawyer = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class MandateRequestSerializer(serializers.Serializer[Any]):
+    v_number = serializers.CharField(max_length=12, help_text="the client's V-number")
+    lawyer = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PlacementCreateSerializer(PlacementInputSerializer):
+    applicant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)

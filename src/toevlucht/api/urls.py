@@ -26,7 +26,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
-    path("cases/", views.CaseList.as_view(), name="case-list"),
+    path("cases/", views.CaseCreate.as_view(), name="case-list"),
+    path("applicants/", views.ApplicantCreate.as_view(), name="applicant-list"),
+    path(
+        "applicants/candidates/", views.ApplicantCandidates.as_view(), name="applicant-candidates"
+    ),
+    path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
+    path("mandates/", views.MandateList.as_view(), name="mandate-list"),
+    path("mandates/requests/", views.MandateRequestCreate.as_view(), name="mandate-request"),
+    path("mandates/<id:pk>/revoke/", views.MandateRevoke.as_view(), name="mandate-revoke"),
+    path("placements/", views.PlacementCreate.as_view(), name="placement-create"),
     path("cases/<id:pk>/", views.CaseDetail.as_view(), name="case-detail"),
     path("cases/<id:pk>/events/", views.EventList.as_view(), name="event-list"),
     path(

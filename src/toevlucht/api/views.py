@@ -27,6 +27,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from toevlucht import clock
+from toevlucht.accounts.models import Organisation, User
+from toevlucht.accounts.services import mandate_grant, mandate_request, mandate_revoke
 from toevlucht.api.events import (
     EVENT_INPUT_SCHEMA,
     EventCorrectionSerializer,
@@ -34,29 +36,57 @@ from toevlucht.api.events import (
 )
 from toevlucht.api.filters import CaseFilter
 from toevlucht.api.serializers import (
+    ApplicantInputSerializer,
+    ApplicantSerializer,
     AssessmentSerializer,
+    CandidateQuerySerializer,
+    CandidateSerializer,
     CaseDetailSerializer,
+    CaseInputSerializer,
     CaseListSerializer,
     CentreSerializer,
     DeadlinesQuerySerializer,
     EventSerializer,
+    MandateInputSerializer,
+    MandateRequestSerializer,
+    MandateSerializer,
     MeasureDefinitionSerializer,
     MeasurePreviewSerializer,
     MeasureSerializer,
+    OrganisationSerializer,
+    PlacementCreateSerializer,
     PlacementInputSerializer,
     PlacementSerializer,
     TokenSerializer,
     measure_as_dict,
 )
+from toevlucht.audit.log import record
 from toevlucht.cases.announce import measure_announce, measure_preview
-from toevlucht.cases.models import Application, Placement, ProcedureEvent, ReceptionCentre
+from toevlucht.cases.models import (
+    Applicant,
+    Application,
+    Placement,
+    ProcedureEvent,
+    ReceptionCentre,
+)
 from toevlucht.cases.selectors import (
+    applicant_for_intake,
     application_get_for_user,
     application_list_for_user,
     audit_list_read,
     events_for_application,
+    mandates_visible_to,
 )
-from toevlucht.cases.services import assessment_for, event_correct, event_record, placement_record
+from toevlucht.cases.services import (
+    applicant_candidates,
+    applicant_register,
+    application_open,
+    assessment_for,
+    event_correct,
+    event_record,
+    placement_record,
+)
+from toevlucht.errors import Rejected
 from toevlucht.law import LANGUAGES
 from toevlucht.measures.models import AnnouncedMeasure
 from toevlucht.measures.selectors import all_measures
@@ -75,7 +105,9 @@ def _case(request: Request, pk: int, purpose: str) -> Application:
 
 
 class CaseList(generics.ListAPIView[Application]):
-    """Cases the user may see, soonest next deadline first; filtered and paginated."""
+    """Cases the user may see by legal urgency (overdue first, most days late first; then
+    waiting cases whose next step is late; soonest next deadline; waiting; the rest), or
+    ``ordering``; filtered and paginated."""
 
     serializer_class = CaseListSerializer
     filter_backends = [DjangoFilterBackend]
@@ -98,6 +130,190 @@ class CaseDetail(APIView):
         """One case: applicant, status projection with every deadline."""
         app = _case(request, pk, "api case detail")
         return Response(CaseDetailSerializer(app).data)
+
+
+# --- intake ------------------------------------------------------------------------------------
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class ApplicantCreate(APIView):
+    @extend_schema(
+        request=ApplicantInputSerializer,
+        responses={201: ApplicantSerializer},
+        description="Register an applicant (authority staff). When someone on record may be "
+        "this person (the same person under another spelling or script, birth date and "
+        "nationality), the answer is a 422 problem ``duplicate-suspected`` naming the field "
+        "``duplicate_reason`` and listing the ``candidates``' ids; send a "
+        "``duplicate_reason`` to register anyway (audited). The same V-number is refused.",
+    )
+    def post(self, request: Request) -> Response:
+        s = ApplicantInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = s.validated_data
+        a = applicant_register(
+            actor=_actor(request),
+            v_number=v["v_number"],
+            given_names=v["given_names"],
+            family_name=v["family_name"],
+            given_names_latin=v["given_names_latin"],
+            family_name_latin=v["family_name_latin"],
+            birth_date=v["birth_date"],
+            nationality=v["nationality"],
+            sex=v["sex"],
+            languages=v["languages"],
+            applicant_groups=v["groups"],
+            duplicate_reason=v["duplicate_reason"],
+            purpose="api registration",
+        )
+        return Response(ApplicantSerializer(a).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicantCandidates(APIView):
+    @extend_schema(parameters=[CandidateQuerySerializer], responses=CandidateSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """Applicants on record who may be the person described (authority staff; the
+        candidates shown are audited)."""
+        q = CandidateQuerySerializer(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        v = dict(q.validated_data)
+        found = applicant_candidates(actor=_actor(request), birth=v.pop("birth_date"), **v)
+        rows = [{"applicant": c.applicant, "reasons": list(c.reasons)} for c in found]
+        return Response(CandidateSerializer(rows, many=True).data)
+
+
+class CaseCreate(CaseList):
+    @extend_schema(request=CaseInputSerializer, responses={201: CaseDetailSerializer})
+    def post(self, request: Request) -> Response:
+        """Open an application (``first`` or ``subsequent``) for an applicant at the
+        requesting user's authority, assigned to ``caseworker``. Record its request or
+        lodging next (``POST /api/cases/{id}/events/``)."""
+        s = CaseInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = s.validated_data
+        actor = _actor(request)
+        applicant = applicant_for_intake(user=actor, pk=v["applicant"], purpose="api open case")
+        if actor.organisation is None:
+            raise PermissionDenied("you belong to no authority")
+        worker = None
+        if v["caseworker"]:
+            worker = User.objects.filter(username=v["caseworker"]).first()
+            if worker is None:
+                raise Rejected("caseworker", f"no user {v['caseworker']!r}")
+        elif actor.role == User.Role.CASEWORKER:
+            worker = actor
+        app = application_open(
+            actor=actor,
+            applicant=applicant,
+            organisation=actor.organisation,
+            kind=v["kind"],
+            caseworker=worker,
+            purpose="api open case",
+        )
+        app = _case(request, app.pk, "api open case")
+        return Response(CaseDetailSerializer(app).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationList(APIView):
+    @extend_schema(responses=OrganisationSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """Authorities, legal-aid organisations and reception (no personal data): the ids
+        a mandate names."""
+        return Response(
+            OrganisationSerializer(Organisation.objects.order_by("kind", "name"), many=True).data
+        )
+
+
+class MandateList(APIView):
+    @extend_schema(responses=MandateSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """The mandates and requests the user may see (authority staff: of their
+        applicants; legal aid: its own; an applicant: who has access to their case)."""
+        rows = list(mandates_visible_to(request.user).order_by("-pk")[:500])
+        if rows:
+            record(
+                actor=request.user,
+                action="list",
+                purpose="api mandates",
+                object_type="mandate",
+                object_ids=[m.pk for m in rows],
+            )
+        return Response(MandateSerializer(rows, many=True).data)
+
+    @extend_schema(request=MandateInputSerializer, responses={201: MandateSerializer})
+    def post(self, request: Request) -> Response:
+        """Record a mandate as the authority receives it (authority staff): from then on
+        the organisation's legal-aid workers see the applicant's cases."""
+        s = MandateInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = s.validated_data
+        actor = _actor(request)
+        applicant = applicant_for_intake(user=actor, pk=v["applicant"], purpose="api mandate")
+        m = mandate_grant(
+            actor=actor,
+            organisation=v["organisation"],
+            applicant=applicant,
+            consent_date=v["consent_date"],
+            valid_from=v["valid_from"],
+            valid_until=v["valid_until"],
+            lawyer=v["lawyer"],
+        )
+        return Response(MandateSerializer(m).data, status=status.HTTP_201_CREATED)
+
+
+class MandateRequestCreate(APIView):
+    @extend_schema(request=MandateRequestSerializer, responses={201: MandateSerializer})
+    def post(self, request: Request) -> Response:
+        """Legal aid asks a client (by V-number) for a mandate; the client confirms it in
+        the portal. A request gives no access until then."""
+        s = MandateRequestSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = s.validated_data
+        applicant = Applicant.objects.filter(v_number=v["v_number"]).first()
+        if applicant is None:
+            raise Rejected("v_number", "no applicant with this V-number")
+        m = mandate_request(
+            actor=_actor(request),
+            applicant=applicant,
+            lawyer=v["lawyer"],
+            valid_until=v["valid_until"],
+        )
+        return Response(MandateSerializer(m).data, status=status.HTTP_201_CREATED)
+
+
+class MandateRevoke(APIView):
+    @extend_schema(request=None, responses=MandateSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        """End a mandate, or withdraw a request, from today."""
+        m = mandates_visible_to(request.user).filter(pk=pk).first()
+        if m is None:
+            raise NotFound("no such mandate")
+        m = mandate_revoke(actor=_actor(request), mandate=m)
+        return Response(MandateSerializer(m).data)
+
+
+class PlacementCreate(APIView):
+    @extend_schema(request=PlacementCreateSerializer, responses={201: PlacementSerializer})
+    def post(self, request: Request) -> Response:
+        """Place an applicant in a reception centre from ``start``, or move them: the open
+        placement ends then (at most one open placement, enforced by the database)."""
+        s = PlacementCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = s.validated_data
+        actor = _actor(request)
+        applicant = applicant_for_intake(user=actor, pk=v["applicant"], purpose="api placement")
+        p = placement_record(
+            actor=actor,
+            applicant=applicant,
+            centre=v["centre"],
+            start=v["start"],
+            purpose="api record placement",
+        )
+        return Response(PlacementSerializer(p).data, status=status.HTTP_201_CREATED)
 
 
 # --- events ------------------------------------------------------------------------------------

@@ -51,7 +51,13 @@ class Applicant(models.Model):
     family_name = models.CharField(max_length=200, help_text="in the original script")
     given_names_latin = models.CharField(max_length=200)
     family_name_latin = models.CharField(max_length=200)
-    birth_date = models.DateField(null=True, blank=True)
+    birth_date = models.DateField(null=True, blank=True, help_text="when the whole date is known")
+    birth_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="the year of birth, also when only it is known"
+    )
+    birth_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="the month of birth, also when the day is unknown"
+    )
     nationality = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3")
     sex = models.CharField(max_length=6, choices=[(s.value, s.value) for s in Sex], blank=True)
     languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes")
@@ -72,9 +78,27 @@ class Applicant(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["nationality"]), models.Index(fields=["family_name_latin"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_month__isnull=True) | models.Q(birth_year__isnull=False),
+                name="applicant_birth_month_needs_year",
+            ),
+        ]
 
     def __str__(self) -> str:  # no names in reprs that may end up in logs
         return f"applicant {self.pk}"
+
+    @property
+    def birth(self) -> str:
+        """The birth date as far as it is known: ``1990-05-14``, ``1990-05``, ``1990`` or
+        empty (unknown), as in real files."""
+        if self.birth_date is not None:
+            return self.birth_date.isoformat()
+        if self.birth_year is None:
+            return ""
+        if self.birth_month is None:
+            return f"{self.birth_year:04d}"
+        return f"{self.birth_year:04d}-{self.birth_month:02d}"
 
     @property
     def display_name(self) -> str:
@@ -203,9 +227,28 @@ class CaseStatus(models.Model):
         default=list, blank=True, help_text="[{kind, due, status, done_on}] on computed_on"
     )
     error = models.TextField(blank=True, help_text="why the engine could not assess the case")
+    waiting_since = models.DateField(
+        null=True, blank=True, help_text="the request (or pending appeal) the applicant waits on"
+    )
+    stage_since = models.DateField(null=True, blank=True, help_text="the day the stage began")
+    late_since = models.DateField(
+        null=True,
+        blank=True,
+        help_text="the first day the authority is late: a term it must meet expired undone, "
+        "or no registration interview TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS after the "
+        "request",
+    )
+    late_reason = models.CharField(
+        max_length=40, blank=True, help_text="the deadline kind, or registration_interview"
+    )
+    queue_band = models.PositiveSmallIntegerField(
+        default=4, help_text="cases.projection.QueueBand: the work queue's order by urgency"
+    )
+    queue_date = models.DateField(null=True, blank=True, help_text="the order within the band")
 
     class Meta:
         indexes = [
+            models.Index(fields=["open", "queue_band", "queue_date"]),
             models.Index(fields=["open", "next_deadline_due"]),
             models.Index(fields=["overdue"]),
             models.Index(fields=["stage"]),

@@ -35,11 +35,13 @@ from toevlucht.law import EventKind
 __all__ = [
     "LEGAL_AID_KINDS",
     "can_announce_measures",
+    "can_assign",
     "can_correct_event",
     "can_record_event",
     "can_record_placement",
     "can_register",
     "check_announce_measures",
+    "check_assign",
     "check_case_access",
     "check_correct_event",
     "check_record_event",
@@ -124,6 +126,16 @@ def check_record_placement(actor: User | None) -> None:
 def check_register(actor: User | None) -> None:
     if actor is not None and not can_register(actor):
         raise NotAllowed("only authority staff register applicants and open applications")
+
+
+def can_assign(user: Any) -> bool:
+    """Assign cases to a caseworker: authority staff."""
+    return _role(user) in AUTHORITY
+
+
+def check_assign(actor: User | None) -> None:
+    if actor is not None and not can_assign(actor):
+        raise NotAllowed("only authority staff assign cases")
 
 
 def check_announce_measures(actor: User | None) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from enum import IntEnum
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from toevlucht.cases.models import Application, CaseStatus
-from toevlucht.law import Case, LawError, Measure, assess
+from toevlucht.law import Case, LawError, Measure, Stage, assess
 from toevlucht.law.assess import Assessment
 from toevlucht.law.deadlines import DeadlineKind, DeadlineStatus
 from toevlucht.law.validity import valid_until
@@ -30,12 +31,27 @@ __all__ = [
     "COLUMNS",
     "ProjectedDeadline",
     "Projection",
+    "QueueBand",
     "projected_deadlines",
     "projection_from",
     "projection_on",
     "projection_write",
     "retention_mark",
 ]
+
+
+class QueueBand(IntEnum):
+    """The bands of the work queue by legal urgency, in order (``CaseStatus.queue_band``);
+    within a band cases are ordered by ``queue_date``."""
+
+    OVERDUE = 0  # a term the authority must meet expired undone: most days late first
+    WAITING_LATE = 1  # no running term, waiting; the law's next step late or missing
+    DUE = 2  # a running (or suspended) term: soonest due first
+    WAITING = 3  # no running term, waiting: longest wait first
+    OTHER = 4  # nothing running, nobody waiting on the authority (e.g. closed)
+
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +73,12 @@ class Projection:
     measures_in_force: list[str] = field(default_factory=list)
     deadlines: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
+    waiting_since: dt.date | None = None
+    stage_since: dt.date | None = None
+    late_since: dt.date | None = None
+    late_reason: str = ""
+    queue_band: int = QueueBand.OTHER
+    queue_date: dt.date | None = None
 
 
 COLUMNS = tuple(f.name for f in fields(Projection))
@@ -90,6 +112,76 @@ def projected_deadlines(stored: Sequence[Mapping[str, Any]] | None) -> list[Proj
     ]
 
 
+def interview_alert_days() -> int:
+    """Days after the request by which a registration interview should have been held before
+    the queue flags it as missing (``TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS``; the
+    story's five weeks by default). A setting, not law: changing it needs a ``refresh
+    --all``."""
+    return int(getattr(settings, "TOEVLUCHT_REGISTRATION_INTERVIEW_ALERT_DAYS", 35))
+
+
+@dataclass(frozen=True, slots=True)
+class _Urgency:
+    waiting_since: dt.date | None
+    stage_since: dt.date | None
+    late_since: dt.date | None
+    late_reason: str
+    band: QueueBand
+    date: dt.date | None
+    alert_on: dt.date | None  # a later day on which the interview flag will be raised
+
+
+def _urgency(a: Assessment) -> _Urgency:
+    """Where the case stands in the work queue, from the law's deadlines alone.
+
+    *Late*: a term the authority must meet (``DeadlineKind.binds_authority``) expired with
+    its act undone, or no registration interview ``interview_alert_days()`` after the
+    request. *Waiting*: before the decision with no term running (a request not yet lodged
+    whose registration term expired, a Dublin case whose decision term has not started)."""
+    h = a.history
+    stage = a.stage
+    start = h.requested or h.lodged
+    awaiting = stage is not None and stage.awaiting_decision
+    waiting_since: dt.date | None = None
+    if awaiting and start is not None:
+        waiting_since = start.date
+    elif stage in (Stage.APPEAL, Stage.FURTHER_APPEAL) and h.appeals:
+        waiting_since = h.appeals[-1].date
+    stage_since = h.stage_since.date if h.stage_since is not None and stage is h.stage else None
+    late: list[tuple[dt.date, str]] = [
+        (d.due + ONE_DAY, d.kind.value)
+        for d in a.deadlines
+        if d.kind.binds_authority and d.status is DeadlineStatus.EXPIRED and d.done_on is None
+    ]
+    alert_on = None
+    if (
+        awaiting
+        and start is not None
+        and h.registration_interview is None
+        and stage in (Stage.REQUESTED, Stage.REGISTRATION)
+    ):
+        day = start.date + dt.timedelta(days=interview_alert_days())
+        if day <= a.as_of:
+            late.append((day, "registration_interview"))
+        else:
+            alert_on = day
+    # the term the authority is late on counts before a missing interview or registration
+    authority_late = [(day, kind) for day, kind in late if kind in ("decision", "court_order")]
+    late_since, late_reason = min(authority_late or late) if late else (None, "")
+    running = a.next_deadline is not None
+    date: dt.date | None
+    if authority_late:
+        band, date = QueueBand.OVERDUE, late_since
+    elif not running and waiting_since is not None:
+        band = QueueBand.WAITING_LATE if late else QueueBand.WAITING
+        date = waiting_since
+    elif a.next_deadline is not None:
+        band, date = QueueBand.DUE, a.next_deadline.due
+    else:
+        band, date = QueueBand.OTHER, waiting_since or stage_since
+    return _Urgency(waiting_since, stage_since, late_since, late_reason, band, date, alert_on)
+
+
 def projection_from(
     case: Case, assessment: Assessment, measures: Mapping[str, Measure]
 ) -> Projection:
@@ -97,9 +189,19 @@ def projection_from(
     a = assessment
     nxt = a.next_deadline
     decision = a.deadline("decision")
+    u = _urgency(a)
+    until = valid_until(case, a, measures)
+    if u.alert_on is not None and (until is None or u.alert_on < until):
+        until = u.alert_on  # the day the interview flag is raised: time alone changes it
     return Projection(
         computed_on=a.as_of,
-        valid_until=valid_until(case, a, measures),
+        valid_until=until,
+        waiting_since=u.waiting_since,
+        stage_since=u.stage_since,
+        late_since=u.late_since,
+        late_reason=u.late_reason,
+        queue_band=u.band,
+        queue_date=u.date,
         stage=a.stage.value if a.stage else "",
         track=a.history.track.value,
         regime=a.regime.value,

@@ -24,6 +24,7 @@ from toevlucht.cases.models import Applicant, Application, ProcedureEvent
 
 __all__ = [
     "aggregates",
+    "applicant_for_intake",
     "applicant_get_for_user",
     "application_get_for_user",
     "application_list_for_user",
@@ -31,6 +32,7 @@ __all__ = [
     "audit_list_read",
     "can_see_personal_data",
     "events_for_application",
+    "mandates_visible_to",
 ]
 
 
@@ -128,6 +130,46 @@ def applicant_get_for_user(*, user: Any, pk: int, purpose: str = "case handling"
         object_ids=[applicant.pk],
     )
     return applicant
+
+
+def applicant_for_intake(*, user: Any, pk: int, purpose: str = "registration") -> Applicant:
+    """An applicant whom authority staff open an application for, record a mandate or a
+    placement of: one registered with no application yet (just registered), or one with an
+    application the user may see. 404 otherwise; the read is audited."""
+    from toevlucht.accounts.roles import AUTHORITY
+
+    if getattr(user, "role", "") not in AUTHORITY:
+        raise Http404("no such applicant")
+    visible = applications_visible_to(user).filter(applicant_id=pk)
+    applicant = (
+        Applicant.objects.filter(
+            Q(pk=pk), Q(applications__isnull=True) | Q(applications__in=visible)
+        )
+        .distinct()
+        .first()
+    )
+    if applicant is None:
+        raise Http404("no such applicant")
+    record(actor=user, action="read", purpose=purpose, object_type="applicant", object_ids=[pk])
+    return applicant
+
+
+def mandates_visible_to(user: Any) -> QuerySet[Mandate]:
+    """Mandates (and requests) ``user`` may see: authority staff those of applicants with a
+    case they see; legal aid its organisation's; an applicant their own."""
+    qs = Mandate.objects.select_related("organisation", "applicant")
+    role = getattr(user, "role", "")
+    if not user or not user.is_authenticated:
+        return qs.none()
+    if role == User.Role.LEGAL_AID:
+        return (
+            qs.filter(organisation_id=user.organisation_id) if user.organisation_id else qs.none()
+        )
+    if role == User.Role.APPLICANT:
+        return qs.filter(applicant_id=user.applicant_id) if user.applicant_id else qs.none()
+    if role in (User.Role.CASEWORKER, User.Role.SUPERVISOR, User.Role.ADMINISTRATOR):
+        return qs.filter(applicant_id__in=applications_visible_to(user).values("applicant_id"))
+    return qs.none()
 
 
 def events_for_application(application: Application) -> QuerySet[ProcedureEvent]:

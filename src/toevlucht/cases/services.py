@@ -8,15 +8,18 @@ rule is written here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import get_language
 
 from toevlucht import clock
 from toevlucht.accounts.models import Organisation, User
+from toevlucht.accounts.roles import AUTHORITY
 from toevlucht.audit.log import record
 from toevlucht.cases import permissions
 from toevlucht.cases.lawcase import law_case, raw_event
@@ -29,7 +32,9 @@ from toevlucht.cases.models import (
     ReceptionCentre,
 )
 from toevlucht.cases.projection import projection_from, projection_on, projection_write
-from toevlucht.errors import EventRejected, Rejected
+from toevlucht.cases.selectors import applications_visible_to
+from toevlucht.cases.translit import search_key
+from toevlucht.errors import DuplicateSuspected, EventRejected, NotFound, Rejected
 from toevlucht.law import LANGUAGES, CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
@@ -38,8 +43,11 @@ from toevlucht.law.view import AssessmentView, assessment_view
 from toevlucht.measures.selectors import all_measures
 
 __all__ = [
+    "Candidate",
+    "applicant_candidates",
     "applicant_register",
     "application_open",
+    "applications_assign",
     "event_correct",
     "event_record",
     "placement_record",
@@ -54,6 +62,121 @@ def _measures() -> Mapping[str, Any]:
 # --- applicants and applications ---------------------------------------------------------------
 
 
+V_NUMBER = re.compile(r"[0-9]{10}")
+LANGUAGE = re.compile(r"[a-z]{2}")
+MAX_CANDIDATES = 10
+
+
+def parse_birth(text: str | dt.date | None) -> tuple[dt.date | None, int | None, int | None]:
+    """A birth date as far as it is known: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or empty
+    (unknown), as (full date, year, month). Raises :class:`Rejected` naming ``birth_date``."""
+    if text is None or text == "":
+        return None, None, None
+    if isinstance(text, dt.date):
+        return text, text.year, text.month
+    raw = text.strip()
+    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", raw)
+    if m is None:
+        raise Rejected(
+            "birth_date", f"{raw!r}: give YYYY-MM-DD, YYYY-MM or YYYY (or leave it empty)"
+        )
+    year, month, day = int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
+    today = clock.today()
+    if not 1900 <= year <= today.year:
+        raise Rejected("birth_date", f"{year} is not a year of birth")
+    if month is not None and not 1 <= month <= 12:
+        raise Rejected("birth_date", f"{month} is not a month")
+    full = None
+    if day is not None:
+        assert month is not None
+        try:
+            full = dt.date(year, month, day)
+        except ValueError:
+            raise Rejected("birth_date", f"{raw} is not a date") from None
+        if full > today:
+            raise Rejected("birth_date", f"{raw} is after today")
+    return full, year, month
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An applicant on record who may be the person being registered, and why."""
+
+    applicant: Applicant
+    reasons: tuple[str, ...]  # v_number, name, birth_date, nationality
+
+
+def _name_keys(*names: str) -> set[str]:
+    return {w for n in names for w in search_key(n).split() if w}
+
+
+def applicant_candidates(
+    *,
+    actor: User | None,
+    v_number: str = "",
+    given_names: str = "",
+    family_name: str = "",
+    given_names_latin: str = "",
+    family_name_latin: str = "",
+    birth: str | dt.date | None = None,
+    nationality: str = "",
+    purpose: str = "duplicate check",
+) -> list[Candidate]:
+    """Applicants on record who may be this person: the same V-number, or a family name and
+    a given name that meet in any spelling or script (``translit.search_key``) with a birth
+    date that does not contradict (same day, or same month or year where only that is
+    known, or unknown). Every applicant is searched, whichever authority holds the case:
+    the check is about the person. The candidates shown are audited."""
+    permissions.check_register(actor)
+    full, year, month = parse_birth(birth) if birth else (None, None, None)
+    found: dict[int, set[str]] = {}
+    if v_number:
+        for pk in Applicant.objects.filter(v_number=v_number).values_list("pk", flat=True):
+            found.setdefault(pk, set()).add("v_number")
+    family = _name_keys(family_name, family_name_latin)
+    given = _name_keys(given_names, given_names_latin)
+    if family and given:
+        q = Q()
+        for key in family:
+            q |= Q(search_key__contains=f" {key} ")
+        for a in Applicant.objects.filter(q, erased_on__isnull=True).only(
+            "pk", "search_key", "birth_date", "birth_year", "birth_month", "nationality"
+        )[:500]:
+            words = set(a.search_key.split())
+            if not (family & words and given & words):
+                continue
+            if year is not None and a.birth_year is not None:
+                if a.birth_year != year:
+                    continue
+                if month is not None and a.birth_month is not None and a.birth_month != month:
+                    continue
+                if full is not None and a.birth_date is not None and a.birth_date != full:
+                    continue
+            reasons = found.setdefault(a.pk, set())
+            reasons.add("name")
+            if year is not None and a.birth_year == year:
+                reasons.add("birth_date")
+            if nationality and a.nationality == nationality:
+                reasons.add("nationality")
+    order = ("v_number", "name", "birth_date", "nationality")
+    ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), "v_number" not in kv[1], kv[0]))
+    ranked = ranked[:MAX_CANDIDATES]
+    rows = Applicant.objects.in_bulk([pk for pk, _ in ranked])
+    out = [
+        Candidate(applicant=rows[pk], reasons=tuple(r for r in order if r in why))
+        for pk, why in ranked
+    ]
+    if out:
+        record(
+            actor=actor,
+            action="list",
+            purpose=purpose,
+            object_type="applicant",
+            object_ids=[c.applicant.pk for c in out],
+        )
+    return out
+
+
 @transaction.atomic
 def applicant_register(
     *,
@@ -64,23 +187,71 @@ def applicant_register(
     given_names_latin: str,
     family_name_latin: str,
     nationality: str,
-    birth_date: dt.date | None = None,
+    birth_date: str | dt.date | None = None,
     sex: str = "",
     languages: list[str] | None = None,
     applicant_groups: list[str] | None = None,
+    duplicate_reason: str | None = None,
     purpose: str = "registration",
 ) -> Applicant:
+    """Register an applicant. Names in the original script and in Latin (the Latin ones are
+    required; the original ones default to them); a birth date as far as it is known.
+
+    With ``duplicate_reason=None`` (the system: demo, seed) no duplicate check is made. A
+    person (``actor``) always gets one: when someone on record may be this person,
+    :class:`DuplicateSuspected` lists them unless ``duplicate_reason`` says why a second
+    record is made anyway; that reason is audited. The same V-number is never registered
+    twice. Raises :class:`Rejected` naming the field; nothing is written then."""
     permissions.check_register(actor)
+    v_number = v_number.strip()
+    if not V_NUMBER.fullmatch(v_number):
+        raise Rejected("v_number", f"{v_number!r}: a V-number is 10 digits")
+    given_names_latin, family_name_latin = given_names_latin.strip(), family_name_latin.strip()
+    if not family_name_latin:
+        raise Rejected("family_name_latin", "the family name in Latin letters is required")
+    if not given_names_latin and not family_name_latin:
+        raise Rejected("given_names_latin", "a name is required")
+    given_names = given_names.strip() or given_names_latin
+    family_name = family_name.strip() or family_name_latin
+    for field_name, value in (
+        ("given_names", given_names),
+        ("family_name", family_name),
+        ("given_names_latin", given_names_latin),
+        ("family_name_latin", family_name_latin),
+    ):
+        if len(value) > 200:
+            raise Rejected(field_name, "at most 200 characters")
     if nationality not in country_codes():
         raise Rejected("nationality", f"{nationality!r} is not an ISO 3166-1 alpha-3 code")
+    full, year, month = parse_birth(birth_date)
     known = groups()
     for g in applicant_groups or []:
         if g not in known:
             raise Rejected("groups", f"unknown group {g!r} (known: {', '.join(known)})")
     if sex and sex not in ("male", "female", "x"):
         raise Rejected("sex", f"{sex!r} is not one of male, female, x")
+    for lang in languages or []:
+        if not LANGUAGE.fullmatch(lang):
+            raise Rejected("languages", f"{lang!r} is not an ISO 639-1 code (two letters)")
     if Applicant.objects.filter(v_number=v_number).exists():
         raise Rejected("v_number", f"V-number {v_number} is already registered")
+    reason = (duplicate_reason or "").strip()
+    if actor is not None:
+        candidates = applicant_candidates(
+            actor=actor,
+            given_names=given_names,
+            family_name=family_name,
+            given_names_latin=given_names_latin,
+            family_name_latin=family_name_latin,
+            birth=birth_date,
+            nationality=nationality,
+        )
+        if candidates and not reason:
+            raise DuplicateSuspected(
+                [c.applicant.pk for c in candidates],
+                f"{len(candidates)} applicant(s) on record may be this person: check them, "
+                "or say why a second record is made",
+            )
     a = Applicant.objects.create(
         v_number=v_number,
         given_names=given_names,
@@ -88,13 +259,20 @@ def applicant_register(
         given_names_latin=given_names_latin,
         family_name_latin=family_name_latin,
         nationality=nationality,
-        birth_date=birth_date,
+        birth_date=full,
+        birth_year=year,
+        birth_month=month,
         sex=sex,
-        languages=languages or [],
-        groups=applicant_groups or [],
+        languages=list(dict.fromkeys(languages or [])),
+        groups=list(dict.fromkeys(applicant_groups or [])),
     )
     record(
-        actor=actor, action="create", purpose=purpose, object_type="applicant", object_ids=[a.pk]
+        actor=actor,
+        action="create",
+        purpose=purpose,
+        object_type="applicant",
+        object_ids=[a.pk],
+        detail={"duplicate_reason": reason} if reason else None,
     )
     return a
 
@@ -115,9 +293,34 @@ def application_open(
     reference: str = "",
     purpose: str = "registration",
 ) -> Application:
+    """Open an application (a case) for ``applicant`` at the authority ``organisation``,
+    assigned to ``caseworker`` (authority staff of that authority). A subsequent
+    application needs an earlier one of the same applicant. Its history starts empty:
+    record the request or the lodging next."""
     permissions.check_register(actor)
     if organisation.kind != Organisation.Kind.AUTHORITY:
         raise Rejected("organisation", "an application belongs to an authority")
+    if (
+        actor is not None
+        and actor.organisation_id not in (None, organisation.pk)
+        and actor.role != User.Role.ADMINISTRATOR
+    ):
+        raise Rejected("organisation", "you open applications at your own authority only")
+    if kind not in Application.Kind.values:
+        raise Rejected("kind", f"{kind!r} is not one of {', '.join(Application.Kind.values)}")
+    if applicant.erased_on is not None:
+        raise Rejected("applicant", "this applicant's personal data was erased")
+    earlier = Application.objects.filter(applicant=applicant).exists()
+    if kind == Application.Kind.SUBSEQUENT and not earlier:
+        raise Rejected("kind", "a subsequent application needs an earlier one")
+    if kind == Application.Kind.FIRST and earlier:
+        raise Rejected("kind", "this applicant has an application already: open a subsequent one")
+    if caseworker is not None and (
+        caseworker.role not in AUTHORITY
+        or not caseworker.is_active
+        or caseworker.organisation_id != organisation.pk
+    ):
+        raise Rejected("caseworker", "assign the case to active staff of its authority")
     app = Application.objects.create(
         reference=reference or _next_reference(),
         applicant=applicant,
@@ -135,6 +338,45 @@ def application_open(
         detail={"applicant": applicant.pk},
     )
     return app
+
+
+@transaction.atomic
+def applications_assign(
+    *,
+    actor: User | None,
+    application_ids: list[int],
+    caseworker: User | None,
+    purpose: str = "assignment",
+) -> int:
+    """Assign these cases to ``caseworker`` (None: unassign), all or none. Every case must be
+    one the actor may see, and the caseworker authority staff of each case's authority.
+    Returns how many cases were assigned; audited."""
+    permissions.check_assign(actor)
+    if not application_ids:
+        raise Rejected("cases", "choose at least one case")
+    ids = sorted(set(application_ids))
+    visible = Application.objects.filter(pk__in=ids)
+    if actor is not None:
+        visible = applications_visible_to(actor).filter(pk__in=ids)
+    apps = list(visible.select_for_update().only("pk", "organisation_id"))
+    if len(apps) != len(ids):
+        raise NotFound("no such case")
+    if caseworker is not None:
+        if caseworker.role not in AUTHORITY or not caseworker.is_active:
+            raise Rejected("caseworker", "cases are assigned to active authority staff")
+        foreign = [a for a in apps if a.organisation_id != caseworker.organisation_id]
+        if foreign:
+            raise Rejected("caseworker", "the caseworker works for another authority")
+    n = Application.objects.filter(pk__in=ids).update(caseworker=caseworker)
+    record(
+        actor=actor,
+        action="assign",
+        purpose=purpose,
+        object_type="application",
+        object_ids=ids,
+        detail={"caseworker": caseworker.pk if caseworker else None},
+    )
+    return n
 
 
 # --- events ------------------------------------------------------------------------------------

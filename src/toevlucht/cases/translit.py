@@ -127,6 +127,7 @@ _FOLD = [
     (r"g", "h"),  # Russian г is g, Ukrainian г is h: "Oleh" and "Олег", "Hryhorii" and "Григорий"
     (r"ts|tz|c", "s"),
     (r"sh|s", "s"),
+    (r"(?<=[a-z])(?:yo|jo|io)", "e"),  # ё spelled in English: "Muravyov", "Fyodor", "Semyon"
     (r"iu|yu|ju", "u"),
     (r"ia|ya|ja", "a"),
     (r"ie|ye|je", "e"),
@@ -139,14 +140,37 @@ _FOLD = [
 ]
 
 
+# Arabic-script letters are kept (not transliterated: the spellings in Latin vary too much to
+# fold); their vowel marks dropped and the letters written several ways made one.
+_ARABIC_FOLD = str.maketrans({"ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ۀ": "ه"})
+
+
+def _ascii_or_arabic(text: str) -> str:
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if "\u0600" <= ch <= "\u06ff":
+            if unicodedata.category(ch).startswith("L"):
+                out.append(ch)
+        else:
+            out.append(ch.encode("ascii", "ignore").decode())
+    return "".join(out).translate(_ARABIC_FOLD)
+
+
 def search_key(text: str) -> str:
     """A spelling-tolerant key: Cyrillic is transliterated, accents dropped, and the usual
-    variants (y/i/j, kh/h, g/h, ts/c, double letters) folded, so "Dmitriy", "Dmitrii" and
-    "Дмитрий" meet, and a Ukrainian name spelled from its passport ("Hryhorii") finds the
-    Cyrillic name however it was typed ("Григорій", "Григорий")."""
-    latin = icao(text)
-    latin = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode().lower()
-    latin = re.sub(r"[^a-z ]", "", latin)
+    variants (y/i/j, kh/h, g/h, ts/c, double letters, ё as "yo") folded, so "Dmitriy",
+    "Dmitrii" and "Дмитрий" meet, "Muravyov" finds "Муравьёв", and a Ukrainian name spelled
+    from its passport ("Hryhorii") finds the Cyrillic name however it was typed
+    ("Григорій", "Григорий"). Arabic script is kept as Arabic letters without vowel marks
+    (أحمد finds احمد).
+
+    >>> search_key("Muravyov") == search_key("Муравьёв")
+    True
+    >>> search_key("أحمد") == search_key("احمد")
+    True
+    """
+    latin = _ascii_or_arabic(icao(text)).lower()
+    latin = re.sub(r"[^a-z\u0620-\u06ff ]", "", latin)
     for pattern, repl in _FOLD:
         latin = re.sub(pattern, repl, latin)
     return latin.strip()

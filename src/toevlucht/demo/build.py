@@ -36,6 +36,11 @@ DEMO_DATE = dt.date(2022, 5, 9)
 AUTHORITY = "Immigratie- en Naturalisatiedienst (IND)"
 LEGAL_AID = "VluchtelingenWerk Nederland"
 RECEPTION = "Centraal Orgaan opvang asielzoekers (COA)"
+# The IND's postal address for asylum correspondence (check it before sending a real letter);
+# the legal-aid office's address and phone are fictional.
+AUTHORITY_ADDRESS = "Postbus 287\n7600 AG Almelo"
+LEGAL_AID_ADDRESS = "Voorbeeldstraat 1\n1000 AA Amsterdam"
+LEGAL_AID_PHONE = "020 000 0000"
 CENTRES = [
     ("Aanmeldcentrum Ter Apel", "Westerwolde", 2000),
     ("azc Budel-Cranendonck", "Cranendonck", 800),
@@ -275,8 +280,15 @@ def _pact_cases(
 def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) -> list[DemoLogin]:
     """Create the demo. Returns the logins (also written to var/demo-logins.json, 0600)."""
     rng = random.Random(seed)
-    ind = Organisation.objects.create(name=AUTHORITY, kind=Organisation.Kind.AUTHORITY)
-    vwn = Organisation.objects.create(name=LEGAL_AID, kind=Organisation.Kind.LEGAL_AID)
+    ind = Organisation.objects.create(
+        name=AUTHORITY, kind=Organisation.Kind.AUTHORITY, postal_address=AUTHORITY_ADDRESS
+    )
+    vwn = Organisation.objects.create(
+        name=LEGAL_AID,
+        kind=Organisation.Kind.LEGAL_AID,
+        postal_address=LEGAL_AID_ADDRESS,
+        phone=LEGAL_AID_PHONE,
+    )
     coa = Organisation.objects.create(name=RECEPTION, kind=Organisation.Kind.RECEPTION)
     centres = [
         ReceptionCentre.objects.create(name=n, municipality=m, capacity=c, organisation=coa)

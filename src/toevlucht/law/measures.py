@@ -372,6 +372,11 @@ def _parse_measure(t: TableReader, known_groups: Mapping[str, Group]) -> Measure
         raise t.error(
             "term_extension_months", "a departure moratorium does not extend the decision term"
         )
+    if kind is MeasureKind.DECISION_MORATORIUM and months is None:
+        raise t.error(
+            "term_extension_months",
+            "a decision moratorium extends the decision term: give the months (Vw 2000 art. 43)",
+        )
     if kind is MeasureKind.GENERAL_TERM_EXTENSION and (months is None or not ground):
         raise t.error(
             "term_extension_months", "a general term extension needs months and extension_ground"

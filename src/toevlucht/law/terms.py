@@ -39,6 +39,12 @@ class DeadlineKind(StrEnum):
     COURT_ORDER = "court_order"
     INTERIM_RELIEF = "interim_relief"  # Vw 2000 art. 69(6) (new): request within one week
 
+    @property
+    def binds_authority(self) -> bool:
+        """A term the authority must meet (register, decide, obey a court's order); the
+        others are the applicant's (a view, an appeal) or internal to the procedure."""
+        return self in (DeadlineKind.REGISTRATION, DeadlineKind.DECISION, DeadlineKind.COURT_ORDER)
+
 
 class DeadlineStatus(StrEnum):
     RUNNING = "running"

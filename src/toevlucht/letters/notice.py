@@ -21,15 +21,18 @@ from django.utils import translation
 from toevlucht.accounts.models import User
 from toevlucht.cases.models import Application
 from toevlucht.law import AssessmentView, DeadlineKind, RemedyKind
+from toevlucht.law.params import value
 from toevlucht.law.view import RemedyLine, StepLine
 
 __all__ = [
     "FOLLOW_UP_REMEDIES",
+    "OPEN_FOR_ASYLUM",
     "LetterUnavailable",
     "NoticeOfDefault",
     "notice_of_default",
     "notice_of_default_html",
     "notice_of_default_pdf",
+    "notice_of_default_text",
 ]
 
 CSS = Path(__file__).with_name("letter.css")
@@ -39,6 +42,13 @@ FOLLOW_UP_REMEDIES = (
     RemedyKind.ADMINISTRATIVE_PENALTY,
     RemedyKind.COURT_PENALTY,
 )
+
+# The law's flag saying whether each remedy is open for asylum decisions on a day.
+OPEN_FOR_ASYLUM = {
+    RemedyKind.APPEAL_FAILURE_TO_DECIDE: "appeal_failure_to_decide_for_asylum",
+    RemedyKind.ADMINISTRATIVE_PENALTY: "administrative_penalty_for_asylum",
+    RemedyKind.COURT_PENALTY: "court_penalty_for_asylum",
+}
 
 
 class LetterUnavailable(Exception):
@@ -64,13 +74,26 @@ class NoticeOfDefault:
     authority: str
     sender_name: str
     sender_organisation: str
+    sender_address: str
+    sender_phone: str
+    sender_email: str
+    sender_reference: str
+    authority_address: str
     as_of: dt.date
     lodged_on: dt.date | None
     decision_due: dt.date
     decision_steps: tuple[StepLine, ...]
     basis_steps: tuple[StepLine, ...]
     follow_up: list[RemedyLine]
+    demand_weeks: int  # Awb 6:12(2)(b): the wait after the notice, from the law's data
+    appeal_announced: bool  # the law on the letter's date allows the appeal (Awb 6:12)
     sources: list[Source] = field(default_factory=list)
+    body: str = ""  # the paragraphs the sender may edit; empty: notice_of_default_text
+
+    @property
+    def paragraphs(self) -> list[str]:
+        text = self.body or notice_of_default_text(self)
+        return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 def _sources(step_lists: Sequence[Sequence[StepLine]]) -> list[Source]:
@@ -83,7 +106,12 @@ def _sources(step_lists: Sequence[Sequence[StepLine]]) -> list[Source]:
 
 
 def notice_of_default(
-    *, application: Application, assessment: AssessmentView | None, sender: User
+    *,
+    application: Application,
+    assessment: AssessmentView | None,
+    sender: User,
+    sender_reference: str = "",
+    body: str = "",
 ) -> NoticeOfDefault:
     """The letter's content. ``assessment`` is the case's assessment in Dutch.
 
@@ -100,7 +128,16 @@ def notice_of_default(
             f"a notice of default is not available for this case on {on}: "
             "the decision term has not passed"
         )
-    follow_up = [r for k in FOLLOW_UP_REMEDIES if (r := assessment.remedy(k)) is not None]
+    # Only what the law on the letter's date opens: a remedy that is excluded (the Awb
+    # penalty for asylum decisions, Vw 71b) is left out, not announced as excluded.
+    follow_up = [
+        r
+        for k in FOLLOW_UP_REMEDIES
+        if (r := assessment.remedy(k)) is not None
+        and bool(value(OPEN_FOR_ASYLUM[k], assessment.as_of).value)
+    ]
+    wait = value("appeal_failure_to_decide_wait_weeks", assessment.as_of)
+    allowed = value("appeal_failure_to_decide_for_asylum", assessment.as_of)
     applicant = application.applicant
     org = sender.organisation
     return NoticeOfDefault(
@@ -113,14 +150,45 @@ def notice_of_default(
         authority=application.organisation.name,
         sender_name=sender.get_full_name() or sender.get_username(),
         sender_organisation=org.name if org else "",
+        sender_address=org.postal_address if org else "",
+        sender_phone=org.phone if org else "",
+        sender_email=sender.email,
+        sender_reference=sender_reference,
+        authority_address=application.organisation.postal_address,
         as_of=assessment.as_of,
         lodged_on=decision.start,
         decision_due=decision.due,
         decision_steps=decision.steps,
         basis_steps=notice.steps,
         follow_up=follow_up,
+        demand_weeks=int(wait.value),
+        appeal_announced=bool(allowed.value),
         sources=_sources([decision.steps, notice.steps] + [r.steps for r in follow_up]),
+        body=body,
     )
+
+
+_WEEKS_NL = {1: "één week", 2: "twee weken", 3: "drie weken", 4: "vier weken"}
+
+
+def notice_of_default_text(letter: NoticeOfDefault) -> str:
+    """The paragraphs of the letter the sender may edit before the PDF is made: the notice,
+    the demand to decide within the law's waiting period, and — where the law on the
+    letter's date allows it — the announcement of an appeal against failure to decide."""
+    weeks = _WEEKS_NL.get(letter.demand_weeks, f"{letter.demand_weeks} weken")
+    parts = [
+        f"Namens mijn cliënt, {letter.client_name}, stel ik u hierbij in gebreke omdat u niet "
+        "tijdig hebt beslist op de asielaanvraag van mijn cliënt.",
+        f"Ik verzoek u binnen {weeks} na de dag waarop u deze brief ontvangt alsnog een "
+        "besluit op de aanvraag bekend te maken.",
+    ]
+    if letter.appeal_announced:
+        parts.append(
+            f"Beslist u niet binnen die {weeks}, dan stel ik namens mijn cliënt zonder "
+            "nadere aankondiging beroep in bij de rechtbank wegens het niet tijdig nemen "
+            "van een besluit (artikel 6:12 van de Algemene wet bestuursrecht)."
+        )
+    return "\n\n".join(parts)
 
 
 def notice_of_default_html(letter: NoticeOfDefault) -> str:

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from toevlucht.portal.views import account, auth, case, staff
+from toevlucht.portal.views import account, auth, case, mandates, staff
 
 app_name = "portal"
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("cases/<str:reference>/appointments/", case.appointments, name="appointments"),
     path("my-data/", case.my_data, name="my_data"),
     path("my-data/download/", case.my_data_download, name="my_data_download"),
+    path("access/", mandates.access, name="access"),
+    path("access/<int:pk>/agree/", mandates.access_confirm, name="access_confirm"),
+    path("access/<int:pk>/end/", mandates.access_end, name="access_end"),
     path("account/", account.account, name="account"),
     path("account/password/", account.password_change, name="password"),
     path("account/second-step/", account.second_factor, name="second_factor"),

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from toevlucht.law import EventKind
+from toevlucht.law.measures import groups
 from toevlucht.law.text import render_key
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "event_kind_label",
     "field_help",
     "field_label",
+    "group_label",
     "law_label",
 ]
 
@@ -176,3 +178,12 @@ def choice_label(name: str, value: Any) -> str:
     if name in LAW_CHOICES:
         return law_label(LAW_CHOICES[name], str(value))
     return str(CHOICE_LABELS.get((name, str(value)), value))
+
+
+def group_label(group_id: str) -> str:
+    """An applicant group's name (law/data/nl/measures.toml) in the page's language: Dutch
+    on Dutch pages, else English."""
+    g = groups().get(group_id)
+    if g is None:
+        return group_id
+    return g.name_nl if _lang() == "nl" else g.name_en

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
-from toevlucht.web.views import auth, case, measures, queue, reception
+from toevlucht.web.views import auth, case, intake, measures, notices, queue, reception
 
 
 class DatabaseId:
@@ -24,7 +24,12 @@ register_converter(DatabaseId, "web_id")
 app_name = "web"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", queue.home, name="home"),
+    path("queue.csv", queue.queue_csv, name="queue_csv"),
+    path("assign/", queue.assign, name="assign"),
+    path("notices/", notices.notices_batch, name="notices"),
     path("search/", queue.search_page, name="search"),
+    path("applicants/new/", intake.applicant_new, name="applicant_new"),
+    path("applicants/<web_id:pk>/cases/new/", intake.case_new, name="case_new"),
     path("cases/<web_id:pk>/", case.case_detail, name="case"),
     path("cases/<web_id:pk>/events/new/", case.record_event, name="record_event"),
     path(
@@ -32,7 +37,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         case.correct_event,
         name="correct_event",
     ),
+    path("cases/<web_id:pk>/notice-of-default/", case.notice_edit, name="notice_edit"),
     path("cases/<web_id:pk>/notice-of-default.pdf", case.notice_letter, name="notice_letter"),
+    path("cases/<web_id:pk>/letters/<web_id:letter_pk>.pdf", case.letter_download, name="letter"),
     path("measures/", measures.measure_list, name="measures"),
     path("measures/new/", measures.measure_new, name="measure_new"),
     path("measures/<slug:measure_id>/", measures.measure_detail, name="measure"),

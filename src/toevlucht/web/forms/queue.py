@@ -8,13 +8,32 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from toevlucht.accounts.models import User
+from toevlucht.accounts.roles import AUTHORITY
 from toevlucht.cases.models import ReceptionCentre
 from toevlucht.law import Stage
+from toevlucht.law.measures import groups
+from toevlucht.law.regime import Regime
 from toevlucht.measures.selectors import all_measures
-from toevlucht.web.labels import law_label
-from toevlucht.web.selectors import QueueFilters, nationalities
+from toevlucht.web.labels import group_label, law_label
+from toevlucht.web.selectors import SORTS, QueueFilters, nationalities
 
-__all__ = ["QueueFilterForm", "SearchForm"]
+__all__ = ["AssignForm", "QueueFilterForm", "SearchForm", "colleagues"]
+
+
+def colleagues(user: Any) -> list[User]:
+    """The authority staff of ``user``'s organisation (whom cases can be assigned to)."""
+    if getattr(user, "role", "") not in AUTHORITY or not getattr(user, "organisation_id", None):
+        return []
+    return list(
+        User.objects.filter(
+            organisation_id=user.organisation_id, role__in=AUTHORITY, is_active=True
+        ).order_by("username")
+    )
+
+
+def _person(u: User) -> str:
+    return u.get_full_name() or u.username
 
 
 class QueueFilterForm(forms.Form):
@@ -27,12 +46,41 @@ class QueueFilterForm(forms.Form):
         required=False,
         empty_label=_("any"),
     )
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    regime = forms.ChoiceField(
+        label=_("Procedure regime"),
+        required=False,
+        choices=[
+            ("", _("any")),
+            ("vw2000", _("Vw 2000 (before 12 June 2026)")),
+            ("apr", _("EU Pact (APR)")),
+        ],
+    )
+    caseworker = forms.ChoiceField(label=_("Assigned to"), required=False)
+    mine = forms.BooleanField(label=_("My cases"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    late = forms.BooleanField(label=_("Late or missing next step"), required=False)
     closed = forms.BooleanField(label=_("Closed cases too"), required=False)
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         anyone = [("", _("any"))]
+        self._set_choices("group", anyone + sorted((g, group_label(g)) for g in groups()))
+        staff = colleagues(user)
+        if staff:
+            self._set_choices(
+                "caseworker",
+                anyone + [("none", _("nobody"))] + [(str(u.pk), _person(u)) for u in staff],
+            )
+        else:  # legal aid: its clients are not assigned to it
+            del self.fields["caseworker"]
+            del self.fields["mine"]
+        self._set_choices("sort", [("", "")] + [(k, k) for k in SORTS])
+        self._set_choices(
+            "regime", anyone + [(r.value, law_label("regime", r.value)) for r in Regime]
+        )
         self._set_choices("stage", anyone + [(s.value, law_label("stage", s.value)) for s in Stage])
         self._set_choices("nationality", anyone + [(n, n) for n in nationalities()])
         lang = (get_language() or "en")[:2]
@@ -49,6 +97,7 @@ class QueueFilterForm(forms.Form):
         if not self.is_valid():
             return QueueFilters()
         d = self.cleaned_data
+        who = d.get("caseworker") or ""
         return QueueFilters(
             stage=d["stage"],
             nationality=d["nationality"],
@@ -56,14 +105,49 @@ class QueueFilterForm(forms.Form):
             centre=d["centre"].pk if d["centre"] else None,
             overdue=d["overdue"],
             closed=d["closed"],
+            group=d["group"],
+            caseworker=int(who) if who.isdigit() else None,
+            unassigned=who == "none",
+            mine=self.user.pk if d.get("mine") and self.user is not None else None,
+            late=d["late"],
+            regime=d["regime"],
+            sort=d["sort"],
         )
+
+
+class AssignForm(forms.Form):
+    """Assign the cases ticked in the queue to a colleague (or to nobody)."""
+
+    cases = forms.TypedMultipleChoiceField(
+        label=_("Cases"), coerce=int, error_messages={"required": _("Tick at least one case.")}
+    )
+    caseworker = forms.ChoiceField(label=_("Assign to"))
+
+    def __init__(
+        self, *args: Any, user: Any = None, case_ids: list[int] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cases = self.fields["cases"]
+        assert isinstance(cases, forms.ChoiceField)
+        cases.choices = [(str(pk), str(pk)) for pk in case_ids or []]
+        who = self.fields["caseworker"]
+        assert isinstance(who, forms.ChoiceField)
+        who.choices = [("", "—"), ("none", _("nobody"))] + [
+            (str(u.pk), _person(u)) for u in colleagues(user)
+        ]
+        self.staff = {u.pk: u for u in colleagues(user)}
+
+    def assignee(self) -> User | None:
+        who = self.cleaned_data["caseworker"]
+        return None if who == "none" else self.staff[int(who)]
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name or V-number"),
+        label=_("Name, V-number or case reference"),
         max_length=200,
         help_text=_(
-            "Latin or Cyrillic; spelling variants are found too (Dmitriy, Dmitrii, Дмитрий)."
+            "Latin, Cyrillic or Arabic script; spelling variants are found too (Dmitriy, "
+            "Dmitrii, Дмитрий; Muravyov, Муравьёв)."
         ),
     )

@@ -3,11 +3,13 @@ event vocabulary, in the page's language."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.http import QueryDict
 
+from toevlucht import clock
 from toevlucht.web import labels
 
 register = template.Library()
@@ -43,3 +45,38 @@ def law_key(key: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context: dict[str, Any], key: str) -> str:
+    """The current query string sorted by ``key``, or by ``-key`` when it is sorted by
+    ``key`` already (filters kept, back to page 1)."""
+    request = context["request"]
+    query: QueryDict = request.GET.copy()
+    query["sort"] = f"-{key}" if query.get("sort") == key else key
+    query.pop("page", None)
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context: dict[str, Any], key: str) -> str:
+    """``ascending``/``descending`` for the column the queue is sorted by, else ``none``."""
+    current = context["request"].GET.get("sort", "")
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return "none"
+
+
+@register.filter
+def days_since(day: Any) -> int | str:
+    """Whole days from ``day`` to today (the case clock); empty without a day."""
+    if not isinstance(day, dt.date):
+        return ""
+    return (clock.today() - day).days
+
+
+@register.filter
+def group_name(group_id: Any) -> str:
+    return labels.group_label(str(group_id))

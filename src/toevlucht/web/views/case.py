@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from toevlucht.accounts.models import User
@@ -28,7 +30,9 @@ from toevlucht.letters.notice import (
     LetterUnavailable,
     notice_of_default,
     notice_of_default_pdf,
+    notice_of_default_text,
 )
+from toevlucht.letters.services import letter_get, letter_store, letters_of
 from toevlucht.web.access import CASE_READERS, can_write_notice, is_htmx, staff_page
 from toevlucht.web.forms.events import CorrectionForm, EventForm, KindForm, apply_rejection
 from toevlucht.web.labels import event_kind_label
@@ -36,7 +40,14 @@ from toevlucht.web.presenters import changes_from_session
 from toevlucht.web.selectors import CaseFile, case_file, event_of_case
 from toevlucht.web.services import event_correct_and_compare, event_record_and_compare
 
-__all__ = ["case_detail", "correct_event", "notice_letter", "record_event"]
+__all__ = [
+    "case_detail",
+    "correct_event",
+    "letter_download",
+    "notice_edit",
+    "notice_letter",
+    "record_event",
+]
 
 CHANGES = "web_changes_{pk}"
 
@@ -98,6 +109,7 @@ def _render_case(
         "correctable_kinds": {k.value for k in EventKind if can_correct_event(user, k)},
         "can_write_notice": can_write_notice(user),
         "authority_user": getattr(user, "role", "") in AUTHORITY,
+        "letters": letters_of(cf.application),
     }
     return render(request, "web/case.html", context, status=status)
 
@@ -194,10 +206,16 @@ def correct_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     )
 
 
-@staff_page({User.Role.LEGAL_AID})
-def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    """The notice of default as a PDF, opened in the browser; in Dutch whatever the page's
-    language. Only when the assessment opens it (the decision term has passed)."""
+class NoticeForm(forms.Form):
+    sender_reference = forms.CharField(label=_lazy("Your reference"), max_length=60, required=False)
+    body = forms.CharField(
+        label=_lazy("Text of the letter (in Dutch; paragraphs separated by an empty line)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+
+
+def _notice(request: HttpRequest, pk: int) -> tuple[CaseFile, Any]:
     user = request.user
     assert isinstance(user, User)
     cf = case_file(user=user, pk=pk, lang="nl", purpose="notice of default letter")
@@ -206,10 +224,73 @@ def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
             application=cf.application, assessment=cf.assessment, sender=user
         )
     except LetterUnavailable:
+        return cf, None
+    return cf, letter
+
+
+@staff_page({User.Role.LEGAL_AID})
+def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice of default's text for editing before the PDF is made (in Dutch, whatever
+    the page's language). Only when the assessment opens it (the decision term passed)."""
+    cf, letter = _notice(request, pk)
+    if letter is None:
         return render(request, "web/notice_unavailable.html", {"app": cf.application}, status=409)
+    form = NoticeForm(initial={"body": notice_of_default_text(letter)})
+    return render(
+        request, "web/notice_edit.html", {"app": cf.application, "form": form, "letter": letter}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page({User.Role.LEGAL_AID})
+def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice of default as a PDF, opened in the browser: GET with the default text,
+    POST with the text edited on :func:`notice_edit`."""
+    cf, letter = _notice(request, pk)
+    if letter is None:
+        return render(request, "web/notice_unavailable.html", {"app": cf.application}, status=409)
+    if request.method == "POST":
+        form = NoticeForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "web/notice_edit.html",
+                {"app": cf.application, "form": form, "letter": letter},
+                status=400,
+            )
+        user = request.user
+        assert isinstance(user, User)
+        letter = notice_of_default(
+            application=cf.application,
+            assessment=cf.assessment,
+            sender=user,
+            sender_reference=form.cleaned_data["sender_reference"],
+            body=form.cleaned_data["body"],
+        )
+        row = letter_store(
+            actor=user,
+            application=cf.application,
+            letter=letter,
+            pdf=notice_of_default_pdf(letter),
+        )
+        messages.success(request, _("The letter is stored in the case file."))
+        return redirect("web:letter", pk=pk, letter_pk=row.pk)
     pdf = notice_of_default_pdf(letter)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="ingebrekestelling-{cf.application.reference}.pdf"'
     )
+    return response
+
+
+@staff_page(CASE_READERS)
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+    """A letter stored in the case file, exactly as it was sent (audited)."""
+    app = application_get_for_user(user=request.user, pk=pk, purpose="notice of default letter")
+    row = letter_get(actor=request.user, application=app, pk=letter_pk)
+    response = HttpResponse(bytes(row.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="ingebrekestelling-{app.reference}-{row.sent_on.isoformat()}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,68 @@
+"""Storing a sent letter in the case file and reading it back, audited. The caller has read
+the case through a selector (so the actor may see it)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import transaction
+
+from toevlucht import clock
+from toevlucht.audit.log import record
+from toevlucht.cases.models import Application
+from toevlucht.errors import NotFound
+from toevlucht.letters.models import SentLetter
+from toevlucht.letters.notice import NoticeOfDefault
+
+__all__ = ["letter_get", "letter_store", "letters_of"]
+
+
+@transaction.atomic
+def letter_store(
+    *, actor: Any, application: Application, letter: NoticeOfDefault, pdf: bytes
+) -> SentLetter:
+    row = SentLetter.objects.create(
+        application=application,
+        kind=SentLetter.Kind.NOTICE_OF_DEFAULT,
+        sent_on=clock.today(),
+        sent_by=actor,
+        sender_reference=letter.sender_reference,
+        body="\n\n".join(letter.paragraphs),
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    record(
+        actor=actor,
+        action="create",
+        purpose="notice of default letter",
+        object_type="letter",
+        object_ids=[row.pk],
+        detail={"application": application.pk, "sha256": row.sha256},
+    )
+    return row
+
+
+def letters_of(application: Application) -> list[SentLetter]:
+    """The letters of a case already read through a selector (without their PDFs)."""
+    return list(
+        SentLetter.objects.filter(application=application)
+        .defer("pdf")
+        .select_related("sent_by")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def letter_get(*, actor: Any, application: Application, pk: int) -> SentLetter:
+    row = SentLetter.objects.filter(application=application, pk=pk).first()
+    if row is None:
+        raise NotFound("no such letter in this case")
+    record(
+        actor=actor,
+        action="read",
+        purpose="notice of default letter",
+        object_type="letter",
+        object_ids=[row.pk],
+        detail={"application": application.pk},
+    )
+    return row
