@@ -275,6 +275,22 @@ if os.environ.get("DJANGO_SECURE") == "1":
 TOEVLUCHT_AUDIT_CHECKPOINT = Path(
     os.environ.get("TOEVLUCHT_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.json")
 )
+# The key of the hash chains (the audit log and the procedure events) and of the checkpoint's
+# signature. Hold it outside the database and away from those who administer it (a secret
+# store, the service's environment): without it a database writer cannot forge a row that
+# verifies (docs/operations.md). Required in production; elsewhere derived from SECRET_KEY.
+TOEVLUCHT_AUDIT_KEY = os.environ.get("TOEVLUCHT_AUDIT_KEY", "")
+if not TOEVLUCHT_AUDIT_KEY and os.environ.get("DJANGO_SECURE") == "1":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("TOEVLUCHT_AUDIT_KEY must be set in production (DJANGO_SECURE=1)")
+if not TOEVLUCHT_AUDIT_KEY:
+    import hashlib
+    import hmac
+
+    TOEVLUCHT_AUDIT_KEY = hmac.new(
+        SECRET_KEY.encode(), b"toevlucht audit chain", hashlib.sha256
+    ).hexdigest()
 # A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam.
 TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
 # Years after the final decision until personal data is due for deletion (retention).
