@@ -152,6 +152,7 @@ def seal(name: str, rows: Sequence[Any]) -> None:
     chain = CHAINS[name]
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"seal({name!r}) outside a transaction")
+    _head(CHAINS[AUDIT])  # heads are always locked audit first: no deadlock with ``record``
     head = _head(chain)
     seq, prev = head.seq, head.hash
     for row in rows:
