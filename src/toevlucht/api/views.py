@@ -311,11 +311,11 @@ class TokenView(APIView):
     authentication_classes = [SessionAuthentication]
 
     def _check(self, request: Request) -> None:
-        from django_otp import user_has_device
+        from toevlucht.accounts.signin import api_refusal
 
-        user = request.user
-        if user_has_device(user) and not getattr(user, "is_verified", lambda: False)():
-            raise PermissionDenied("sign in with your second factor first")
+        reason = api_refusal(request.user, session=True)
+        if reason is not None:
+            raise PermissionDenied(reason)
 
     @extend_schema(request=None, responses={201: TokenSerializer})
     def post(self, request: Request) -> Response:
