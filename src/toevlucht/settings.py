@@ -194,7 +194,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["toevlucht.api.permissions.IsActiveUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["toevlucht.api.parsers.JSONParser"],  # with a depth limit
     "DEFAULT_PAGINATION_CLASS": "toevlucht.api.pagination.Pages",
     "DEFAULT_SCHEMA_CLASS": "toevlucht.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "toevlucht.api.problems.exception_handler",
@@ -291,6 +291,14 @@ if not TOEVLUCHT_AUDIT_KEY:
     TOEVLUCHT_AUDIT_KEY = hmac.new(
         SECRET_KEY.encode(), b"toevlucht audit chain", hashlib.sha256
     ).hexdigest()
+# Forecasts (analysis): a run whose estimated memory or time (sim.cost) is past the budget is
+# refused on the form; the task worker runs each one in a child process under the limits
+# and ends it as failed past them; each user has at most so many runs queued or running.
+TOEVLUCHT_FORECAST_BUDGET_MB = int(os.environ.get("TOEVLUCHT_FORECAST_BUDGET_MB", "4096"))
+TOEVLUCHT_FORECAST_BUDGET_SECONDS = int(os.environ.get("TOEVLUCHT_FORECAST_BUDGET_SECONDS", "1800"))
+TOEVLUCHT_FORECAST_LIMIT_MB = int(os.environ.get("TOEVLUCHT_FORECAST_LIMIT_MB", "6144"))
+TOEVLUCHT_FORECAST_LIMIT_SECONDS = int(os.environ.get("TOEVLUCHT_FORECAST_LIMIT_SECONDS", "3600"))
+TOEVLUCHT_FORECAST_QUEUE_PER_USER = int(os.environ.get("TOEVLUCHT_FORECAST_QUEUE_PER_USER", "2"))
 # A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam.
 TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
 # Years after the final decision until personal data is due for deletion (retention).
