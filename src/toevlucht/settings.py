@@ -160,10 +160,20 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "toevlucht.accounts.passwords.VarietyValidator"},  # aaaaaaaaaaaa passed the above
+    {"NAME": "toevlucht.accounts.passwords.ApplicantPassphraseValidator"},
 ]
+# Failed sign-ins: per (user name, client address), growing delays (accounts/throttle.py).
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "toevlucht.accounts.throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "toevlucht.accounts.throttle.client_address"
+# The reverse proxies in front of the app (addresses or networks, comma separated): only
+# from them is X-Forwarded-For believed (docs/operations.md).
+TOEVLUCHT_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("TOEVLUCHT_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
