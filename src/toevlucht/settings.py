@@ -199,7 +199,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request gets 401 with WWW-Authenticate: Token.
-        "rest_framework.authentication.TokenAuthentication",
+        "toevlucht.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["toevlucht.api.permissions.IsActiveUser"],
@@ -309,6 +309,8 @@ TOEVLUCHT_FORECAST_BUDGET_SECONDS = int(os.environ.get("TOEVLUCHT_FORECAST_BUDGE
 TOEVLUCHT_FORECAST_LIMIT_MB = int(os.environ.get("TOEVLUCHT_FORECAST_LIMIT_MB", "6144"))
 TOEVLUCHT_FORECAST_LIMIT_SECONDS = int(os.environ.get("TOEVLUCHT_FORECAST_LIMIT_SECONDS", "3600"))
 TOEVLUCHT_FORECAST_QUEUE_PER_USER = int(os.environ.get("TOEVLUCHT_FORECAST_QUEUE_PER_USER", "2"))
+# Days an API token works after it was made (api/authentication.py).
+TOEVLUCHT_API_TOKEN_DAYS = int(os.environ.get("TOEVLUCHT_API_TOKEN_DAYS", "90"))
 # A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam.
 TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
 # Years after the final decision until personal data is due for deletion (retention).

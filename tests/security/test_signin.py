@@ -100,3 +100,19 @@ def test_applicants_have_no_api(world: dict[str, Any]) -> None:
             assert "portal" in r.json()["detail"]
             assert world["users"]["caseworker"].username not in r.content.decode()
     assert _session(applicant).post("/api/auth/token/").status_code == 403
+
+
+def test_api_tokens_expire(world: dict[str, Any], settings: Any) -> None:
+    """Issue 13, item 9: tokens worked for ever."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.TOEVLUCHT_API_TOKEN_DAYS = 90
+    cw = world["users"]["caseworker"]
+    c = _token(cw)
+    assert c.get("/api/cases/").status_code == 200
+    Token.objects.filter(user=cw).update(created=timezone.now() - dt.timedelta(days=91))
+    r = c.get("/api/cases/")
+    assert r.status_code == 401
+    assert "expired" in r.json()["detail"]
