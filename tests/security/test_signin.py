@@ -116,3 +116,22 @@ def test_api_tokens_expire(world: dict[str, Any], settings: Any) -> None:
     r = c.get("/api/cases/")
     assert r.status_code == 401
     assert "expired" in r.json()["detail"]
+
+
+def test_the_operators_command_replaces_an_expired_token(world: dict[str, Any]) -> None:
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    cw = world["users"]["caseworker"]
+    old = Token.objects.create(user=cw)
+    Token.objects.filter(pk=old.pk).update(created=timezone.now() - dt.timedelta(days=365))
+    out = io.StringIO()
+    call_command("api_token", cw.username, stdout=out)
+    key = out.getvalue().strip()
+    assert key != old.key
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert c.get("/api/cases/").status_code == 200

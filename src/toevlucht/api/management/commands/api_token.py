@@ -5,9 +5,12 @@ For operators and the demo; people get theirs from a signed-in browser session
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from toevlucht.accounts.models import User
@@ -24,7 +27,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"no active user {username!r}")
-        if rotate:
+        lifetime = dt.timedelta(days=settings.TOEVLUCHT_API_TOKEN_DAYS)
+        expired = Token.objects.filter(user=user, created__lt=timezone.now() - lifetime)
+        if rotate or expired.exists():  # an expired token would be refused: a new one
             Token.objects.filter(user=user).delete()
         token, _ = Token.objects.get_or_create(user=user)
         self.stdout.write(token.key)
