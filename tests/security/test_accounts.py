@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tests.api.test_writes import MEASURE
 from toevlucht.accounts.throttle import client_address, cool_off
+from toevlucht.api.tokens import issue
 
 PASSWORD = "correct horse battery staple"
 
@@ -97,12 +98,10 @@ BAD_IDS = ["has space", "a/b", "quote'd", 'dq"x', "x" * 300, "UPPER", "-x", ""]
 
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_a_bad_measure_id_is_refused_by_the_api(world: dict[str, Any], bad: str) -> None:
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     c = APIClient()
-    token, _ = Token.objects.get_or_create(user=world["users"]["supervisor"])
-    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    c.credentials(HTTP_AUTHORIZATION=f"Token {issue(world['users']['supervisor'])}")
     for url in ("/api/measures/preview/", "/api/measures/"):
         r = c.post(url, {"definition": {**MEASURE, "id": bad}}, format="json")
         assert r.status_code in (400, 422), (url, r.status_code)

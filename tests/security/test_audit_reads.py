@@ -10,6 +10,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from toevlucht.api.tokens import issue
 from toevlucht.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,8 @@ def test_the_admins_views_of_users_and_tokens_are_audited(world: dict[str, Any])
     admin.is_staff = admin.is_superuser = True
     admin.save()
     cw = world["users"]["caseworker"]
-    token = Token.objects.create(user=cw)
+    key = issue(cw)
+    stored = Token.objects.get(user=cw).key
     c = _client(admin)
     assert c.get("/admin/accounts/user/").status_code == 200
     listed = _last("list", "user")
@@ -43,7 +45,9 @@ def test_the_admins_views_of_users_and_tokens_are_audited(world: dict[str, Any])
     assert read.object_ids == [str(cw.pk)]
     page = c.get("/admin/authtoken/tokenproxy/")
     assert page.status_code == 200
-    assert token.key not in page.content.decode()  # keys are never shown
+    assert key != stored  # stored hashed
+    assert key not in page.content.decode()  # and never shown, hashed or not
+    assert stored not in page.content.decode()
     assert _last("list", "tokenproxy") is not None
 
 
@@ -58,7 +62,7 @@ def test_denied_reads_leave_a_trace(world: dict[str, Any], how: str) -> None:
         url = f"/cases/{other.pk}/" + ("events/new/" if how == "web new event" else "")
     elif how.startswith("api"):
         c = APIClient()
-        key = Token.objects.get_or_create(user=world["users"]["caseworker"])[0].key
+        key = issue(world["users"]["caseworker"])
         c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         url = f"/api/cases/{other.pk}/" + ("events/" if how == "api events" else "")
     else:

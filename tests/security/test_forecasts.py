@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from toevlucht.analysis.models import SimulationRun
 from toevlucht.analysis.services import recover_stale, run_request
+from toevlucht.api.tokens import issue
 from toevlucht.errors import RunRejected
 from toevlucht.sim import ScenarioError, load_uploaded
 
@@ -171,12 +172,10 @@ def test_deeply_nested_uploads_are_refused_clearly(analyst: Any) -> None:
 
 @pytest.mark.parametrize("depth", [40, 100_000])
 def test_deeply_nested_json_is_a_problem_document_in_the_api(world: Any, depth: int) -> None:
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     c = APIClient()
-    token, _ = Token.objects.get_or_create(user=world["users"]["supervisor"])
-    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    c.credentials(HTTP_AUTHORIZATION=f"Token {issue(world['users']['supervisor'])}")
     body = '{"definition": ' + "[" * depth + "]" * depth + "}"
     r = c.post("/api/measures/preview/", body, content_type="application/json")
     assert r.status_code == 400

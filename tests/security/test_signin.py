@@ -14,6 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from toevlucht.api.tokens import issue
+
 pytestmark = pytest.mark.django_db
 
 CASE_ENDPOINTS = ["", "{pk}/", "{pk}/events/", "{pk}/deadlines/", "{pk}/placements/"]
@@ -40,7 +42,7 @@ def _session(user: Any, device: TOTPDevice | None = None) -> APIClient:
 
 def _token(user: Any) -> APIClient:
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    c.credentials(HTTP_AUTHORIZATION=f"Token {issue(user)}")
     return c
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -59,10 +60,11 @@ def run_limited(job: dict[str, Any], *, memory_mb: int, seconds: int) -> Outcome
         return Outcome(summary=str(answer["summary"]))
     if "error" in answer:
         return Outcome(error=str(answer["error"]))
-    if done.returncode in (-9, -24):  # SIGKILL, SIGXCPU
+    if done.returncode == -signal.SIGXCPU:  # RLIMIT_CPU
+        return Outcome(error=f"the run took longer than the worker's limit of {seconds:,} s")
+    if done.returncode == -signal.SIGKILL:  # the kernel, out of memory
         return Outcome(
-            error=f"the run was stopped by the worker's limits ({memory_mb:,} MB, "
-            f"{seconds:,} s of CPU)"
+            error=f"the run was killed; most likely it needed more than {memory_mb:,} MB"
         )
     if "MemoryError" in done.stderr:
         return Outcome(error=_memory(memory_mb))

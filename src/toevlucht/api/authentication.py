@@ -1,4 +1,4 @@
-"""Token authentication with a lifetime: DRF's token, refused once it is older than
+"""Token authentication with hashed keys and a lifetime: DRF's token, refused once older than
 ``TOEVLUCHT_API_TOKEN_DAYS`` (default 90). An expired token answers 401 like a wrong one;
 its user makes a new one (``POST /api/auth/token/``, or ``api_token --rotate``)."""
 
@@ -14,8 +14,12 @@ from rest_framework.exceptions import AuthenticationFailed
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
+    """The presented key is hashed before the lookup (``api.tokens``: stored hashed)."""
+
     def authenticate_credentials(self, key: str) -> Any:
-        user, token = super().authenticate_credentials(key)
+        from toevlucht.api.tokens import digest
+
+        user, token = super().authenticate_credentials(digest(key))
         lifetime = dt.timedelta(days=settings.TOEVLUCHT_API_TOKEN_DAYS)
         if token.created < timezone.now() - lifetime:
             raise AuthenticationFailed("the token has expired; make a new one")
