@@ -1,4 +1,10 @@
-"""Database triggers that make a table append-only (no UPDATE, no DELETE, no TRUNCATE).
+"""Database triggers that make a table append-only (no UPDATE, no DELETE, no TRUNCATE, and
+no REPLACE over an existing row).
+
+SQLite's ``INSERT OR REPLACE``/``REPLACE`` deletes the row in the way without firing DELETE
+triggers (unless recursive triggers are on), so on SQLite an INSERT over an existing id or
+unique key is refused by a BEFORE INSERT trigger. PostgreSQL has no REPLACE; its
+``INSERT ... ON CONFLICT DO UPDATE`` fires the UPDATE trigger and is refused by it.
 
 Used by migrations of the procedure-event and audit tables; tests that must empty the
 database (transactional tests) drop and re-create them through these functions.
@@ -10,6 +16,24 @@ from typing import Any
 
 APPEND_ONLY_TABLES = ("cases_procedureevent", "audit_auditentry")
 
+# the unique keys a REPLACE could collide with, besides the id
+_UNIQUE = {
+    "cases_procedureevent": (("application_id", "seq"),),
+    "audit_auditentry": (("seq",),),
+}
+
+
+def _no_replace(table: str) -> str:
+    keys = [("id",), *_UNIQUE.get(table, ())]
+    clash = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} WHERE " + " AND ".join(f"{c} = NEW.{c}" for c in cols) + ")"
+        for cols in keys
+    )
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+        f"WHEN {clash} BEGIN SELECT RAISE(ABORT, '{table} is append-only: no REPLACE'); END"
+    )
+
 
 def _statements(vendor: str, table: str, create: bool) -> list[str]:
     if vendor == "sqlite":
@@ -17,12 +41,14 @@ def _statements(vendor: str, table: str, create: bool) -> list[str]:
             return [
                 f"DROP TRIGGER IF EXISTS {table}_no_update",
                 f"DROP TRIGGER IF EXISTS {table}_no_delete",
+                f"DROP TRIGGER IF EXISTS {table}_no_replace",
             ]
         return [
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
+            _no_replace(table),
         ]
     if vendor == "postgresql":
         if not create:

@@ -40,7 +40,7 @@ if not _secret:
     import secrets
 
     key_file = VAR_DIR / "secret_key"
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -135,7 +135,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
@@ -161,10 +161,20 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "toevlucht.accounts.passwords.VarietyValidator"},  # aaaaaaaaaaaa passed the above
+    {"NAME": "toevlucht.accounts.passwords.ApplicantPassphraseValidator"},
 ]
+# Failed sign-ins: per (user name, client address), growing delays (accounts/throttle.py).
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "toevlucht.accounts.throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "toevlucht.accounts.throttle.client_address"
+# The reverse proxies in front of the app (addresses or networks, comma separated): only
+# from them is X-Forwarded-For believed (docs/operations.md).
+TOEVLUCHT_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("TOEVLUCHT_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
@@ -190,12 +200,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request gets 401 with WWW-Authenticate: Token.
-        "rest_framework.authentication.TokenAuthentication",
+        "toevlucht.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["toevlucht.api.permissions.IsActiveUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["toevlucht.api.parsers.JSONParser"],  # with a depth limit
     "DEFAULT_PAGINATION_CLASS": "toevlucht.api.pagination.Pages",
     "DEFAULT_SCHEMA_CLASS": "toevlucht.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "toevlucht.api.problems.exception_handler",
@@ -279,6 +289,32 @@ if os.environ.get("DJANGO_SECURE") == "1":
 TOEVLUCHT_AUDIT_CHECKPOINT = Path(
     os.environ.get("TOEVLUCHT_AUDIT_CHECKPOINT", VAR_DIR / "audit-checkpoint.json")
 )
+# The key of the hash chains (the audit log and the procedure events) and of the checkpoint's
+# signature. Hold it outside the database and away from those who administer it (a secret
+# store, the service's environment): without it a database writer cannot forge a row that
+# verifies (docs/operations.md). Required in production; elsewhere derived from SECRET_KEY.
+TOEVLUCHT_AUDIT_KEY = os.environ.get("TOEVLUCHT_AUDIT_KEY", "")
+if not TOEVLUCHT_AUDIT_KEY and os.environ.get("DJANGO_SECURE") == "1":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("TOEVLUCHT_AUDIT_KEY must be set in production (DJANGO_SECURE=1)")
+if not TOEVLUCHT_AUDIT_KEY:
+    import hashlib
+    import hmac
+
+    TOEVLUCHT_AUDIT_KEY = hmac.new(
+        SECRET_KEY.encode(), b"toevlucht audit chain", hashlib.sha256
+    ).hexdigest()
+# Forecasts (analysis): a run whose estimated memory or time (sim.cost) is past the budget is
+# refused on the form; the task worker runs each one in a child process under the limits
+# and ends it as failed past them; each user has at most so many runs queued or running.
+TOEVLUCHT_FORECAST_BUDGET_MB = int(os.environ.get("TOEVLUCHT_FORECAST_BUDGET_MB", "4096"))
+TOEVLUCHT_FORECAST_BUDGET_SECONDS = int(os.environ.get("TOEVLUCHT_FORECAST_BUDGET_SECONDS", "1800"))
+TOEVLUCHT_FORECAST_LIMIT_MB = int(os.environ.get("TOEVLUCHT_FORECAST_LIMIT_MB", "6144"))
+TOEVLUCHT_FORECAST_LIMIT_SECONDS = int(os.environ.get("TOEVLUCHT_FORECAST_LIMIT_SECONDS", "3600"))
+TOEVLUCHT_FORECAST_QUEUE_PER_USER = int(os.environ.get("TOEVLUCHT_FORECAST_QUEUE_PER_USER", "2"))
+# Days an API token works after it was made (api/authentication.py).
+TOEVLUCHT_API_TOKEN_DAYS = int(os.environ.get("TOEVLUCHT_API_TOKEN_DAYS", "90"))
 # A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam.
 TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
 # Years after the final decision until personal data is due for deletion (retention).

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from toevlucht.api.tokens import issue
 from toevlucht.cases import services
 from toevlucht.cases.models import ReceptionCentre
 
@@ -61,10 +61,13 @@ def world(world: dict[str, Any], orgs: dict[str, Any]) -> dict[str, Any]:
 def client_for(world: dict[str, Any]) -> Callable[[str], APIClient]:
     """An API client authenticated with the token of the user of ``role``."""
 
+    keys: dict[str, str] = {}  # stored hashed: a key is known only when it is made
+
     def make(role: str) -> APIClient:
-        token, _ = Token.objects.get_or_create(user=world["users"][role])
+        if role not in keys:
+            keys[role] = issue(world["users"][role])
         c = APIClient()
-        c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        c.credentials(HTTP_AUTHORIZATION=f"Token {keys[role]}")
         return c
 
     return make

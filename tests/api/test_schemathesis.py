@@ -15,7 +15,6 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -24,6 +23,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from toevlucht.api.tokens import issue
 
 
 def _application() -> Any:
@@ -73,10 +74,10 @@ def real(world: dict[str, Any], make_case: Any) -> dict[str, Any]:
             ),
         ]
     )
-    token, _ = Token.objects.get_or_create(user=world["users"]["supervisor"])
+    token = issue(world["users"]["supervisor"])
     cases = [world["own"], world["revoked"], decided, world["other"]]
     return {
-        "token": token.key,
+        "token": token,
         "cases": [c.pk for c in cases],
         "events": {c.pk: list(c.events.values_list("pk", flat=True)) for c in cases},
         "centre": world["centre"].pk,

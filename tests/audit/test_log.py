@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from toevlucht.appendonly import set_triggers
+from toevlucht.audit import log
 from toevlucht.audit.log import read_checkpoint, record, verify
 from toevlucht.audit.models import AuditEntry, AuditHead
 
@@ -83,13 +84,27 @@ def test_a_truncated_tail_is_found_even_with_the_head_row_rewritten(
 def test_a_rewritten_log_does_not_match_the_checkpoint(
     chain: list[AuditEntry], settings: Any
 ) -> None:
+    # re-signed with the key: the checkpoint is genuine, the log is not what it vouched for
     path = settings.TOEVLUCHT_AUDIT_CHECKPOINT
     data = json.loads(path.read_text())
-    data["hash"] = "f" * 64
+    data["chains"]["audit"]["hash"] = "f" * 64
+    data["mac"] = log._mac(data["chains"])
     path.write_text(json.dumps(data))
     v = verify()
     assert not v.ok
     assert any("differs from the checkpoint" in p for p in v.problems)
+
+
+def test_a_checkpoint_edited_without_the_key_is_reported(
+    chain: list[AuditEntry], settings: Any
+) -> None:
+    path = settings.TOEVLUCHT_AUDIT_CHECKPOINT
+    data = json.loads(path.read_text())
+    data["chains"]["audit"]["hash"] = "f" * 64
+    path.write_text(json.dumps(data))
+    v = verify()
+    assert not v.ok
+    assert any("not signed with the chain key" in p for p in v.problems)
 
 
 def test_a_missing_checkpoint_is_reported(chain: list[AuditEntry], settings: Any) -> None:
@@ -123,8 +138,6 @@ def test_entries_hold_no_personal_data(make_case: Any) -> None:
 def test_entries_appended_while_verify_runs_are_no_false_alarm(
     chain: list[AuditEntry], django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
-    from toevlucht.audit import log
-
     scanned = log._entries
 
     def busy() -> Any:

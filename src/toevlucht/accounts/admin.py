@@ -4,15 +4,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from rest_framework.authtoken.models import TokenProxy
 
 from toevlucht.accounts.models import Mandate, Organisation, User
 from toevlucht.accounts.services import mandate_revoke
-from toevlucht.audit.admin import ReadOnly
+from toevlucht.audit.admin import Audited, ReadOnly
 from toevlucht.errors import Rejected
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(Audited, BaseUserAdmin):  # type: ignore[type-arg]
+    """Users, audited when viewed (issue 13: the admin listed them without a trace)."""
+
     list_display = ("username", "role", "organisation", "is_active")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
@@ -46,3 +49,20 @@ class MandateAdmin(ReadOnly):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # actions need change permission to be offered; the form itself stays read-only
         return obj is None and super(ReadOnly, self).has_change_permission(request, obj)
+
+
+# API tokens: audited when viewed, and their keys never shown (only who has one, since when)
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(ReadOnly):
+    list_display = ("user", "created")
+    fields = ("user", "created")
+    readonly_fields = ("user", "created")
+    ordering = ("-created",)
+    # a token's primary key is its key: no links, no selection boxes (both would show it);
+    # tokens are revoked with DELETE /api/auth/token/ or ``api_token --rotate``
+    list_display_links = None
+    actions = None

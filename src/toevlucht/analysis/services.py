@@ -1,16 +1,24 @@
-"""Requesting a forecast: validate the scenario now (clear errors), run it in the background."""
+"""Requesting a forecast: validate the scenario now (clear errors), estimate what it will
+cost and refuse it past the budget, bound each user's queue, run it in the background.
+
+The budget (``TOEVLUCHT_FORECAST_BUDGET_MB``, ``..._SECONDS``) is checked against the
+estimate of :mod:`toevlucht.sim.cost` before anything is queued; the worker enforces its
+own limits on the run itself (``analysis.sandbox``), since an estimate is not a guarantee.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from toevlucht.accounts.models import User
 from toevlucht.analysis.models import SimulationRun
 from toevlucht.errors import NotAllowed, RunRejected
-from toevlucht.sim import SimError, bundled_scenarios, load_scenario
+from toevlucht.sim import Scenario, SimError, bundled_scenarios, load_scenario, load_uploaded
+from toevlucht.sim.cost import Cost, estimate
 
 MAX_REPLICATIONS = 2000
 MAX_UPLOAD_BYTES = 200_000
@@ -23,22 +31,57 @@ def may_forecast(user: object) -> bool:
     )
 
 
-def check_scenario(*, name: str, uploaded: str) -> None:
-    """Load the scenario as the task will; a bad file is a RunRejected naming the problem."""
+def check_scenario(*, name: str, uploaded: str) -> Scenario:
+    """Load the scenario as the task will; a bad file is a RunRejected naming the problem.
+    An upload may extend a bundled scenario by name only (``sim.load_uploaded``)."""
     try:
         if uploaded:
             if len(uploaded.encode()) > MAX_UPLOAD_BYTES:
                 raise RunRejected("upload", f"the file is larger than {MAX_UPLOAD_BYTES} bytes")
-            with tempfile.TemporaryDirectory() as d:
-                path = Path(d) / (Path(name).name or "scenario.toml")
-                path.write_text(uploaded, encoding="utf-8")
-                load_scenario(str(path))
-        elif name not in bundled_scenarios():
+            return load_uploaded(name, uploaded)
+        if name not in bundled_scenarios():
             raise RunRejected("scenario", f"{name!r} is not a bundled scenario")
-        else:
-            load_scenario(name)
+        return load_scenario(name)
     except SimError as exc:
         raise RunRejected("upload" if uploaded else "scenario", str(exc)) from None
+
+
+def check_budget(cost: Cost) -> None:
+    """Refuse a run whose estimate is past the configured budget, saying both."""
+    mb, seconds = settings.TOEVLUCHT_FORECAST_BUDGET_MB, settings.TOEVLUCHT_FORECAST_BUDGET_SECONDS
+    if cost.megabytes > mb or cost.seconds > seconds:
+        raise RunRejected(
+            "replications",
+            f"this run would need {cost} (estimated); the budget is {mb:,} MB and "
+            f"{seconds:,} s. Use fewer replications, or a scenario with fewer groups or days.",
+        )
+
+
+def check_queue(actor: User) -> None:
+    limit = settings.TOEVLUCHT_FORECAST_QUEUE_PER_USER
+    waiting = SimulationRun.objects.filter(
+        requested_by=actor,
+        status__in=[SimulationRun.Status.QUEUED, SimulationRun.Status.RUNNING],
+    ).count()
+    if waiting >= limit:
+        raise RunRejected(
+            "scenario",
+            f"you have {waiting} forecasts waiting or running (at most {limit}); "
+            "request another when one of them has finished",
+        )
+
+
+def recover_stale() -> int:
+    """Mark failed the runs left "running" by a worker that died: those running longer than
+    the worker's time limit allows (with a margin). Returns how many."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.TOEVLUCHT_FORECAST_LIMIT_SECONDS + 300)
+    return SimulationRun.objects.filter(
+        status=SimulationRun.Status.RUNNING, started_at__lt=cutoff
+    ).update(
+        status=SimulationRun.Status.FAILED,
+        error="the task worker stopped while running this forecast; no result",
+        finished_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -59,7 +102,10 @@ def run_request(
     for other in compare:
         if other not in bundled_scenarios():
             raise RunRejected("compare", f"{other!r} is not a bundled scenario")
-    check_scenario(name=scenario, uploaded=uploaded)
+    main = check_scenario(name=scenario, uploaded=uploaded)
+    check_budget(estimate([main, *(load_scenario(c) for c in compare)], replications))
+    recover_stale()
+    check_queue(actor)
     run = SimulationRun.objects.create(
         requested_by=actor,
         scenario=scenario,

@@ -1,48 +1,62 @@
-"""The background task that runs a forecast (on the django-tasks-db worker)."""
+"""The background task that runs a forecast (on the django-tasks-db worker).
+
+The run itself happens in a child process under the worker's memory and time limits
+(``analysis.sandbox``): a forecast that asks for too much ends as failed, with the reason,
+and the worker stays up. Every way out of this task leaves the run done or failed.
+"""
 
 from __future__ import annotations
 
 import shutil
 from typing import Any
 
+from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
 from toevlucht.analysis.models import SimulationRun
 
 
+def _fail(run_id: int, reason: str) -> dict[str, Any]:
+    SimulationRun.objects.filter(pk=run_id).update(
+        status=SimulationRun.Status.FAILED, error=reason, finished_at=timezone.now()
+    )
+    return {"status": "failed"}
+
+
 @task()
 def simulate(run_id: int) -> dict[str, Any]:
-    from toevlucht.sim import SimError, load_scenario, run_many
-    from toevlucht.sim.report import summary_text, write_csv
+    from toevlucht.analysis.sandbox import run_limited
+    from toevlucht.analysis.services import recover_stale
 
+    recover_stale()
     run = SimulationRun.objects.get(pk=run_id)
     SimulationRun.objects.filter(pk=run_id).update(
         status=SimulationRun.Status.RUNNING, started_at=timezone.now()
     )
-    out = run.out_dir
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
     try:
-        if run.uploaded:
-            path = out / "scenario.toml"
-            path.write_text(run.uploaded, encoding="utf-8")
-            scenarios = [load_scenario(str(path))]
-        else:
-            scenarios = [load_scenario(run.scenario)]
-        scenarios += [load_scenario(c) for c in run.compare]
-        runs = run_many(scenarios, run.replications, run.seed, workers=1)
-        write_csv(runs, out)
-        from toevlucht.sim.plots import write_plots
-
-        write_plots(runs, out)
-        summary = summary_text(runs)
-    except (SimError, OSError) as exc:
-        SimulationRun.objects.filter(pk=run_id).update(
-            status=SimulationRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        out = run.out_dir
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True, mode=0o700)
+        memory_mb = settings.TOEVLUCHT_FORECAST_LIMIT_MB
+        outcome = run_limited(
+            {
+                "out": str(out),
+                "scenario": run.scenario,
+                "uploaded": run.uploaded,
+                "compare": list(run.compare),
+                "replications": run.replications,
+                "seed": run.seed,
+                "memory_mb": memory_mb,
+            },
+            memory_mb=memory_mb,
+            seconds=settings.TOEVLUCHT_FORECAST_LIMIT_SECONDS,
         )
-        return {"status": "failed"}
+    except Exception as exc:  # never leave a run "running": say what went wrong
+        return _fail(run_id, f"the run could not be started: {exc}")
+    if outcome.error:
+        return _fail(run_id, outcome.error)
     SimulationRun.objects.filter(pk=run_id).update(
-        status=SimulationRun.Status.DONE, summary=summary, finished_at=timezone.now()
+        status=SimulationRun.Status.DONE, summary=outcome.summary, finished_at=timezone.now()
     )
     return {"status": "done"}

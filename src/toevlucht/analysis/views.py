@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from toevlucht.analysis.forms import RunForm
 from toevlucht.analysis.models import SimulationRun
-from toevlucht.analysis.services import ANALYST_ROLES, run_request
+from toevlucht.analysis.services import ANALYST_ROLES, recover_stale, run_request
 from toevlucht.errors import RunRejected
 from toevlucht.web.access import staff_page
 
@@ -22,6 +22,7 @@ forecast_page = staff_page(frozenset(ANALYST_ROLES))
 @forecast_page
 @require_http_methods(["GET", "POST"])
 def runs(request: HttpRequest) -> HttpResponse:
+    recover_stale()  # no run stays "running" after its worker died
     form = RunForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("upload")

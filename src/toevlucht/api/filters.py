@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import F, QuerySet
 
 from toevlucht.cases.models import Application
@@ -42,7 +43,12 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
         field_name="applicant__nationality", max_length=3, help_text="ISO 3166-1 alpha-3"
     )
     measure = django_filters.CharFilter(
-        method="filter_measure", max_length=80, help_text="id of a measure in force for the case"
+        method="filter_measure",
+        max_length=80,
+        validators=[
+            RegexValidator(r"\A[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?\Z", "not a measure id")
+        ],
+        help_text="id of a measure in force for the case",
     )
     centre = django_filters.NumberFilter(
         method="filter_centre",

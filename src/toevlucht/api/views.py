@@ -20,7 +20,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -527,26 +526,27 @@ class TokenView(APIView):
     authentication_classes = [SessionAuthentication]
 
     def _check(self, request: Request) -> None:
-        from django_otp import user_has_device
+        from toevlucht.accounts.signin import api_refusal
 
-        user = request.user
-        if user_has_device(user) and not getattr(user, "is_verified", lambda: False)():
-            raise PermissionDenied("sign in with your second factor first")
+        reason = api_refusal(request.user, session=True)
+        if reason is not None:
+            raise PermissionDenied(reason)
 
     @extend_schema(request=None, responses={201: TokenSerializer})
     def post(self, request: Request) -> Response:
         """Create (or replace) the user's API token."""
         self._check(request)
-        user: Any = request.user
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_201_CREATED)
+        from toevlucht.api.tokens import issue
+
+        key = issue(request.user)  # stored hashed: this answer is the only place it shows
+        return Response({"token": key}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
         """Revoke the user's API token."""
-        user: Any = request.user
-        Token.objects.filter(user=user).delete()
+        from toevlucht.api.tokens import revoke
+
+        revoke(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -11,22 +11,14 @@ from django.http import HttpRequest
 from toevlucht.audit.log import record
 from toevlucht.audit.models import AuditEntry
 
-__all__ = ["AuditEntryAdmin", "ReadOnly"]
+__all__ = ["AuditEntryAdmin", "Audited", "ReadOnly"]
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read-only; every page that shows personal data is audited (lists with the ids shown)."""
+class Audited(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every page that shows personal data (or accounts and credentials) is audited: a
+    detail page as ``read``, a list as ``list`` with the ids shown."""
 
     personal_data = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
@@ -54,6 +46,19 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
                 object_ids=[o.pk for o in cl.result_list],
             )
         return response
+
+
+class ReadOnly(Audited):
+    """Read-only and audited: the admin every app's personal data is shown with."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(AuditEntry)

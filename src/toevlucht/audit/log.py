@@ -1,10 +1,17 @@
-"""Appending to and verifying the hash-chained audit log.
+"""Appending to and verifying the hash chains: the audit log and the procedure events.
+
+Every row of a chain carries ``prev_hash`` and ``hash``: an HMAC-SHA256, under the chain key
+(``settings.TOEVLUCHT_AUDIT_KEY``, held outside the database), of the previous row's hash and
+the row's own fields. An edited, deleted, reordered, replaced or inserted row breaks the
+chain, and without the key nobody can compute the hash of a forged row — appended after the
+last checkpoint included.
 
 ``record`` must run inside the transaction of the read or write it records: the entry and
-the change commit together or not at all. Appends are serialised by locking the chain's head
-row. After commit the head (seq, hash) is written to a checkpoint file outside the database;
-``verify`` recomputes every hash and compares the tail with the checkpoint, so an edited,
-deleted, reordered or truncated entry is found.
+the change commit together or not at all. ``seal`` gives rows of another chain (procedure
+events) their place before they are inserted. Appends are serialised by locking the chain's
+head row. After commit each head (seq, hash) is written to a checkpoint file outside the
+database, signed with the key; ``verify`` recomputes every hash and compares each chain's
+tail with its head row and with the checkpoint, so a truncated tail is found too.
 """
 
 from __future__ import annotations
@@ -13,9 +20,10 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import hmac
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +35,20 @@ from django.utils import timezone
 from toevlucht.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+AUDIT = "audit"
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A table under a hash chain: its head row, its rows in chain order, and the fields
+    each row's hash covers."""
+
+    name: str
+    head_id: int
+    label: str  # how a row is named in a problem ("entry", "procedure event")
+    seq_attr: str
+    rows: Callable[[], Iterator[Any]]
+    fields: Callable[[Any], dict[str, Any]]
 
 
 def _fields(e: AuditEntry) -> dict[str, Any]:
@@ -43,9 +65,52 @@ def _fields(e: AuditEntry) -> dict[str, Any]:
     }
 
 
+def _entries() -> Iterator[AuditEntry]:
+    return AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
+
+
+CHAINS: dict[str, Chain] = {
+    AUDIT: Chain(AUDIT, 1, "entry", "seq", lambda: _entries(), _fields),
+}
+
+
+def register_chain(chain: Chain) -> None:
+    """Put another table under a chain (``cases`` registers its procedure events)."""
+    if chain.head_id == CHAINS[AUDIT].head_id:
+        raise ValueError("head row 1 is the audit log's")
+    CHAINS[chain.name] = chain
+
+
+def key() -> bytes:
+    k = str(settings.TOEVLUCHT_AUDIT_KEY)
+    if not k:
+        raise RuntimeError("TOEVLUCHT_AUDIT_KEY is empty: the chains cannot be sealed")
+    return k.encode("utf-8")
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def digest(prev_hash: str, fields: dict[str, Any]) -> str:
-    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+    payload = (prev_hash + canonical(fields)).encode("utf-8")
+    return hmac.new(key(), payload, hashlib.sha256).hexdigest()
+
+
+def _head(chain: Chain) -> AuditHead:
+    head, _ = AuditHead.objects.select_for_update().get_or_create(id=chain.head_id)
+    if head.seq == 0 and read_checkpoint(chain.name) is None:
+        # the empty chain's checkpoint, before the first row: a process killed between that
+        # row's commit and its checkpoint leaves a checkpoint that lags (allowed), not a
+        # missing one (which verify must report: someone removed it)
+        write_checkpoint(0, GENESIS, chain.name)
+    return head
+
+
+def _advance(chain: Chain, head: AuditHead, seq: int, hash_: str) -> None:
+    head.seq, head.hash = seq, hash_
+    head.save(update_fields=["seq", "hash"])
+    transaction.on_commit(lambda: write_checkpoint(seq, hash_, chain.name))
 
 
 def record(
@@ -58,13 +123,9 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry (who, what, when, why). ``actor`` is a user or None (the system)."""
+    chain = CHAINS[AUDIT]
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        if head.seq == 0 and read_checkpoint() is None:
-            # the empty chain's checkpoint, before the first entry: a process killed between
-            # that entry's commit and its checkpoint leaves a checkpoint that lags (allowed),
-            # not a missing one (which verify must report: someone removed it)
-            write_checkpoint(0, GENESIS)
+        head = _head(chain)
         entry = AuditEntry(
             seq=head.seq + 1,
             at=timezone.now(),
@@ -79,11 +140,27 @@ def record(
         )
         entry.hash = digest(head.hash, _fields(entry))
         entry.save(force_insert=True)
-        head.seq, head.hash = entry.seq, entry.hash
-        head.save(update_fields=["seq", "hash"])
-        seq, h = entry.seq, entry.hash
-        transaction.on_commit(lambda: write_checkpoint(seq, h))
+        _advance(chain, head, entry.seq, entry.hash)
     return entry
+
+
+def seal(name: str, rows: Sequence[Any]) -> None:
+    """Give unsaved ``rows`` of chain ``name`` their seq, ``prev_hash`` and ``hash``, in
+    order. Call it inside the transaction that inserts them, right before the insert."""
+    if not rows:
+        return
+    chain = CHAINS[name]
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"seal({name!r}) outside a transaction")
+    _head(CHAINS[AUDIT])  # heads are always locked audit first: no deadlock with ``record``
+    head = _head(chain)
+    seq, prev = head.seq, head.hash
+    for row in rows:
+        seq += 1
+        setattr(row, chain.seq_attr, seq)
+        row.prev_hash = prev
+        row.hash = prev = digest(prev, chain.fields(row))
+    _advance(chain, head, seq, prev)
 
 
 # --- checkpoint outside the database -----------------------------------------------------------
@@ -104,29 +181,83 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def read_checkpoint() -> tuple[int, str] | None:
-    path = checkpoint_path()
+class CheckpointForged(ValueError):
+    """The checkpoint file's signature does not match the key."""
+
+
+def _mac(heads: dict[str, Any]) -> str:
+    return hmac.new(key(), b"checkpoint" + canonical(heads).encode(), hashlib.sha256).hexdigest()
+
+
+def _read_heads() -> dict[str, Any] | None:
+    """The signed heads of every chain; None without a file; CheckpointForged or ValueError
+    when it is unsigned, signed with another key, or unreadable."""
     try:
-        data = json.loads(path.read_text())
-        return int(data["seq"]), str(data["hash"])
+        data = json.loads(checkpoint_path().read_text())
     except FileNotFoundError:
         return None
-    except (ValueError, KeyError):
+    if not isinstance(data, dict) or not isinstance(data.get("chains"), dict):
+        raise ValueError("not a checkpoint")
+    if not hmac.compare_digest(str(data.get("mac", "")), _mac(data["chains"])):
+        raise CheckpointForged("the signature does not match the key")
+    chains: dict[str, Any] = data["chains"]
+    return chains
+
+
+def read_checkpoint(name: str = AUDIT) -> tuple[int, str] | None:
+    """The checkpointed (seq, hash) of one chain; None if there is none; (-1, "") when the
+    file is unreadable, (-2, "") when its signature does not match the key."""
+    try:
+        heads = _read_heads()
+    except CheckpointForged:
+        return (-2, "")
+    except ValueError:
+        return (-1, "")
+    if heads is None or name not in heads:
+        return None
+    try:
+        return int(heads[name]["seq"]), str(heads[name]["hash"])
+    except (TypeError, KeyError, ValueError):
         return (-1, "")
 
 
-def write_checkpoint(seq: int, hash_: str) -> None:
-    """Store the newest (seq, hash); never move the checkpoint backwards."""
+def reset_checkpoint() -> None:
+    """Write the checkpoint afresh from the head rows (a migration that re-seals the chains
+    under the key; never in normal operation)."""
+    heads = {
+        c.name: {"seq": s, "hash": h}
+        for c in CHAINS.values()
+        for s, h in AuditHead.objects.filter(id=c.head_id).values_list("seq", "hash")
+    }
+    with _locked(checkpoint_path()):
+        _write_heads(heads)
+
+
+def write_checkpoint(seq: int, hash_: str, name: str = AUDIT) -> None:
+    """Store the newest (seq, hash) of a chain; never move the checkpoint backwards. An
+    unreadable or forged file is left for ``verify`` to report, not overwritten."""
     path = checkpoint_path()
     with _locked(path):
-        current = read_checkpoint()
-        if current is not None and current[0] >= seq:
+        try:
+            heads = _read_heads() or {}
+        except ValueError:
             return
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"seq": seq, "hash": hash_, "written": dt.datetime.now(dt.UTC).isoformat()})
-        )
-        os.replace(tmp, path)
+        current = heads.get(name)
+        if current is not None and int(current["seq"]) >= seq:
+            return
+        heads[name] = {"seq": seq, "hash": hash_}
+        _write_heads(heads)
+
+
+def _write_heads(heads: dict[str, Any]) -> None:
+    """Write the signed checkpoint (owner-only, replaced atomically); hold ``_locked``."""
+    path = checkpoint_path()
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        written = dt.datetime.now(dt.UTC).isoformat()
+        f.write(json.dumps({"chains": heads, "written": written, "mac": _mac(heads)}))
+    os.replace(tmp, path)
 
 
 # --- verification ----------------------------------------------------------------------------
@@ -136,6 +267,7 @@ def write_checkpoint(seq: int, hash_: str) -> None:
 class Verification:
     ok: bool = True
     entries: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def fail(self, problem: str) -> None:
@@ -144,46 +276,87 @@ class Verification:
             self.problems.append(problem)
 
 
-def _entries() -> Iterator[AuditEntry]:
-    return AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
-
-
 def verify() -> Verification:
-    """Recompute the chain; compare it with the head row and the checkpoint file.
+    """Recompute every chain; compare each with its head row and the checkpoint file.
 
-    The checkpoint and the head are read before the entries: both are written only after the
-    entries they name were committed, so entries appended while ``verify`` runs are never
-    mistaken for a truncation."""
+    The checkpoint and the heads are read before the rows: both are written only after the
+    rows they name were committed, so rows appended while ``verify`` runs are never mistaken
+    for a truncation."""
     v = Verification()
-    cp = read_checkpoint()
-    head = AuditHead.objects.filter(id=1).values_list("seq", "hash").first()
+    try:
+        heads_cp: dict[str, Any] | None = _read_heads()
+        cp_problem = ""
+    except CheckpointForged:
+        heads_cp, cp_problem = {}, "is not signed with the chain key: forged, or the key changed"
+    except ValueError:
+        heads_cp, cp_problem = {}, "is unreadable"
+    if cp_problem:
+        v.fail(f"the checkpoint file {checkpoint_path()} {cp_problem}")
+    heads = {i: (s, h) for i, s, h in AuditHead.objects.values_list("id", "seq", "hash")}
+    for chain in CHAINS.values():
+        cp = None
+        if heads_cp is not None and chain.name in heads_cp:
+            cp = int(heads_cp[chain.name]["seq"]), str(heads_cp[chain.name]["hash"])
+        head = heads.get(chain.head_id)
+        v.rows[chain.name] = _verify_chain(v, chain, cp, head, missing=heads_cp is None)
+    v.entries = v.rows.get(AUDIT, 0)
+    return v
+
+
+def _verify_chain(
+    v: Verification,
+    chain: Chain,
+    cp: tuple[int, str] | None,
+    head: tuple[int, str] | None,
+    *,
+    missing: bool,
+) -> int:
+    label = chain.label
     prev, expected_seq = GENESIS, 1
     wanted = {x[0] for x in (cp, head) if x is not None}  # whose hashes to compare
     hashes: dict[int, str] = {}
-    last_seq = 0
-    for e in _entries():
-        v.entries += 1
-        if e.seq != expected_seq:
-            v.fail(f"entry {expected_seq} is missing (next is {e.seq}): deleted or reordered")
-            expected_seq = e.seq
-        if e.prev_hash != prev:
+    last_seq = count = 0
+    for row in chain.rows():
+        count += 1
+        seq = getattr(row, chain.seq_attr)
+        if seq is None:
+            v.fail(f"{label} id {row.pk} is outside the chain: inserted without its hash")
+            continue
+        if seq != expected_seq:
+            v.fail(f"{label} {expected_seq} is missing (next is {seq}): deleted or reordered")
+            expected_seq = seq
+        if row.prev_hash != prev:
             v.fail(
-                f"entry {e.seq} does not follow entry {e.seq - 1}: deleted, inserted or reordered"
+                f"{label} {seq} does not follow {label} {seq - 1}: deleted, inserted or reordered"
             )
-        if digest(e.prev_hash, _fields(e)) != e.hash:
-            v.fail(f"entry {e.seq} was altered after it was written")
-        if e.seq in wanted:
-            hashes[e.seq] = e.hash
-        prev, expected_seq, last_seq = e.hash, expected_seq + 1, e.seq
+        try:
+            computed = digest(row.prev_hash, chain.fields(row))
+        except Exception:  # a field no longer readable as written: not the row that was sealed
+            computed = ""
+        if not hmac.compare_digest(computed, str(row.hash)):
+            v.fail(f"{label} {seq} was altered after it was written, or forged without the key")
+        if seq in wanted:
+            hashes[seq] = row.hash
+        prev, expected_seq, last_seq = row.hash, expected_seq + 1, seq
     if head is not None and head[0] and (last_seq < head[0] or hashes.get(head[0]) != head[1]):
-        v.fail(f"the log ends at entry {last_seq} but its head says {head[0]}: truncated")
+        v.fail(
+            f"the {chain.name} chain ends at {label} {last_seq} "
+            f"but its head says {head[0]}: truncated"
+        )
+    where = checkpoint_path()
     if cp is None:
-        if last_seq:
-            v.fail(f"no checkpoint file at {checkpoint_path()}: cannot rule out truncation")
-    elif cp[0] < 0:
-        v.fail(f"the checkpoint file {checkpoint_path()} is unreadable")
+        if last_seq and missing:
+            v.fail(f"no checkpoint file at {where}: cannot rule out truncation")
+        elif last_seq:
+            v.fail(
+                f"the checkpoint file {where} names no {chain.name} chain: "
+                "cannot rule out truncation"
+            )
     elif cp[0] > last_seq:
-        v.fail(f"the checkpoint records entry {cp[0]} but the log ends at {last_seq}: truncated")
+        v.fail(
+            f"the checkpoint records {label} {cp[0]} "
+            f"but the {chain.name} chain ends at {last_seq}: truncated"
+        )
     elif cp[0] and hashes.get(cp[0]) != cp[1]:
-        v.fail(f"entry {cp[0]} differs from the checkpoint: the log was rewritten")
-    return v
+        v.fail(f"{label} {cp[0]} differs from the checkpoint: the {chain.name} chain was rewritten")
+    return count

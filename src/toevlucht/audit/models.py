@@ -1,8 +1,10 @@
 """The audit log: every read and write of personal data, append-only and hash-chained.
 
-Each entry's ``hash`` is SHA-256 over the previous entry's hash and the entry's own fields,
-so an edited, deleted or reordered entry breaks the chain; a checkpoint of the last hash kept
-outside the database (``settings.TOEVLUCHT_AUDIT_CHECKPOINT``) reveals a truncated tail.
+Each entry's ``hash`` is an HMAC-SHA256 under ``settings.TOEVLUCHT_AUDIT_KEY`` over the
+previous entry's hash and the entry's own fields, so an edited, deleted, reordered or forged
+entry breaks the chain; a signed checkpoint of the last hash kept outside the database
+(``settings.TOEVLUCHT_AUDIT_CHECKPOINT``) reveals a truncated tail. ``AuditHead`` row 1 is
+the audit log's head, row 2 the procedure events' (``cases.models``).
 Entries hold ids and purposes, never names or other personal data.
 """
 

@@ -7,9 +7,13 @@ No legal rule lives here: events are validated and the status computed by
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import models
+from typing import Any
 
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from toevlucht.audit.log import Chain, register_chain, seal
 from toevlucht.cases.translit import search_key
 from toevlucht.law import EventKind, Sex, Stage, Track
 from toevlucht.law.regime import Regime
@@ -146,6 +150,15 @@ class ProcedureEventQuerySet(models.QuerySet["ProcedureEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("procedure events are append-only: record a correction instead")
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[ProcedureEvent]:
+        objs = list(objs)
+        with transaction.atomic():
+            seal(EVENTS, objs)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+EVENTS = "events"
+
 
 class ProcedureEvent(models.Model):
     """One fact in a case's history. Append-only: no UPDATE, no DELETE (database triggers
@@ -156,7 +169,7 @@ class ProcedureEvent(models.Model):
     kind = models.CharField(max_length=40, choices=[(k.value, k.value) for k in EventKind])
     effective_date = models.DateField(help_text="the day it took effect")
     data = models.JSONField(default=dict, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     recorded_on = models.DateField(help_text="the day it was recorded (the case clock)")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -165,6 +178,11 @@ class ProcedureEvent(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
     note = models.TextField(blank=True, help_text="internal note; never shown to the applicant")
+    # the tamper-evident chain over every event (audit.log): its place, the previous
+    # event's hash and its own, an HMAC under the chain key of event_fields()
+    chain_seq = models.BigIntegerField(unique=True, null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ProcedureEventQuerySet.as_manager()
 
@@ -177,13 +195,52 @@ class ProcedureEvent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None and not self._state.adding:
             raise TypeError("procedure events are append-only: record a correction instead")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        with transaction.atomic():
+            seal(EVENTS, [self])
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise TypeError("procedure events are append-only: record a correction instead")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.effective_date}"
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def event_fields(e: ProcedureEvent) -> dict[str, Any]:
+    """What an event's hash covers: everything it says. The corrected event is named by its
+    case and place in it, not by its row id, which is given only after the insert."""
+    corrects = e.corrects if e.corrects_id is not None else None
+    return {
+        "chain_seq": e.chain_seq,
+        "application_id": e.application_id,
+        "seq": e.seq,
+        "kind": e.kind,
+        "effective_date": _iso(e.effective_date),
+        "data": e.data,
+        "recorded_at": _iso(e.recorded_at),
+        "recorded_on": _iso(e.recorded_on),
+        "recorded_by_id": e.recorded_by_id,
+        "corrects": None if corrects is None else [corrects.application_id, corrects.seq],
+        "corrects_id_set": e.corrects_id is not None,
+        "note": e.note,
+    }
+
+
+def _events_in_chain_order() -> Any:
+    return (
+        ProcedureEvent.objects.select_related("corrects")
+        .order_by("chain_seq", "id")
+        .iterator(chunk_size=5000)
+    )
+
+
+register_chain(
+    Chain(EVENTS, 2, "procedure event", "chain_seq", _events_in_chain_order, event_fields)
+)
 
 
 class CaseStatus(models.Model):

@@ -97,6 +97,18 @@ def audit_list_read(*, user: Any, applications: list[Application], purpose: str)
         )
 
 
+def _denied(user: Any, object_type: str, asked: object, purpose: str) -> None:
+    """A read that was refused (nothing visible by that id or reference) leaves a trace too:
+    who asked for what, and why. The 404 itself reveals nothing."""
+    record(
+        actor=user,
+        action="denied",
+        purpose=purpose,
+        object_type=object_type,
+        object_ids=[str(asked)[:40]],
+    )
+
+
 def application_get_for_user(
     *, user: Any, pk: int | None = None, reference: str = "", purpose: str = "case handling"
 ) -> Application:
@@ -105,6 +117,7 @@ def application_get_for_user(
     qs = applications_visible_to(user).select_related("applicant", "status", "organisation")
     found = qs.filter(pk=pk).first() if pk is not None else qs.filter(reference=reference).first()
     if found is None:
+        _denied(user, "application", pk if pk is not None else reference, purpose)
         raise Http404("no such case")
     record(
         actor=user,
@@ -121,6 +134,7 @@ def applicant_get_for_user(*, user: Any, pk: int, purpose: str = "case handling"
     visible = applications_visible_to(user).filter(applicant_id=pk)
     applicant = Applicant.objects.filter(pk=pk, applications__in=visible).distinct().first()
     if applicant is None:
+        _denied(user, "applicant", pk, purpose)
         raise Http404("no such applicant")
     record(
         actor=user,

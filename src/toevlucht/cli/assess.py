@@ -33,6 +33,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=LANGUAGES, default="en")
 
 
+MAX_DEPTH = 32  # a case file nests 4 levels (case, events, event, data)
+
+
+def _too_deep(value: object) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (dict, list)):
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return False
+
+
 def fail(message: str) -> int:
     print(f"toevlucht assess: {message}", file=sys.stderr)
     return 2
@@ -55,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         return fail(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+    except RecursionError:
+        return fail(f"{name}: nested deeper than {MAX_DEPTH} levels")
+    if _too_deep(data):
+        return fail(f"{name}: nested deeper than {MAX_DEPTH} levels")
     as_of = args.as_of or dt.datetime.now(tz=ZoneInfo("Europe/Amsterdam")).date()
     try:
         case = parse_case(data, known_groups=list(groups()))

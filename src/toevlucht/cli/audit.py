@@ -1,4 +1,5 @@
-"""``toevlucht audit verify``: check that the audit log is complete and unaltered."""
+"""``toevlucht audit verify``: check that the audit log and the procedure events are complete
+and unaltered (their keyed hash chains and the signed checkpoint)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,15 @@ def run(args: argparse.Namespace) -> int:
     result = verify()
     if result.ok:
         print(
-            f"audit log verified: {result.entries} entries, chain intact, "
+            f"audit log verified: {result.entries} entries and "
+            f"{result.rows.get('events', 0)} procedure events, chains intact, "
             f"checkpoint {checkpoint_path()} matches"
         )
         return 0
-    print(f"audit log NOT intact ({result.entries} entries):")
+    print(
+        f"audit log NOT intact ({result.entries} entries, "
+        f"{result.rows.get('events', 0)} procedure events):"
+    )
     for problem in result.problems:
         print(f"  - {problem}")
     return 1

@@ -20,6 +20,7 @@ Effect status:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -48,6 +49,7 @@ __all__ = [
     "measure",
     "measure_from_dict",
     "parse_measures",
+    "valid_measure_id",
 ]
 
 FILE = "law/data/nl/measures.toml"
@@ -327,8 +329,22 @@ def _source(t: TableReader, key: str, owner: str) -> Citation:
     return parse_source(TableReader(t.file, f"{t.key}.{key}", raw), f"{owner}:{key}")
 
 
+# what a measure id may be: it is a URL path segment, a filter value and a column name
+_MEASURE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?")
+MEASURE_ID_RULE = (
+    "1 to 80 lower-case letters, digits and hyphens, starting and ending with a letter or "
+    "digit (e.g. 'ru-2022-decision')"
+)
+
+
+def valid_measure_id(mid: object) -> bool:
+    return isinstance(mid, str) and _MEASURE_ID.fullmatch(mid) is not None
+
+
 def _parse_measure(t: TableReader, known_groups: Mapping[str, Group]) -> Measure:
     mid = t.text("id")
+    if not valid_measure_id(mid):
+        raise t.error("id", f"{mid!r} is not a measure id: {MEASURE_ID_RULE}")
     kind = t.enum("kind", MeasureKind)
     status = t.enum("effect_status", EffectStatus)
     basis = _source(t, "legal_basis", mid)

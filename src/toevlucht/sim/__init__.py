@@ -9,7 +9,7 @@ the policy measures are those of :mod:`toevlucht.law` (see :mod:`toevlucht.sim.l
 """
 
 from toevlucht.sim.errors import ScenarioError, SimError
-from toevlucht.sim.loader import bundled_scenarios, load_scenario
+from toevlucht.sim.loader import bundled_scenarios, load_scenario, load_uploaded
 from toevlucht.sim.runner import Run, run, run_many
 from toevlucht.sim.scenario import Scenario, SimStage
 
@@ -21,6 +21,7 @@ __all__ = [
     "SimStage",
     "bundled_scenarios",
     "load_scenario",
+    "load_uploaded",
     "run",
     "run_many",
 ]

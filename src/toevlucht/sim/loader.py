@@ -40,7 +40,7 @@ from toevlucht.sim.scenario import (
     Target,
 )
 
-__all__ = ["bundled_scenarios", "load_scenario", "parse_scenario"]
+__all__ = ["bundled_scenarios", "load_scenario", "load_uploaded", "parse_scenario"]
 
 BUNDLED = "toevlucht.sim.scenarios"
 
@@ -477,6 +477,56 @@ def bundled_scenarios() -> list[str]:
     return sorted(f.name[:-5] for f in files if f.name.endswith(".toml"))
 
 
+MAX_DEPTH = 16  # tables and arrays within each other; the bundled scenarios need 4
+MAX_NUMBER = 1e9  # no count, rate, day or capacity of a scenario comes near it
+
+
+def _check_values(display: str, content: Any) -> None:
+    """Refuse what no scenario needs and what breaks the engine: nesting deeper than
+    MAX_DEPTH, numbers that are not finite (``inf``, ``nan``) or past MAX_NUMBER in size."""
+    stack: list[tuple[str, Any, int]] = [("", content, 0)]
+    while stack:
+        key, v, depth = stack.pop()
+        if isinstance(v, (dict, list)):
+            if depth >= MAX_DEPTH:
+                raise ScenarioError(display, key, f"nested deeper than {MAX_DEPTH} levels")
+            items = v.items() if isinstance(v, dict) else enumerate(v)
+            for k, x in items:
+                sub = f"{key}[{k}]" if isinstance(v, list) else (f"{key}.{k}" if key else str(k))
+                stack.append((sub, x, depth + 1))
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            if v != v or v in (float("inf"), float("-inf")):
+                raise ScenarioError(display, key, f"expected a finite number, got {v}")
+            if abs(v) > MAX_NUMBER:
+                raise ScenarioError(
+                    display, key, f"{v:g} is too large for a scenario (at most {MAX_NUMBER:g})"
+                )
+
+
+def _parse(display: str, raw: bytes) -> dict[str, Any]:
+    try:
+        content = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(display, "", "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(display, "", f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(display, "", f"nested deeper than {MAX_DEPTH} levels") from None
+    _check_values(display, content)
+    return content
+
+
+def _bundled(name: str) -> tuple[str, dict[str, Any]]:
+    """(display name, parsed TOML) of a bundled scenario, by name only."""
+    stem = name[:-5] if name.endswith(".toml") else name
+    if stem not in bundled_scenarios():
+        raise ScenarioError(
+            name, "", "no such bundled scenario (" + ", ".join(bundled_scenarios()) + ")"
+        )
+    display = f"{stem}.toml"
+    return display, _parse(display, resources.files(BUNDLED).joinpath(display).read_bytes())
+
+
 def _read(path: str) -> tuple[str, dict[str, Any]]:
     """(display name, parsed TOML) of a path or a bundled scenario name."""
     p = Path(path)
@@ -490,14 +540,8 @@ def _read(path: str) -> tuple[str, dict[str, Any]]:
                 "",
                 "no such file (bundled scenarios: " + ", ".join(bundled_scenarios()) + ")",
             )
-        display = f"{stem}.toml"
-        raw = resources.files(BUNDLED).joinpath(display).read_bytes()
-    try:
-        return display, tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(display, "", "not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(display, "", f"not valid TOML: {exc}") from None
+        return _bundled(stem)
+    return display, _parse(display, raw)
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -535,6 +579,53 @@ def _resolve(path: str, depth: int = 0) -> tuple[str, dict[str, Any]]:
         )
     _, base = _resolve(target, depth + 1)
     return display, _merge(base, content)
+
+
+def _resolve_upload(name: str, text: str) -> tuple[str, dict[str, Any]]:
+    """An uploaded scenario: its ``extends`` names a bundled scenario, never a file (an
+    upload must not make the server read its files, or tell which exist)."""
+    display = Path(name).name or "scenario.toml"
+    content = _parse(display, text.encode("utf-8"))
+    meta = content.get("scenario")
+    parent = meta.get("extends") if isinstance(meta, dict) else None
+    if parent is None:
+        return display, content
+    stem = parent[:-5] if isinstance(parent, str) and parent.endswith(".toml") else parent
+    if not isinstance(stem, str) or stem not in bundled_scenarios():
+        raise ScenarioError(
+            display,
+            "scenario.extends",
+            f"an uploaded scenario extends a bundled scenario by name only "
+            f"({', '.join(bundled_scenarios())}), got {show(parent)}",
+        )
+    _, base = _resolve_bundled(stem)
+    return display, _merge(base, content)
+
+
+def _resolve_bundled(name: str, depth: int = 0) -> tuple[str, dict[str, Any]]:
+    display, content = _bundled(name)
+    meta = content.get("scenario")
+    parent = meta.get("extends") if isinstance(meta, dict) else None
+    if parent is None:
+        return display, content
+    if not isinstance(parent, str) or depth > 4:
+        raise ScenarioError(display, "scenario.extends", "a bundled scenario is broken")
+    _, base = _resolve_bundled(parent, depth + 1)
+    return display, _merge(base, content)
+
+
+def load_uploaded(name: str, text: str) -> Scenario:
+    """Load and validate an uploaded scenario (its text); ``extends`` may name a bundled
+    scenario only.
+
+    Raises:
+        ScenarioError: naming the file and the key that is wrong.
+    """
+    display, content = _resolve_upload(name, text)
+    try:
+        return parse_scenario(display, content)
+    except LawError as exc:
+        raise ScenarioError(display, "", f"the law's data could not be read: {exc}") from exc
 
 
 def load_scenario(path: str) -> Scenario:

@@ -23,17 +23,16 @@ from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django_otp import user_has_device
 
 from toevlucht.accounts.models import User
 from toevlucht.accounts.roles import AUTHORITY
+from toevlucht.accounts.signin import SECOND_FACTOR_ROLES, needs_enrolment, needs_second_factor
 from toevlucht.errors import NotAllowed
 
 __all__ = [
@@ -54,7 +53,6 @@ R = User.Role
 CASE_READERS = AUTHORITY | {R.LEGAL_AID}
 MEASURE_READERS = AUTHORITY | {R.LEGAL_AID, R.ANALYST}
 RECEPTION_READERS = AUTHORITY | {R.ANALYST}
-SECOND_FACTOR_ROLES = CASE_READERS  # everyone who reads personal data on these pages
 UI_LANGUAGES = ("en", "nl")
 
 View = Callable[..., HttpResponseBase]
@@ -66,20 +64,6 @@ def _role(user: Any) -> str:
 
 def can_write_notice(user: Any) -> bool:
     return _role(user) == R.LEGAL_AID
-
-
-def needs_second_factor(user: Any) -> bool:
-    """Signed in with a password only, although a second factor is set up (e.g. through the
-    admin's sign-in page)."""
-    return bool(user.is_authenticated and user_has_device(user) and not user.is_verified())
-
-
-def needs_enrolment(user: Any) -> bool:
-    return bool(
-        settings.TOEVLUCHT_REQUIRE_2FA
-        and _role(user) in SECOND_FACTOR_ROLES
-        and not user_has_device(user)
-    )
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:

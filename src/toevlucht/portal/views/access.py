@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django_otp import user_has_device
 
 from toevlucht.accounts.models import User
+from toevlucht.accounts.signin import needs_second_factor
 from toevlucht.portal.languages import activate_for, preferred_language
 
 View = Callable[..., HttpResponse]
@@ -21,10 +21,6 @@ View = Callable[..., HttpResponse]
 
 def is_applicant(user: Any) -> bool:
     return bool(user.is_authenticated and getattr(user, "role", "") == User.Role.APPLICANT)
-
-
-def needs_second_factor(user: Any) -> bool:
-    return bool(user_has_device(user) and not user.is_verified())
 
 
 def applicant_page(view: View) -> View:
