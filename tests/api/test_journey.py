@@ -9,10 +9,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from toevlucht.accounts.models import User
+from toevlucht.api import tokens
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases.models import Applicant
 from toevlucht.cases.refresh import refresh_all
@@ -30,9 +30,9 @@ def demo(db: None, settings: Any, tmp_path: Any) -> None:
 
 
 def client(username: str) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
+    key = tokens.issue(User.objects.get(username=username))  # tokens are stored hashed
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return c
 
 
