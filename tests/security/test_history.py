@@ -266,7 +266,10 @@ def test_events_of_a_bulk_insert_are_chained(history: list[Any]) -> None:
     app = history[0]
     with transaction.atomic():
         app2 = services.application_open(
-            actor=None, applicant=app.applicant, organisation=app.organisation
+            actor=None,
+            applicant=app.applicant,
+            organisation=app.organisation,
+            kind="subsequent",  # the applicant has a first application already
         )
         ProcedureEvent.objects.bulk_create(
             procedure_events(app2, [{"kind": "application_lodged", "date": D(2022, 2, 1)}])
