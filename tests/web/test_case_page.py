@@ -351,3 +351,37 @@ def test_a_step_of_the_apr_on_an_old_case_is_refused_on_the_form_in_the_pages_la
         assert errors
         assert says in errors[0]
     assert ProcedureEvent.objects.filter(application=app).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        (
+            "en",
+            ["<dd>male</dd>", "<dd>Russian (ru)</dd>", "<dd>reservist refusing mobilisation</dd>"],
+        ),
+        (
+            "nl",
+            [
+                "<dd>man</dd>",
+                "<dd>Russisch (ru)</dd>",
+                "<dd>reservist die mobilisatie weigert</dd>",
+            ],
+        ),
+    ],
+)
+def test_the_applicants_sex_languages_and_groups_are_labels_not_codes(
+    cw: Any, make_case: Any, lang: str, shown: list[str]
+) -> None:
+    app = make_case(
+        nationality="RUS",
+        sex="male",
+        languages=["ru"],
+        applicant_groups=["reservist_refusing_service"],
+    )
+    html = cw.get(f"/cases/{app.pk}/", headers={"Accept-Language": lang}).content.decode()
+    start = html.index('id="applicant-heading"')
+    section = html[start : html.index("</section>", start)]
+    for text in shown:
+        assert text in section, (text, section)
+    assert "reservist_refusing_service" not in section

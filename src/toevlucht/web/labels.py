@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from toevlucht.law import EventKind
+from toevlucht.law import EventKind, groups
 from toevlucht.law.measures import groups
 from toevlucht.law.text import render_key
 
@@ -23,6 +23,9 @@ __all__ = [
     "event_kind_label",
     "field_help",
     "field_label",
+    "group_label",
+    "language_label",
+    "sex_label",
     "group_label",
     "law_label",
 ]
@@ -143,6 +146,34 @@ LAW_CHOICES = {
     "refusal_ground": "refusal_ground",
     "procedure": "procedure",
 }
+
+
+SEX_LABELS: dict[str, Promise] = {
+    "male": _("male"),
+    "female": _("female"),
+    "x": _("X (neither male nor female)"),
+}
+
+
+def sex_label(value: str) -> str:
+    return str(SEX_LABELS.get(value, value)) if value else ""
+
+
+def group_label(group_id: str) -> str:
+    """A group of the law's data by its name in the page's language (Dutch or English)."""
+    g = groups().get(group_id)
+    if g is None:
+        return group_id
+    return g.name_nl if _lang() == "nl" else g.name_en
+
+
+def language_label(code: str) -> str:
+    """A language code (ISO 639-1) by its name in the page's language, with the code."""
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        return code
+    return f"{info['name_translated']} ({code})"
 
 
 def _lang() -> str:

@@ -22,6 +22,24 @@ def law(value: Any, section: str) -> str:
 
 
 @register.filter
+def sex_name(value: Any) -> str:
+    """``{{ ap.sex|sex_name }}``: the sex in the page's language, not its code."""
+    return labels.sex_label(str(value or ""))
+
+
+@register.filter
+def group_names(values: Any) -> str:
+    """``{{ ap.groups|group_names }}``: the groups by their names, comma separated."""
+    return ", ".join(labels.group_label(str(v)) for v in values or [])
+
+
+@register.filter
+def language_names(values: Any) -> str:
+    """``{{ ap.languages|language_names }}``: the languages by their names."""
+    return ", ".join(labels.language_label(str(v)) for v in values or [])
+
+
+@register.filter
 def event_kind(value: Any) -> str:
     return labels.event_kind_label(str(value))
 
