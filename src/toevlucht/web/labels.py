@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from toevlucht.law import EventKind, groups
+from toevlucht.law import EventKind
 from toevlucht.law.measures import groups
 from toevlucht.law.text import render_key
 
@@ -25,9 +25,8 @@ __all__ = [
     "field_label",
     "group_label",
     "language_label",
-    "sex_label",
-    "group_label",
     "law_label",
+    "sex_label",
 ]
 
 EVENT_KIND_LABELS: dict[str, Promise] = {
@@ -157,14 +156,6 @@ SEX_LABELS: dict[str, Promise] = {
 
 def sex_label(value: str) -> str:
     return str(SEX_LABELS.get(value, value)) if value else ""
-
-
-def group_label(group_id: str) -> str:
-    """A group of the law's data by its name in the page's language (Dutch or English)."""
-    g = groups().get(group_id)
-    if g is None:
-        return group_id
-    return g.name_nl if _lang() == "nl" else g.name_en
 
 
 def language_label(code: str) -> str:
