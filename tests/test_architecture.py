@@ -27,11 +27,12 @@ ALLOWED: dict[str, set[str]] = {
     "privacy": {"cases", "accounts", "audit", "law"},
     "letters": {"cases", "accounts", "audit", "law", "privacy"},
     "reminders": {"cases", "accounts", "audit", "law"},
-    "portal": {"cases", "accounts", "audit", "law", "privacy"},
+    "forecasts": {"cases", "law", "sim", "audit", "measures"},
+    "portal": {"cases", "accounts", "audit", "law", "privacy", "forecasts"},
     "web": {"cases", "accounts", "audit", "law", "letters", "measures"},
-    "api": {"cases", "accounts", "audit", "law", "measures"},
-    "analysis": {"sim", "accounts", "web"},
-    "demo": {"cases", "accounts", "audit", "law", "measures", "portal"},
+    "api": {"cases", "accounts", "audit", "law", "measures", "forecasts"},
+    "analysis": {"sim", "accounts", "web", "forecasts", "cases"},
+    "demo": {"cases", "accounts", "audit", "law", "measures", "portal", "forecasts"},
     "cli": {
         "law",
         "sim",
@@ -42,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
         "privacy",
         "demo",
         "portal",
+        "forecasts",
     },
 }
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "toevlucht.letters",
     "toevlucht.reminders",
     "toevlucht.analysis",
+    "toevlucht.forecasts",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,26 @@ TOEVLUCHT_REMINDER_WORKING_DAYS = int(os.environ.get("TOEVLUCHT_REMINDER_WORKING
 TOEVLUCHT_API_COUNT_CACHE_SECONDS = int(os.environ.get("TOEVLUCHT_API_COUNT_CACHE_SECONDS", "30"))
 # Seconds between two runs of the periodic reminder task (it re-enqueues itself).
 TOEVLUCHT_REMINDER_INTERVAL = int(os.environ.get("TOEVLUCHT_REMINDER_INTERVAL", "3600"))
+
+
+# Case forecasts (toevlucht.forecasts, docs/forecasts.md).
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+# the window before the day whose exits set each queue's pace (weeks)
+TOEVLUCHT_FORECAST_WINDOW_WEEKS = _env_int("TOEVLUCHT_FORECAST_WINDOW_WEEKS", 13)
+TOEVLUCHT_FORECAST_REPLICATIONS = _env_int("TOEVLUCHT_FORECAST_REPLICATIONS", 200)
+TOEVLUCHT_FORECAST_HORIZON_DAYS = _env_int("TOEVLUCHT_FORECAST_HORIZON_DAYS", 1095)
+# a decision within this many days of entering the decision queue is on the fast path
+TOEVLUCHT_FORECAST_FAST_DAYS = _env_int("TOEVLUCHT_FORECAST_FAST_DAYS", 14)
+# cases of one nationality for a nationality group of its own (else "other")
+TOEVLUCHT_FORECAST_MIN_GROUP = _env_int("TOEVLUCHT_FORECAST_MIN_GROUP", 50)
+# the backtest's gate: the share of outcomes inside the p10-p90 band, and how many outcomes
+TOEVLUCHT_FORECAST_MIN_COVERAGE = float(os.environ.get("TOEVLUCHT_FORECAST_MIN_COVERAGE", "0.7"))
+TOEVLUCHT_FORECAST_MIN_OUTCOMES = _env_int("TOEVLUCHT_FORECAST_MIN_OUTCOMES", 20)
+# the periodic task renews the backtest when the latest is this many case-clock days old
+TOEVLUCHT_BACKTEST_EVERY_DAYS = _env_int("TOEVLUCHT_BACKTEST_EVERY_DAYS", 7)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -150,6 +150,12 @@ def _chunks(ids: Sequence[int]) -> list[list[int]]:
     return [list(ids[k : k + CHUNK]) for k in range(0, len(ids), CHUNK)]
 
 
+# The read and build steps for other bulk readers of the case core (the forecasts).
+fetch_raw = _fetch
+build_case = _build
+chunks = _chunks
+
+
 def _projected(
     ids: Sequence[int], as_of: dt.date, measures: Mapping[str, Measure], processes: int | None
 ) -> Iterator[tuple[list[int], Rows, Versions]]:

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "erase personal data past its retention date (--apply)",
     ),
     "simulate": ("toevlucht.cli.simulate", "forecast the asylum chain from a scenario"),
+    "forecast": ("toevlucht.cli.forecast", "forecast every open case; backtest past forecasts"),
 }
 
 

@@ -63,8 +63,12 @@ def run(args: argparse.Namespace) -> int:
         )
         logins = read_logins()
     else:
-        print("  loading the spring-2022 demo (about 200 applicants) ...", flush=True)
-        logins = build_demo()
+        print(
+            "  loading the spring-2022 demo (about 200 applicants, and about a thousand "
+            "earlier ones for the forecasts) ...",
+            flush=True,
+        )
+        logins = build_demo(history_until=as_of)
         if as_of != dt.date(2022, 5, 9):
             refresh_all(as_of)
     url = f"http://{args.host}:{args.port}/"

@@ -30,6 +30,8 @@ from toevlucht.cases.models import (
     ReceptionCentre,
 )
 from toevlucht.cases.refresh import recompute_applications
+from toevlucht.demo.backlog import BacklogCase
+from toevlucht.demo.backlog import histories as backlog_histories
 from toevlucht.demo.fake import Person, history, person, procedure_events, weighted_nationality
 
 DEMO_DATE = dt.date(2022, 5, 9)
@@ -277,8 +279,45 @@ def _pact_cases(
 
 
 @transaction.atomic
-def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) -> list[DemoLogin]:
-    """Create the demo. Returns the logins (also written to var/demo-logins.json, 0600)."""
+def _background(
+    rng: random.Random,
+    cases: list[BacklogCase],
+    until: dt.date,
+    ind: Organisation,
+    by: User,
+    centre: ReceptionCentre,
+) -> int:
+    """The earlier and other applicants of :mod:`toevlucht.demo.backlog`."""
+    n = 0
+    for n, c in enumerate(cases, start=1):
+        requested = c.events[0]["date"]
+        applicant = _applicant(person(rng, c.nationality, on=requested))
+        app = Application.objects.create(
+            reference=f"TV-{requested.year}-{1000 + n:04d}",
+            applicant=applicant,
+            organisation=ind,
+            caseworker=by,
+        )
+        _events(app, c.events, by)
+        CaseStatus.objects.create(application=app, computed_on=until)
+        if not any(e["kind"] == "decision_notified" for e in c.events):
+            Placement.objects.create(applicant=applicant, centre=centre, start=requested)
+    return n
+
+
+def build_demo(
+    today: dt.date = DEMO_DATE,
+    size: int = 200,
+    seed: int = 2022,
+    *,
+    history_until: dt.date | None = None,
+) -> list[DemoLogin]:
+    """Create the demo. Returns the logins (also written to var/demo-logins.json, 0600).
+
+    ``history_until``: the day up to which the background's queues run (default ``today``;
+    the demo command passes its clock, so a demo made for 1 October 2022 holds the months
+    since the story's day). Events are recorded on the day they took effect, so on an
+    earlier case-clock day the later ones are simply not known yet."""
     rng = random.Random(seed)
     ind = Organisation.objects.create(
         name=AUTHORITY, kind=Organisation.Kind.AUTHORITY, postal_address=AUTHORITY_ADDRESS
@@ -307,6 +346,18 @@ def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) ->
             )
         )
     rng.shuffle(people)
+    # The story's other applicants go through the IND's queues with the background
+    # (demo.backlog); the Russian men keep the histories the story gives them.
+    until = history_until or today
+    story = [
+        (k, plan["requested"], p.nationality)
+        for k, (p, plan) in enumerate(people)
+        if set(plan) == {"requested"}
+    ]
+    queue_rng = random.Random(seed + 1)
+    generated = backlog_histories(queue_rng, until, [(d, nat) for _k, d, nat in story])
+    queued = {story[c.key][0]: c.events for c in generated if c.key is not None}
+    background = [c for c in generated if c.key is None]
 
     logins: list[DemoLogin] = []
     users: dict[str, User] = {}
@@ -346,13 +397,16 @@ def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) ->
             organisation=ind,
             caseworker=caseworker,
         )
-        events = history(
-            rng,
-            plan["requested"],
-            today,
-            interview_wait=plan.get("interview_wait"),
-            hold=plan.get("hold", False),
-        )
+        if n - 1 in queued:
+            events = queued[n - 1]
+        else:
+            events = history(
+                rng,
+                plan["requested"],
+                today,
+                interview_wait=plan.get("interview_wait"),
+                hold=plan.get("hold", False),
+            )
         _events(app, events, caseworker)
         CaseStatus.objects.create(application=app, computed_on=today)
         first = centres[0]
@@ -385,6 +439,7 @@ def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) ->
     if revoked is not None:
         Mandate.objects.filter(pk=revoked.pk).update(revoked_on=dt.date(2022, 4, 20))
     _pact_cases(rng, today, ind, vwn, caseworker)
+    n_background = _background(queue_rng, background, until, ind, caseworker, centres[1])
     applicant_user = users["applicant"]
     applicant_user.applicant = scenario_reservist
     applicant_user.language = "ru"
@@ -397,7 +452,11 @@ def build_demo(today: dt.date = DEMO_DATE, size: int = 200, seed: int = 2022) ->
         purpose="demo data",
         object_type="demo",
         object_ids=[],
-        detail={"applicants": len(people), "as_of": today.isoformat()},
+        detail={
+            "applicants": len(people),
+            "background": n_background,
+            "as_of": today.isoformat(),
+        },
     )
     path = logins_file()
     path.parent.mkdir(parents=True, exist_ok=True)

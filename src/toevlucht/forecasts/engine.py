@@ -1,0 +1,307 @@
+"""From a snapshot of the case core to a forecast for every open case.
+
+1. **Capacity per queue** from the snapshot's own recent history: the cases that left each
+   queue in the window before the day (``window_days``), or a rate a supervisor set. In the
+   decision queue, a case decided within ``fast_days`` of entering it counts towards the
+   *fast share* (of the cases that entered it in the window, shifted back by ``fast_days`` so
+   that each had the time to be fast), the others towards the rate.
+2. **The chain run forward** (:mod:`toevlucht.sim.backlog`) from every open case's queue and
+   waiting time, ``replications`` times.
+3. **Per case**: the p10, p50 and p90 of its next step's day and of its decision's day, and the
+   probability that the decision comes on or before the decision term's end.
+
+What is usual at each step (``norms``): how long the cases that took that step in the window
+had waited in it, per queue and nationality group.
+
+Nothing here reads the database: :func:`toevlucht.forecasts.snapshot.take` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from toevlucht.forecasts.snapshot import CHAIN, CaseRow, Reason, Snapshot
+from toevlucht.law.regime import Regime
+from toevlucht.sim.backlog import Backlog, Queue, simulate, summarise
+
+__all__ = [
+    "CaseForecast",
+    "Norm",
+    "Params",
+    "QueueRate",
+    "Result",
+    "nationality_groups",
+    "run",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    window_days: int = 91
+    replications: int = 200
+    horizon_days: int = 1095
+    fast_days: int = 14
+    min_group: int = 50  # cases of a nationality for a group of its own (else "other")
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRate:
+    queue: str
+    observed: int  # cases that left it (not on the fast path) in the window
+    per_week: float  # the rate used: observed, or as a supervisor set it
+    fast_share: float
+    waiting: int  # open cases in it on the day
+    set_by_supervisor: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """How long the cases that took a step in the window had waited in its queue (days)."""
+
+    n: int
+    p50: int | None
+    p90: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseForecast:
+    application: int
+    queue: str
+    group: str  # "<queue>|<nationality group>"
+    next_step: str  # the event kind that ends the wait in the queue
+    next_days: tuple[float, float, float]  # p10, p50, p90 from the day (NaN: beyond horizon)
+    decision_days: tuple[float, float, float]
+    within_term: float | None  # probability of a decision on or before the term's end
+    reason: str = ""  # why no forecast (the case is still listed)
+
+
+@dataclass
+class Result:
+    as_of: dt.date
+    params: Params
+    rates: dict[str, QueueRate] = field(default_factory=dict)
+    norms: dict[str, Norm] = field(default_factory=dict)  # by group
+    cases: list[CaseForecast] = field(default_factory=list)
+
+    def day(self, offset: float) -> dt.date | None:
+        if np.isnan(offset):
+            return None
+        return self.as_of + dt.timedelta(days=int(offset))
+
+
+def nationality_groups(snap: Snapshot, min_group: int) -> dict[str, str]:
+    """Nationality -> its group: itself where the case core holds ``min_group`` cases of it,
+    else ``other``."""
+    counts = Counter(r.nationality for r in snap.rows)
+    return {nat: (nat if n >= min_group else "other") for nat, n in counts.items()}
+
+
+def group_of(queue: str, nationality: str, groups: Mapping[str, str]) -> str:
+    return f"{queue}|{groups.get(nationality, 'other')}"
+
+
+def _queues() -> list[tuple[str, str, str]]:
+    """(queue, next queue or "", ends_with) for every queue of every regime, in chain order."""
+    out: list[tuple[str, str, str]] = []
+    for regime in Regime:
+        steps = CHAIN[regime]
+        for i, step in enumerate(steps):
+            nxt = f"{regime.value}:{steps[i + 1].name}" if i + 1 < len(steps) else ""
+            out.append((f"{regime.value}:{step.name}", nxt, step.ends_with.value))
+    return out
+
+
+def _is_decision(queue: str) -> bool:
+    return queue.endswith(":decision")
+
+
+def _window_stats(
+    snap: Snapshot, p: Params
+) -> tuple[
+    Counter[str],
+    dict[str, float],
+    dict[str, list[tuple[str, int]]],
+    dict[str, float],
+    dict[str, list[int]],
+]:
+    """(slow exits per queue, fast share per decision queue, waits per queue with the
+    nationality, dispersion of the weekly exits per queue, the fast cases' waits per decision
+    queue) in the window before the day."""
+    start = snap.as_of - dt.timedelta(days=p.window_days)
+    fast_from = start - dt.timedelta(days=p.fast_days)
+    fast_to = snap.as_of - dt.timedelta(days=p.fast_days)
+    slow: Counter[str] = Counter()
+    weekly: dict[str, Counter[int]] = defaultdict(Counter)
+    fast_waits: dict[str, list[int]] = defaultdict(list)
+    entered: Counter[str] = Counter()
+    fast: Counter[str] = Counter()
+    waits: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in snap.rows:
+        for leg in row.legs:
+            waited = (leg.left - leg.entered).days if leg.left is not None else None
+            quick = _is_decision(leg.queue) and waited is not None and waited <= p.fast_days
+            if leg.left is not None and start <= leg.left < snap.as_of:
+                waits[leg.queue].append((row.nationality, waited or 0))
+                if not quick:
+                    slow[leg.queue] += 1
+                    weekly[leg.queue][(snap.as_of - leg.left).days // 7] += 1
+            if _is_decision(leg.queue) and fast_from <= leg.entered < fast_to:
+                entered[leg.queue] += 1
+                fast[leg.queue] += quick
+                if quick and waited is not None:
+                    fast_waits[leg.queue].append(waited)
+    shares = {q: fast[q] / entered[q] for q in entered if entered[q]}
+    weeks = max(1, p.window_days // 7)
+    dispersion = {}
+    for q, counts in weekly.items():
+        xs = np.array([counts.get(w, 0) for w in range(weeks)], dtype=np.float64)
+        mean = xs.mean()
+        dispersion[q] = max(1.0, float(xs.var(ddof=1) / mean)) if mean > 0 and weeks > 1 else 1.0
+    return slow, shares, waits, dispersion, fast_waits
+
+
+def _set_aside(snap: Snapshot, open_rows: list[CaseRow], slow: Counter[str], p: Params) -> set[int]:
+    """The open cases the queue has passed by: more cases that entered it after them left it
+    (not on the fast path) in the window than a week's pace, and at least three. First in,
+    first out does not hold for them, so the chain cannot say when their turn comes; and they
+    do not hold up those behind them."""
+    start = snap.as_of - dt.timedelta(days=p.window_days)
+    entered: dict[str, list[int]] = defaultdict(list)
+    for row in snap.rows:
+        for leg in row.legs:
+            if leg.left is None or not start <= leg.left < snap.as_of:
+                continue
+            waited = (leg.left - leg.entered).days
+            if _is_decision(leg.queue) and waited <= p.fast_days:
+                continue
+            entered[leg.queue].append(leg.entered.toordinal())
+    sorted_entered = {q: np.sort(np.array(v, dtype=np.int64)) for q, v in entered.items()}
+    out: set[int] = set()
+    for r in open_rows:
+        if not r.queue or r.since is None or r.queue not in sorted_entered:
+            continue
+        arr = sorted_entered[r.queue]
+        overtaken = len(arr) - int(np.searchsorted(arr, r.since.toordinal(), side="right"))
+        if overtaken >= max(3, round(slow[r.queue] * 7 / p.window_days)):
+            out.add(r.application)
+    return out
+
+
+def _norm(values: list[int]) -> Norm:
+    if not values:
+        return Norm(0, None, None)
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(np.ceil(0.9 * len(ordered))) - 1)]
+    return Norm(len(ordered), int(statistics.median_low(ordered)), p90)
+
+
+def run(
+    snap: Snapshot,
+    p: Params = Params(),
+    *,
+    per_week: Mapping[str, float] | None = None,
+    groups: Mapping[str, str] | None = None,
+) -> Result:
+    """Forecast every open case of ``snap``; ``per_week`` fixes a queue's rate (a
+    supervisor's setting), ``groups`` the nationality groups (default: the snapshot's)."""
+    per_week = per_week or {}
+    groups = groups if groups is not None else nationality_groups(snap, p.min_group)
+    slow, shares, waits, dispersion, fast_waits = _window_stats(snap, p)
+    open_rows = snap.open_rows()
+    waiting = Counter(r.queue for r in open_rows if r.queue)
+    layout = _queues()
+    index = {q: i for i, (q, _n, _e) in enumerate(layout)}
+    queues: list[Queue] = []
+    res = Result(snap.as_of, p)
+    for name, nxt, _ends in layout:
+        fixed = name in per_week
+        share = min(shares.get(name, 0.0), 0.95)
+        queues.append(
+            Queue(
+                name=name,
+                rate=per_week[name] / 7 if fixed else 0.0,
+                observed=slow[name],
+                window_days=p.window_days,
+                fixed=fixed,
+                fast_share=share,
+                fast_days=p.fast_days if _is_decision(name) else 0,
+                fast_waits=tuple(fast_waits.get(name, ())),
+                next=index[nxt] if nxt else -1,
+                dispersion=min(dispersion.get(name, 1.0), 50.0),
+            )
+        )
+        res.rates[name] = QueueRate(
+            queue=name,
+            observed=slow[name],
+            per_week=per_week[name] if fixed else slow[name] * 7 / p.window_days,
+            fast_share=share,
+            waiting=waiting[name],
+            set_by_supervisor=fixed,
+        )
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for queue, rows in waits.items():
+        for nationality, days in rows:
+            by_group[group_of(queue, nationality, groups)].append(days)
+    res.norms = {g: _norm(v) for g, v in by_group.items()}
+
+    aside = _set_aside(snap, open_rows, slow, p)
+    modelled = [r for r in open_rows if r.queue and r.application not in aside]
+    if modelled:
+        b = Backlog(
+            queue=np.array([index[r.queue] for r in modelled], dtype=np.int64),
+            since=np.array([_offset(r.since, snap.as_of) for r in modelled], dtype=np.int64),
+            hold_until=np.array(
+                [max(0, _offset(r.hold_until, snap.as_of)) for r in modelled], dtype=np.int64
+            ),
+            queues=tuple(queues),
+            weekday0=snap.as_of.weekday(),
+        )
+        f = simulate(b, replications=p.replications, horizon=p.horizon_days, seed=p.seed)
+        nq = summarise(f.next_step, f.horizon)
+        dec = summarise(f.decision, f.horizon)
+        due = np.array(
+            [_offset(r.decision_due, snap.as_of) if r.decision_due else -(10**9) for r in modelled]
+        )
+        within = (f.decision <= due[None, :]).mean(axis=0)
+        for j, r in enumerate(modelled):
+            res.cases.append(
+                CaseForecast(
+                    application=r.application,
+                    queue=r.queue,
+                    group=group_of(r.queue, r.nationality, groups),
+                    next_step=layout[index[r.queue]][2],
+                    next_days=(float(nq[0, j]), float(nq[1, j]), float(nq[2, j])),
+                    decision_days=(float(dec[0, j]), float(dec[1, j]), float(dec[2, j])),
+                    within_term=float(within[j]) if r.decision_due else None,
+                )
+            )
+    for r in open_rows:
+        if not r.queue or r.application in aside:
+            res.cases.append(
+                CaseForecast(
+                    application=r.application,
+                    queue="",
+                    group="",
+                    next_step="",
+                    next_days=(np.nan, np.nan, np.nan),
+                    decision_days=(np.nan, np.nan, np.nan),
+                    within_term=None,
+                    reason=r.reason or Reason.SET_ASIDE,
+                )
+            )
+    return res
+
+
+def _offset(day: dt.date | None, as_of: dt.date) -> int:
+    return (day - as_of).days if day is not None else 0
+
+
+def rows_by_application(snap: Snapshot) -> dict[int, CaseRow]:
+    return {r.application: r for r in snap.rows}

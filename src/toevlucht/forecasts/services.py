@@ -1,0 +1,260 @@
+"""Running the forecasts and the backtest on the case core, and storing them.
+
+* :func:`forecast_all` — every open case on the case clock's day (or ``as_of``): the
+  snapshot, the chain run forward, the gate of the latest backtest, and one
+  :class:`~toevlucht.forecasts.models.Forecast` row per open case (the previous rows
+  replaced). Run by ``toevlucht forecast`` and after each periodic refresh.
+* :func:`run_backtest` — forecasts at the first of each past month, scored against today
+  (``toevlucht forecast backtest``); the forecasts shown afterwards are gated by it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+
+from toevlucht import clock
+from toevlucht.audit.log import record
+from toevlucht.cases.models import Application, ProcedureEvent
+from toevlucht.forecasts import engine
+from toevlucht.forecasts.backtest import Report, backtest_days, score
+from toevlucht.forecasts.models import BacktestGroup, BacktestRun, CapacitySetting, Forecast
+from toevlucht.forecasts.snapshot import Snapshot, take
+from toevlucht.measures.selectors import all_measures
+
+__all__ = [
+    "ForecastSummary",
+    "Unavailable",
+    "forecast_all",
+    "latest_backtest",
+    "params",
+    "run_backtest",
+]
+
+
+class Unavailable:
+    """Why a stored forecast is not shown, besides the snapshot's reasons (``Reason``)."""
+
+    NO_PACE = "no_pace"  # no case left its stage in the window, and no pace was set
+    BEYOND_HORIZON = "beyond_horizon"  # the band reaches past the horizon
+    NO_BACKTEST = "no_backtest"  # no backtest has been run yet
+    TOO_FEW = "backtest_too_few"  # too few outcomes of such cases to check the estimates
+    FAILED = "backtest_failed"  # such estimates held too rarely in the past
+    NOT_COMPUTED = "not_computed"  # no forecast was made for the case (yet)
+
+
+def params(**overrides: int) -> engine.Params:
+    values = {
+        "window_days": settings.TOEVLUCHT_FORECAST_WINDOW_WEEKS * 7,
+        "replications": settings.TOEVLUCHT_FORECAST_REPLICATIONS,
+        "horizon_days": settings.TOEVLUCHT_FORECAST_HORIZON_DAYS,
+        "fast_days": settings.TOEVLUCHT_FORECAST_FAST_DAYS,
+        "min_group": settings.TOEVLUCHT_FORECAST_MIN_GROUP,
+    }
+    values.update(overrides)
+    return engine.Params(**values)
+
+
+def capacity_settings() -> dict[str, float]:
+    return dict(CapacitySetting.objects.values_list("queue", "per_week"))
+
+
+def latest_backtest() -> BacktestRun | None:
+    return BacktestRun.objects.order_by("-created_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class ForecastSummary:
+    as_of: dt.date
+    open_cases: int
+    forecast: int  # with a decision band shown
+    next_shown: int
+    unavailable: dict[str, int]
+    rates: dict[str, engine.QueueRate]
+    backtest: int | None  # the backtest run that gated them
+
+
+def _gate(
+    scores: dict[tuple[str, str], BacktestGroup] | None, target: str, group: str
+) -> tuple[str, BacktestGroup | None]:
+    if scores is None:
+        return Unavailable.NO_BACKTEST, None
+    g = scores.get((target, group))
+    if g is None or g.outcomes < settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES:
+        return Unavailable.TOO_FEW, g
+    if not g.passes:
+        return Unavailable.FAILED, g
+    return "", g
+
+
+def _band_reason(days: tuple[float, float, float], rate: engine.QueueRate | None) -> str:
+    if math.isnan(days[1]) and rate is not None and rate.per_week == 0:
+        return Unavailable.NO_PACE
+    if math.isnan(days[2]):
+        return Unavailable.BEYOND_HORIZON
+    return ""
+
+
+def forecast_all(
+    as_of: dt.date | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+    processes: int | None = None,
+) -> ForecastSummary:
+    """Forecast every open case on ``as_of`` and store the forecasts."""
+    as_of = as_of or clock.today()
+    say = progress or (lambda _msg: None)
+    p = params()
+    say("reading the case core")
+    snap = take(as_of, all_measures(), processes=processes)
+    say(f"running the chain forward for {len(snap.open_rows())} open cases")
+    res = engine.run(snap, p, per_week=capacity_settings())
+    run = latest_backtest()
+    scores = {(g.target, g.group): g for g in run.groups.all()} if run is not None else None
+    rows: list[Forecast] = []
+    unavailable: dict[str, int] = {}
+    shown = next_shown = 0
+    stage_since = {r.application: r.since for r in snap.rows}
+    for c in res.cases:
+        rate = res.rates.get(c.queue)
+        reason = c.reason or _band_reason(c.decision_days, rate)
+        next_reason = c.reason or _band_reason(c.next_days, rate)
+        dec_score = next_score = None
+        if not reason:
+            reason, dec_score = _gate(scores, "decision", c.group)
+        if not next_reason:
+            next_reason, next_score = _gate(scores, "next_step", c.group)
+        norm = res.norms.get(c.group, engine.Norm(0, None, None))
+        shown += not reason
+        next_shown += not next_reason
+        if reason:
+            unavailable[reason] = unavailable.get(reason, 0) + 1
+        rows.append(
+            Forecast(
+                application_id=c.application,
+                computed_on=as_of,
+                queue=c.queue,
+                group=c.group,
+                next_step=c.next_step,
+                stage_since=stage_since.get(c.application),
+                next_p10=res.day(c.next_days[0]),
+                next_p50=res.day(c.next_days[1]),
+                next_p90=res.day(c.next_days[2]),
+                decision_p10=res.day(c.decision_days[0]),
+                decision_p50=res.day(c.decision_days[1]),
+                decision_p90=res.day(c.decision_days[2]),
+                within_term_probability=c.within_term,
+                decision_shown=not reason,
+                next_shown=not next_reason,
+                unavailable_reason=reason,
+                next_unavailable_reason=next_reason,
+                backtest_coverage=dec_score.coverage if dec_score is not None else None,
+                next_backtest_coverage=next_score.coverage if next_score is not None else None,
+                track_held=dec_score.recent_held if dec_score is not None else None,
+                track_total=dec_score.recent_outcomes if dec_score is not None else None,
+                usual_n=norm.n,
+                usual_p50_days=norm.p50,
+                usual_p90_days=norm.p90,
+            )
+        )
+    say(f"storing {len(rows)} forecasts")
+    with transaction.atomic():
+        Forecast.objects.all().delete()
+        Forecast.objects.bulk_create(rows, batch_size=2000)
+        record(
+            actor=None,
+            action="create",
+            purpose="forecast",
+            object_type="forecast",
+            object_ids=[],
+            detail={"as_of": as_of.isoformat(), "cases": len(rows), "shown": shown},
+        )
+    return ForecastSummary(
+        as_of=as_of,
+        open_cases=len(rows),
+        forecast=shown,
+        next_shown=next_shown,
+        unavailable=unavailable,
+        rates=res.rates,
+        backtest=run.pk if run is not None else None,
+    )
+
+
+def first_event_day() -> dt.date | None:
+    day = ProcedureEvent.objects.aggregate(first=Min("effective_date"))["first"]
+    return day if isinstance(day, dt.date) else None
+
+
+def backtest_report(
+    as_of: dt.date,
+    *,
+    days: list[dt.date] | None = None,
+    progress: Callable[[str], None] | None = None,
+    processes: int | None = None,
+) -> Report:
+    """Score forecasts made at ``days`` (default: monthly, :func:`backtest_days`) against
+    the case core on ``as_of``; nothing stored."""
+    say = progress or (lambda _msg: None)
+    p = params(replications=min(100, settings.TOEVLUCHT_FORECAST_REPLICATIONS))
+    measures = all_measures()
+    first = first_event_day()
+    if days is None:
+        days = backtest_days(first, as_of, p.window_days) if first is not None else []
+    ids = list(Application.objects.order_by("pk").values_list("pk", flat=True))
+    say(f"reading the case core on {as_of}")
+    today = take(as_of, measures, ids=ids, processes=processes)
+    groups = engine.nationality_groups(today, p.min_group)
+
+    def past() -> list[Snapshot]:
+        out = []
+        for k, day in enumerate(days, start=1):
+            say(f"[{k}/{len(days)}] the case core as known on {day}")
+            out.append(take(day, measures, ids=ids, processes=processes))
+        return out
+
+    return score(today, past(), p, groups=groups)
+
+
+def run_backtest(
+    as_of: dt.date | None = None,
+    *,
+    days: list[dt.date] | None = None,
+    progress: Callable[[str], None] | None = None,
+    processes: int | None = None,
+) -> BacktestRun:
+    """Run the backtest on the case clock's day (or ``as_of``) and store it."""
+    as_of = as_of or clock.today()
+    rep = backtest_report(as_of, days=days, progress=progress, processes=processes)
+    min_cov = settings.TOEVLUCHT_FORECAST_MIN_COVERAGE
+    min_out = settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES
+    with transaction.atomic():
+        run = BacktestRun.objects.create(
+            computed_on=as_of,
+            days=[d.isoformat() for d in rep.days],
+            params={**asdict(params()), "min_coverage": min_cov, "min_outcomes": min_out},
+        )
+        BacktestGroup.objects.bulk_create(
+            BacktestGroup(
+                run=run,
+                target=g.target,
+                queue=g.queue,
+                nationality_group=g.nationality_group,
+                forecasts=g.forecasts,
+                outcomes=g.outcomes,
+                held=g.held,
+                censored=g.censored,
+                coverage=g.coverage,
+                median_error_days=g.median_error_days,
+                recent_outcomes=g.recent_outcomes,
+                recent_held=g.recent_held,
+                passes=g.passes(min_cov, min_out),
+            )
+            for g in rep.groups.values()
+        )
+    return run
