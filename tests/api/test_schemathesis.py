@@ -14,8 +14,15 @@ case's history, a date the law's data do not cover, a second first application, 
 revoked already, a measure whose period ends before it starts — which no JSON Schema can
 express. ``refusals_are_the_laws`` below keeps the check's teeth: such a 422 must be a
 problem document of a refusal type naming the field (never ``invalid-input``), and a
-schema-valid request answered 400 still fails. The stateful checks are covered by
-``test_api_state_machine`` further down."""
+schema-valid request answered 400 still fails.
+
+The stateful checks need a history of calls, which one generated request does not have:
+``test_api_state_machine`` runs them along the links schemathesis infers (POST /api/cases/ →
+GET /api/cases/{id}/, POST /api/measures/ → GET /api/measures/{measure_id}/, a case's events
+→ their corrections, mandates → their revocation). ``use_after_free`` runs there too but has
+nothing to find: it looks for a resource read after a DELETE of it, and no operation of the
+API deletes one (a case, an event or a mandate is never deleted, only corrected or revoked;
+DELETE /api/auth/token/ takes a browser session, not the token these tests use)."""
 
 from __future__ import annotations
 
@@ -146,4 +153,39 @@ def test_api_conforms_to_its_schema(case: Any, real: dict[str, Any]) -> None:
     case.call_and_validate(
         headers={"Authorization": f"Token {real['token']}"},
         additional_checks=[refusals_are_the_laws],
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_db_connection")
+def test_api_state_machine(real: dict[str, Any]) -> None:
+    """Sequences of calls along the links schemathesis finds between operations (an id a
+    response names, used in the next request's path or body), every check again — among them
+    ``ensure_resource_availability`` (what a POST made can be read) and ``use_after_free``."""
+    machine = schema.as_state_machine()
+    token = real["token"]
+
+    class Workflow(machine):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Token {token}"}}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            # as call_and_validate does: the checks know which credentials were the caller's
+            case.validate_response(
+                response,
+                headers=kwargs["headers"],
+                additional_checks=[refusals_are_the_laws],
+                transport_kwargs=kwargs,
+                recorder=self.recorder,
+            )
+
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=40,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            derandomize=True,
+        )
     )
