@@ -49,10 +49,31 @@ class Chain:
     seq_attr: str
     rows: Callable[[], Iterator[Any]]
     fields: Callable[[Any], dict[str, Any]]
+    model: Any = None  # whose row ids ``seal`` gives, so that each row's hash covers its id
+
+
+def allocate_ids(model: Any, n: int) -> list[int]:
+    """``n`` new row ids of ``model``'s table, given before the insert so that the row's
+    hash can cover its id. Call it holding the chain's head lock (ids then rise with the
+    chain): PostgreSQL's own sequence, elsewhere the largest id plus one."""
+    if n <= 0:
+        return []
+    table = model._meta.db_table
+    with transaction.get_connection().cursor() as cur:
+        if cur.db.vendor == "postgresql":
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return sorted(int(r[0]) for r in cur.fetchall())
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        top = int(cur.fetchone()[0])
+    return list(range(top + 1, top + n + 1))
 
 
 def _fields(e: AuditEntry) -> dict[str, Any]:
     return {
+        "id": e.pk,
         "seq": e.seq,
         "at": e.at.isoformat(),
         "actor_id": e.actor_id,
@@ -70,7 +91,7 @@ def _entries() -> Iterator[AuditEntry]:
 
 
 CHAINS: dict[str, Chain] = {
-    AUDIT: Chain(AUDIT, 1, "entry", "seq", lambda: _entries(), _fields),
+    AUDIT: Chain(AUDIT, 1, "entry", "seq", lambda: _entries(), _fields, AuditEntry),
 }
 
 
@@ -141,6 +162,7 @@ def record(
     with transaction.atomic():
         head = _head(chain)
         entry = AuditEntry(
+            id=allocate_ids(AuditEntry, 1)[0],
             seq=head.seq + 1,
             at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
@@ -169,6 +191,11 @@ def seal(name: str, rows: Sequence[Any]) -> None:
     _head(CHAINS[AUDIT])  # heads are always locked audit first: no deadlock with ``record``
     head = _head(chain)
     seq, prev = head.seq, head.hash
+    if chain.model is not None:
+        fresh = iter(allocate_ids(chain.model, sum(1 for r in rows if r.pk is None)))
+        for row in rows:
+            if row.pk is None:
+                row.pk = next(fresh)
     for row in rows:
         seq += 1
         setattr(row, chain.seq_attr, seq)
