@@ -156,15 +156,31 @@ def test_api_conforms_to_its_schema(case: Any, real: dict[str, Any]) -> None:
     )
 
 
+@pytest.fixture
+def demo(db: None, settings: Any, tmp_path: Any) -> str:
+    """The demo as ``toevlucht demo --as-of 2022-10-01`` builds it (in the test database);
+    a token of its supervisor."""
+    from toevlucht.accounts.models import User
+    from toevlucht.cases.refresh import refresh_all
+    from toevlucht.demo.build import build_demo
+
+    settings.VAR_DIR = tmp_path
+    build_demo()
+    settings.TOEVLUCHT_AS_OF = "2022-10-01"
+    refresh_all(dt.date(2022, 10, 1))
+    return issue(User.objects.get(username="supervisor"))
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.usefixtures("keep_db_connection")
-def test_api_state_machine(real: dict[str, Any]) -> None:
-    """Sequences of calls along the links schemathesis finds between operations (an id a
-    response names, used in the next request's path or body), every check again — among them
-    ``ensure_resource_availability`` (what a POST made can be read) and ``use_after_free``."""
+def test_api_state_machine(demo: str) -> None:
+    """Sequences of calls against the demo's data, along the links schemathesis finds
+    between operations (an id a response names, used in the next request's path or body),
+    every check again — among them ``ensure_resource_availability`` (what a POST made can be
+    read) and ``use_after_free``."""
     machine = schema.as_state_machine()
-    token = real["token"]
+    token = demo
 
     class Workflow(machine):  # type: ignore[misc,valid-type]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
