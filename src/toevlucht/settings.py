@@ -223,6 +223,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "toevlucht.api.schema.postprocess",
+    ],
     # api/urls.py's "id" converter: 1 to 18 digits.
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
@@ -326,6 +330,12 @@ if not TOEVLUCHT_AUDIT_KEY:
     TOEVLUCHT_AUDIT_KEY = hmac.new(
         SECRET_KEY.encode(), b"toevlucht audit chain", hashlib.sha256
     ).hexdigest()
+# Retired chain keys, separated by white space or commas: they verify the rows they sealed
+# before ``toevlucht audit rotate`` handed the chains over to TOEVLUCHT_AUDIT_KEY, and seal
+# nothing (docs/operations.md, "Rotating the audit key").
+TOEVLUCHT_AUDIT_KEYS_OLD = [
+    k for k in os.environ.get("TOEVLUCHT_AUDIT_KEYS_OLD", "").replace(",", " ").split() if k
+]
 # Forecasts (analysis): a run whose estimated memory or time (sim.cost) is past the budget is
 # refused on the form; the task worker runs each one in a child process under the limits
 # and ends it as failed past them; each user has at most so many runs queued or running.

@@ -185,9 +185,17 @@ def test_deadlines_explain_each_step_in_the_language_asked(
 def test_deadlines_refuse_a_date_outside_the_legal_calendar(
     world: dict[str, Any], client_for: Any
 ) -> None:
-    r = client_for("caseworker").get(f"/api/cases/{world['own'].pk}/deadlines/?as_of=1900-01-01")
-    assert r.status_code == 400
-    assert r.json()["field"] == "as_of"
+    """A well-formed day the law's calendar does not cover is refused as an event's date
+    is: 422, naming the field (a malformed one is a 400)."""
+    c = client_for("caseworker")
+    r = c.get(f"/api/cases/{world['own'].pk}/deadlines/?as_of=1900-01-01")
+    assert (r.status_code, r.json()["type"], r.json()["field"]) == (
+        422,
+        "urn:toevlucht:problem:input-rejected",
+        "as_of",
+    )
+    r = c.get(f"/api/cases/{world['own'].pk}/deadlines/?as_of=1900-13-01")
+    assert (r.status_code, r.json()["field"]) == (400, "as_of")
 
 
 def test_event_notes_are_shown_to_staff_and_applicants_get_no_api(

@@ -146,7 +146,7 @@ def test_bad_input_at_every_intake_endpoint_names_the_field_and_writes_nothing(
         {"applicant": some.pk, "organisation": 10**6, "consent_date": "2022-10-01"},
         format="json",
     )
-    assert r.status_code == 400
+    assert r.status_code == 422  # well formed, but names no organisation
     assert r.json()["field"] == "organisation"
     la = client("legalaid")
     r = la.post("/api/applicants/", {**NEW, "v_number": "2209300009"}, format="json")

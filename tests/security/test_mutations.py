@@ -29,11 +29,10 @@ from toevlucht.cases.models import ProcedureEvent
 
 D = dt.date
 TRIES = 1000
-# Columns an attacker may rewrite. The row ids are left out: the chains cover what a row
-# says and where it stands in its chain, not the number the database gave it
-# (docs/operations.md says so).
-AUDIT_COLUMNS = [f for f in AuditEntry._meta.concrete_fields if f.column != "id"]
-EVENT_COLUMNS = [f for f in ProcedureEvent._meta.concrete_fields if f.column != "id"]
+# Columns an attacker may rewrite: every one, the row ids included (each row's hash covers
+# its id: the API and the audit entries name an event by it).
+AUDIT_COLUMNS = list(AuditEntry._meta.concrete_fields)
+EVENT_COLUMNS = list(ProcedureEvent._meta.concrete_fields)
 
 
 class Undo(Exception):
@@ -68,7 +67,13 @@ def _other(rng: random.Random, field: Any, value: Any, ids: dict[str, list[int]]
     if field.is_relation:
         pool = ids[field.related_model._meta.label] + [None, 10**6]
         return rng.choice([x for x in pool if x != value])
-    if name in ("BigIntegerField", "PositiveIntegerField", "IntegerField"):
+    if name in (
+        "BigIntegerField",
+        "PositiveIntegerField",
+        "IntegerField",
+        "AutoField",
+        "BigAutoField",
+    ):
         return (value or 0) + rng.choice([-2, -1, 1, 2, 1000])
     if name == "DateField":
         return value + dt.timedelta(days=rng.choice([-1, 1, 30]))
@@ -162,6 +167,29 @@ def mutations(rng: random.Random) -> list[tuple[str, Callable[[], None]]]:
                 )
                 cur.execute(
                     f"UPDATE {table} SET {attr} = %s WHERE id = %s", [getattr(b, attr), a.pk]
+                )
+
+        return run
+
+    def swap_ids(table: str, rows: list[Any]) -> Callable[[], None]:
+        """Two rows exchange their ids, everything else kept: the id the API or an audit
+        entry names now leads to the other row."""
+
+        def run() -> None:
+            a, b = rng.sample(rows, 2)
+            with connection.cursor() as cur:
+                cur.execute(f"UPDATE {table} SET id = -1 WHERE id = %s", [a.pk])
+                cur.execute(f"UPDATE {table} SET id = %s WHERE id = %s", [a.pk, b.pk])
+                cur.execute(f"UPDATE {table} SET id = %s WHERE id = -1", [b.pk])
+
+        return run
+
+    def renumber(table: str, rows: list[Any]) -> Callable[[], None]:
+        def run() -> None:  # a row moved to an id nobody has
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"UPDATE {table} SET id = %s WHERE id = %s",
+                    [10**6 + rng.randint(0, 1000), rng.choice(rows).pk],
                 )
 
         return run
@@ -265,6 +293,10 @@ def mutations(rng: random.Random) -> list[tuple[str, Callable[[], None]]]:
         ("replace a procedure event", replace_event),
         ("reorder audit entries", swap("audit_auditentry", entries, "seq")),
         ("reorder procedure events", swap("cases_procedureevent", events, "chain_seq")),
+        ("swap two audit entries' ids", swap_ids("audit_auditentry", entries)),
+        ("swap two procedure events' ids", swap_ids("cases_procedureevent", events)),
+        ("renumber an audit entry", renumber("audit_auditentry", entries)),
+        ("renumber a procedure event", renumber("cases_procedureevent", events)),
         ("append forged audit entries", append_entries),
         ("append a forged procedure event", append_event),
         ("edit a chain's head", edit_head),

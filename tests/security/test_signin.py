@@ -137,3 +137,27 @@ def test_the_operators_command_replaces_an_expired_token(world: dict[str, Any]) 
     c = APIClient()
     c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert c.get("/api/cases/").status_code == 200
+
+
+def test_a_token_is_shown_once_stored_hashed_and_revocable(world: dict[str, Any]) -> None:
+    """Issue 13, item 9: tokens were stored in clear and lived until someone deleted the row.
+    A key shows only in the answer that made it; the database holds its digest; a new key
+    replaces the old one, and revoking it (DELETE /api/auth/token/) ends it at once."""
+    cw = world["users"]["caseworker"]
+    session = _session(cw, _device(cw))
+    first = session.post("/api/auth/token/")
+    assert first.status_code == 201
+    key = first.json()["token"]
+    assert not Token.objects.filter(key=key).exists()  # not in clear
+    assert Token.objects.filter(user=cw).count() == 1
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert c.get("/api/cases/").status_code == 200
+    second = session.post("/api/auth/token/").json()["token"]
+    assert second != key
+    assert c.get("/api/cases/").status_code == 401  # the old key ended with the new one
+    c.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert c.get("/api/cases/").status_code == 200
+    assert session.delete("/api/auth/token/").status_code == 204
+    assert c.get("/api/cases/").status_code == 401
+    assert not Token.objects.filter(user=cw).exists()

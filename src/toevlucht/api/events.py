@@ -14,6 +14,7 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from toevlucht.errors import Rejected
 from toevlucht.law import EVENT_FIELDS, EventKind
 from toevlucht.law.model import FieldSpec
 
@@ -22,12 +23,25 @@ __all__ = [
     "RECORDABLE_KINDS",
     "EventCorrectionSerializer",
     "EventInputSerializer",
+    "data_component_names",
     "data_serializer",
 ]
 
 # A retraction is recorded as a correction (``retract: true``), never directly.
 RECORDABLE_KINDS = tuple(k for k in EventKind if k is not EventKind.RETRACTION)
 NOTE_MAX = 4000
+
+
+def _flatten(errors: Any, prefix: str = "") -> Any:
+    """(field path, message) pairs of a serializer's errors."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(errors, list):
+        for value in errors:
+            yield from _flatten(value, prefix)
+    else:
+        yield prefix, str(errors)
 
 
 def _camel(kind: str) -> str:
@@ -73,6 +87,11 @@ _DATA = {kind: _data_serializer(kind) for kind in EventKind}
 
 def data_serializer(kind: str) -> type[serializers.Serializer[Any]]:
     return _DATA[EventKind(kind)]
+
+
+def data_component_names() -> list[str]:
+    """The schema components of the kinds' ``data`` (request side)."""
+    return [f"{cls.__name__}Request" for cls in _DATA.values()]
 
 
 def _json_data(values: dict[str, Any]) -> dict[str, Any]:
@@ -149,7 +168,10 @@ class EventCorrectionSerializer(serializers.Serializer[Any]):
         if attrs.get("data") is not None:
             inner = data_serializer(kind)(data=attrs["data"])
             if not inner.is_valid():
-                raise serializers.ValidationError({"data": inner.errors})
+                # which fields ``data`` takes depends on the stored event's kind, which the
+                # request does not show (and the schema cannot): a refusal, 422, not a 400
+                field, message = next(_flatten(inner.errors))
+                raise Rejected(f"data.{field}" if field else "data", f"{kind}: {message}")
             attrs["data"] = _json_data(dict(inner.validated_data))
         if attrs.get("retract") and (attrs.get("data") is not None or attrs.get("effective_date")):
             raise serializers.ValidationError(

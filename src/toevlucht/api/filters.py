@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import F, QuerySet
 
@@ -12,7 +13,24 @@ from toevlucht.cases.models import Application
 from toevlucht.law import Stage
 from toevlucht.law.regime import Regime
 
-__all__ = ["CaseFilter"]
+__all__ = ["CaseFilter", "parameter_schemas"]
+
+
+class _StrictBooleanField(forms.Field):
+    """``true`` or ``false`` as the schema's boolean says, or absent; anything else (``null``,
+    ``yes``, ``2``) is refused, where django-filter's boolean reads it as "no filter"."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return bool(value == "true")
+        raise forms.ValidationError("give true or false", code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):  # type: ignore[misc]
+    field_class = _StrictBooleanField
+
 
 # plain ascending columns: the index (open, queue_band, queue_date) gives the order
 # (web/selectors.py says why no NULLS LAST)
@@ -36,9 +54,9 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
     stage = django_filters.ChoiceFilter(
         field_name="status__stage", choices=[(s.value, s.value) for s in Stage]
     )
-    open = django_filters.BooleanFilter(field_name="status__open")
-    overdue = django_filters.BooleanFilter(field_name="status__overdue")
-    suspended = django_filters.BooleanFilter(field_name="status__suspended")
+    open = BooleanFilter(field_name="status__open")
+    overdue = BooleanFilter(field_name="status__overdue")
+    suspended = BooleanFilter(field_name="status__suspended")
     nationality = django_filters.CharFilter(
         field_name="applicant__nationality", max_length=3, help_text="ISO 3166-1 alpha-3"
     )
@@ -61,7 +79,7 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
         choices=[(r.value, r.value) for r in Regime],
         help_text="the procedure regime of the case (vw2000, apr)",
     )
-    late = django_filters.BooleanFilter(
+    late = BooleanFilter(
         field_name="status__late_since",
         lookup_expr="isnull",
         exclude=True,
@@ -75,7 +93,7 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
         max_length=150,
         help_text="user name of the assigned caseworker; 'none': unassigned",
     )
-    mine = django_filters.BooleanFilter(
+    mine = BooleanFilter(
         method="filter_mine", help_text="true: the cases assigned to the requesting user"
     )
     reference = django_filters.CharFilter(field_name="reference", max_length=20)
@@ -96,6 +114,16 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = Application
         fields: list[str] = []
+
+    def is_valid(self) -> bool:
+        """An empty value is a string filter's "any"; of a boolean, date, number or choice it
+        fits no schema: refused (django-filter would read it as "no filter")."""
+        errors = self.form.errors  # validates the form first
+        for name, f in self.filters.items():
+            empty = self.data.get(name) == "" and name not in errors
+            if empty and not isinstance(f, django_filters.CharFilter):
+                self.form.add_error(name, "give a value or leave the parameter out")
+        return bool(super().is_valid())
 
     def filter_measure(self, qs: QuerySet[Application], name: str, value: str) -> Any:
         # measures_in_force is a JSON list of ids; a quoted match is exact on every database
@@ -134,3 +162,19 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]
         if not self.form.cleaned_data.get("ordering"):
             qs = qs.order_by(*ORDERINGS["urgency"])
         return qs
+
+
+def parameter_schemas() -> dict[str, dict[str, Any]]:
+    """The query parameters' schemas where drf-spectacular cannot read them off the filter
+    (a filter with a ``method``; a string's length and pattern), so that the schema refuses
+    exactly what the filters refuse."""
+    out: dict[str, dict[str, Any]] = {
+        "mine": {"type": "boolean"},
+        "centre": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
+    for name, f in CaseFilter.base_filters.items():
+        if isinstance(f, django_filters.CharFilter) and f.extra.get("max_length"):
+            out[name] = {"type": "string", "maxLength": f.extra["max_length"]}
+    # empty is "any measure" (no filter)
+    out["measure"]["pattern"] = r"^([a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)?$"
+    return out

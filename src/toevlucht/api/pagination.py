@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 __all__ = ["CachedCountPaginator", "Pages"]
@@ -46,3 +47,22 @@ class Pages(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     django_paginator_class = CachedCountPaginator
+
+    def get_page_size(self, request: Any) -> int:
+        """``page_size`` as the schema says: 1 to 200, or absent (50); DRF's own reading
+        takes ``null`` or ``-3`` as "the default" instead of refusing it."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError({"page_size": [f"give 1 to {self.max_page_size}"]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        params: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for p in params:
+            if p["name"] == self.page_size_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+            elif p["name"] == self.page_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1}
+        return params

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 
 from toevlucht.api.problems import PROBLEM_CONTENT_TYPE
 
-__all__ = ["PROBLEM_SCHEMA", "ProblemAutoSchema"]
+__all__ = ["PROBLEM_SCHEMA", "ProblemAutoSchema", "postprocess"]
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -67,8 +67,9 @@ class ProblemAutoSchema(AutoSchema):
             codes.append("404")  # a write names objects (an applicant, a case) by id too
         if write:
             codes += ["415", "422"]
-        elif self._has_query_parameters() and "candidates" in self.path:
-            codes.append("422")  # a birth date the service cannot read
+        elif self._has_query_parameters() and self.path.endswith(("/candidates/", "/deadlines/")):
+            codes.append("422")  # a birth date the service cannot read, a day the law's
+            # calendar does not cover
         for code in codes:
             responses.setdefault(
                 code,
@@ -81,3 +82,68 @@ class ProblemAutoSchema(AutoSchema):
 
     def _has_query_parameters(self) -> bool:
         return any(p.get("in") == "query" for p in self._get_parameters())
+
+
+# DRF refuses a NUL character in every string it reads (PostgreSQL cannot store one), and
+# trims white space (str.strip's) before it tells whether a required string is blank
+NO_NUL = "^[^\\u0000]*$"
+_WS = (
+    "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680"
+    "\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_WS}][^\\u0000]*$"
+
+
+def _no_nul(node: Any) -> None:
+    """Declare DRF's string rules on every free string (no enum, format or pattern of its
+    own): no NUL; not only white space where it may not be blank."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"enum", "format", "pattern"} & set(node):
+            node["pattern"] = NOT_BLANK if node.get("minLength", 0) >= 1 else NO_NUL
+        for v in node.values():
+            _no_nul(v)
+    elif isinstance(node, list):
+        for v in node:
+            _no_nul(v)
+
+
+def postprocess(result: dict[str, Any], generator: Any, request: Any, public: Any) -> Any:
+    """drf-spectacular's ``POSTPROCESSING_HOOKS``: say in the schema what the input
+    serializers refuse, so a request that fits the schema is never a 400:
+
+    * an event's ``data`` takes no field its kind does not have (``_StrictSerializer``);
+    * a correction with ``retract: true`` takes no new ``effective_date`` or ``data``;
+    * no string read from a request holds a NUL character.
+    """
+    from toevlucht.api.events import data_component_names
+
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in data_component_names():
+        if name in schemas:
+            schemas[name]["additionalProperties"] = False
+    correction = schemas.get("EventCorrectionRequest")
+    if correction is not None:
+        given = [  # present and not null
+            {"required": [key], "properties": {key: {"type": t}}}
+            for key, t in (("effective_date", "string"), ("data", "object"))
+        ]
+        correction["anyOf"] = [
+            {"properties": {"retract": {"enum": [False]}}},
+            {"properties": {"retract": {"enum": [True]}}, "not": {"anyOf": given}},
+        ]
+    from toevlucht.api.filters import parameter_schemas
+
+    case_list = result.get("paths", {}).get("/api/cases/", {}).get("get", {})
+    overrides = parameter_schemas()
+    for parameter in case_list.get("parameters", []):
+        if parameter.get("in") == "query" and parameter["name"] in overrides:
+            parameter["schema"] = dict(overrides[parameter["name"]])
+    for name, component in schemas.items():
+        if name.endswith("Request"):
+            _no_nul(component)
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") in ("query", "header"):
+                    _no_nul(parameter.get("schema"))
+    return result

@@ -19,10 +19,16 @@ from toevlucht.cases.models import (
     ProcedureEvent,
     ReceptionCentre,
 )
+from toevlucht.errors import Rejected
 from toevlucht.law import LANGUAGES, Measure, Stage
+from toevlucht.law.measures import EffectStatus, MeasureException, MeasureKind
+from toevlucht.law.model import Sex
+from toevlucht.law.sources import SourceKind, Status
 from toevlucht.law.view import measure_summary
 
 __all__ = [
+    "BIRTH_PATTERN",
+    "V_NUMBER_PATTERN",
     "ApplicantInputSerializer",
     "ApplicantSerializer",
     "AssessmentSerializer",
@@ -46,6 +52,27 @@ __all__ = [
     "PlacementSerializer",
     "TokenSerializer",
 ]
+
+
+# what the services accept (cases/services.py); declared here so the schema says it too
+V_NUMBER_PATTERN = r"^[0-9]{10}$"
+BIRTH_PATTERN = r"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
+
+
+class ExistingPk(serializers.PrimaryKeyRelatedField[Any]):
+    """A reference to a stored object by id. An id that is well formed but names nothing is
+    a refusal of the input (422 ``input-rejected`` naming the field), as a V-number or a user
+    name that names nobody is: the request fits the schema, what is stored refuses it."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        queryset: Any = self.get_queryset()
+        obj = queryset.filter(pk=data).first() if 0 < data < 2**63 else None
+        if obj is None:
+            name = str(self.field_name)
+            raise Rejected(name, f"no {self.label or name} with id {data}")
+        return obj
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -286,9 +313,8 @@ class DeadlinesQuerySerializer(serializers.Serializer[Any]):
 
         cal = legal_calendar()
         if value is not None and not cal.first_year <= value.year <= cal.last_year:
-            raise serializers.ValidationError(
-                f"the legal calendar covers {cal.first_year}-{cal.last_year}"
-            )
+            # a well-formed date the law's data do not cover, as for an event's date: 422
+            raise Rejected("as_of", f"the legal calendar covers {cal.first_year}-{cal.last_year}")
         return value
 
 
@@ -329,8 +355,112 @@ class MeasureSerializer(serializers.Serializer[Any]):
     )
 
 
+def _obj(required: list[str], **properties: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        out["required"] = required
+    out["additionalProperties"] = False
+    return out
+
+
+_TEXT: dict[str, Any] = {"type": "string"}
+_DATE: dict[str, Any] = {"type": "string", "format": "date"}
+_TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT}
+_SOURCE: dict[str, Any] = {
+    "description": "the id of a source in law/data/nl/sources.toml, or the source itself",
+    "oneOf": [
+        _TEXT,
+        _obj(
+            ["kind", "instrument", "url", "status"],
+            kind={"type": "string", "enum": [k.value for k in SourceKind]},
+            instrument=_TEXT,
+            abbreviation=_TEXT,
+            bwb_id=_TEXT,
+            article=_TEXT,
+            paragraph=_TEXT,
+            consolidation_date=_DATE,
+            url=_TEXT,
+            ecli=_TEXT,
+            celex=_TEXT,
+            date=_DATE,
+            status={"type": "string", "enum": [s.value for s in Status]},
+            note=_TEXT,
+        ),
+    ],
+}
+# The measures.toml format as the law's loader (law/measures.py) reads it: every key it knows,
+# no other, no null (TOML has none). What JSON Schema cannot say (a period's until after its
+# from, the months a kind needs, a source id that exists) the loader refuses: a 422
+# measure-rejected naming the key.
+MEASURE_DEFINITION_SCHEMA: dict[str, Any] = _obj(
+    ["id", "kind", "title_en", "title_nl", "effect_status", "legal_basis", "periods"],
+    id={"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$"},
+    kind={"type": "string", "enum": [k.value for k in MeasureKind]},
+    title_en=_TEXT,
+    title_nl=_TEXT,
+    title_ru=_TEXT,
+    title_uk=_TEXT,
+    effect_status={"type": "string", "enum": [e.value for e in EffectStatus]},
+    legal_basis=_SOURCE,
+    scope=_obj(
+        [],
+        nationalities=_TEXTS,
+        sexes={"type": "array", "items": {"type": "string", "enum": [x.value for x in Sex]}},
+        age_min={"type": "integer"},
+        age_max={"type": "integer"},
+        groups_any=_TEXTS,
+        lodged_from=_DATE,
+        lodged_before=_DATE,
+    ),
+    periods={
+        "type": "array",
+        "minItems": 1,
+        "items": _obj(
+            ["source"], source=_SOURCE, note=_TEXT, announced=_DATE, until=_DATE, **{"from": _DATE}
+        ),
+    },
+    rulings={
+        "type": "array",
+        "items": _obj(
+            ["source", "holding"],
+            date=_DATE,
+            source=_SOURCE,
+            holding=_TEXT,
+            disapplies={"type": "boolean"},
+        ),
+    },
+    term_extension_months={"type": "integer"},
+    extension_ground=_TEXT,
+    effect_note=_TEXT,
+    note=_TEXT,
+    exceptions={
+        "type": "array",
+        "items": {"type": "string", "enum": [e.value for e in MeasureException]},
+    },
+)
+
+
+def _has_nul(node: Any) -> bool:
+    if isinstance(node, str):
+        return "\x00" in node
+    if isinstance(node, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_has_nul(v) for v in node)
+    return False
+
+
+@extend_schema_field(MEASURE_DEFINITION_SCHEMA)
+class MeasureDefinitionField(serializers.DictField):
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if _has_nul(value):  # as DRF's own strings: PostgreSQL cannot store a NUL
+            raise serializers.ValidationError("Null characters are not allowed.")
+        return value
+
+
 class MeasureDefinitionSerializer(serializers.Serializer[Any]):
-    definition = serializers.DictField(
+    definition = MeasureDefinitionField(
         help_text=(
             "the measure in the format of law/data/nl/measures.toml (id, kind, title_en, "
             "title_nl, effect_status, legal_basis, scope, periods, ...), dates as YYYY-MM-DD"
@@ -367,9 +497,7 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
 
 
 class PlacementInputSerializer(serializers.Serializer[Any]):
-    centre: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        queryset=ReceptionCentre.objects.all()
-    )
+    centre = ExistingPk(queryset=ReceptionCentre.objects.all(), label="reception centre")
     start = serializers.DateField()
 
 
@@ -423,7 +551,7 @@ def measure_as_dict(m: Measure, row: Any | None, lang: str = "en") -> dict[str, 
 class ApplicantInputSerializer(serializers.Serializer[Any]):
     """A new applicant; the service validates the values (and names the wrong field)."""
 
-    v_number = serializers.CharField(max_length=12, help_text="10 digits, unique")
+    v_number = serializers.RegexField(V_NUMBER_PATTERN, help_text="10 digits, unique")
     given_names = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True, help_text="original script"
     )
@@ -432,7 +560,8 @@ class ApplicantInputSerializer(serializers.Serializer[Any]):
     )
     given_names_latin = serializers.CharField(max_length=200, allow_blank=True)
     family_name_latin = serializers.CharField(max_length=200)
-    birth_date = serializers.CharField(
+    birth_date = serializers.RegexField(
+        BIRTH_PATTERN,
         max_length=10,
         required=False,
         default="",
@@ -464,13 +593,30 @@ class CandidateSerializer(serializers.Serializer[Any]):
 
 
 class CandidateQuerySerializer(serializers.Serializer[Any]):
-    v_number = serializers.CharField(max_length=12, required=False, default="")
-    given_names = serializers.CharField(max_length=200, required=False, default="")
-    family_name = serializers.CharField(max_length=200, required=False, default="")
-    given_names_latin = serializers.CharField(max_length=200, required=False, default="")
-    family_name_latin = serializers.CharField(max_length=200, required=False, default="")
-    birth_date = serializers.CharField(max_length=10, required=False, default="")
-    nationality = serializers.CharField(max_length=3, required=False, default="")
+    """Search terms; an empty one is not given."""
+
+    v_number = serializers.CharField(max_length=12, required=False, default="", allow_blank=True)
+    given_names = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    family_name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    given_names_latin = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    family_name_latin = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    birth_date = serializers.RegexField(
+        BIRTH_PATTERN,
+        max_length=10,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="YYYY-MM-DD, YYYY-MM, YYYY or empty",
+    )
+    nationality = serializers.CharField(max_length=3, required=False, default="", allow_blank=True)
 
 
 class CaseInputSerializer(serializers.Serializer[Any]):
@@ -527,9 +673,7 @@ class MandateSerializer(serializers.ModelSerializer[Mandate]):
 
 class MandateInputSerializer(serializers.Serializer[Any]):
     applicant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    organisation: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all()
-    )
+    organisation = ExistingPk(queryset=Organisation.objects.all(), label="organisation")
     consent_date = serializers.DateField()
     valid_from = serializers.DateField(required=False, allow_null=True, default=None)
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
@@ -537,7 +681,7 @@ class MandateInputSerializer(serializers.Serializer[Any]):
 
 
 class MandateRequestSerializer(serializers.Serializer[Any]):
-    v_number = serializers.CharField(max_length=12, help_text="the client's V-number")
+    v_number = serializers.RegexField(V_NUMBER_PATTERN, help_text="the client's V-number")
     lawyer = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
 

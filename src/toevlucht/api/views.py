@@ -20,7 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -447,8 +447,11 @@ def _measures(lang: str) -> list[dict[str, Any]]:
 
 
 def _lang(request: Request) -> str:
+    """The ``lang`` query parameter; one the schema does not list is a 400 naming it."""
     lang = request.query_params.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
+    if lang not in LANGUAGES:
+        raise ValidationError({"lang": [f"{lang!r} is not one of {', '.join(LANGUAGES)}"]})
+    return lang
 
 
 class MeasureList(APIView):
@@ -457,19 +460,24 @@ class MeasureList(APIView):
         """Every policy measure: the law data's and those announced in the app."""
         return Response(MeasureSerializer(_measures(_lang(request)), many=True).data)
 
-    @extend_schema(request=MeasureDefinitionSerializer, responses={201: MeasureSerializer})
+    @extend_schema(
+        parameters=[LANG_PARAM],
+        request=MeasureDefinitionSerializer,
+        responses={201: MeasureSerializer},
+    )
     def post(self, request: Request) -> Response:
         """Announce a measure (supervisors): stored, then every case it touches is
         recomputed; the answer says how many were touched and changed. Past
         TOEVLUCHT_ANNOUNCE_INLINE_MAX cases a background task recomputes them and
         ``recomputed_at`` is null until it is done."""
+        lang = _lang(request)  # before anything is stored
         s = MeasureDefinitionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         row, _preview = measure_announce(
             actor=request.user,  # type: ignore[arg-type]
             definition=s.validated_data["definition"],
         )
-        data = next(m for m in _measures(_lang(request)) if m["id"] == row.measure_id)
+        data = next(m for m in _measures(lang) if m["id"] == row.measure_id)
         return Response(MeasureSerializer(data).data, status=status.HTTP_201_CREATED)
 
 

@@ -211,10 +211,12 @@ def _iso(value: Any) -> Any:
 
 
 def event_fields(e: ProcedureEvent) -> dict[str, Any]:
-    """What an event's hash covers: everything it says. The corrected event is named by its
-    case and place in it, not by its row id, which is given only after the insert."""
+    """What an event's hash covers: everything it says, and its row id (given by ``seal``
+    before the insert), so that a renumbered or swapped id — the one the API and the audit
+    entries name it by — is found too."""
     corrects = e.corrects if e.corrects_id is not None else None
     return {
+        "id": e.pk,
         "chain_seq": e.chain_seq,
         "application_id": e.application_id,
         "seq": e.seq,
@@ -239,7 +241,15 @@ def _events_in_chain_order() -> Any:
 
 
 register_chain(
-    Chain(EVENTS, 2, "procedure event", "chain_seq", _events_in_chain_order, event_fields)
+    Chain(
+        EVENTS,
+        2,
+        "procedure event",
+        "chain_seq",
+        _events_in_chain_order,
+        event_fields,
+        ProcedureEvent,
+    )
 )
 
 

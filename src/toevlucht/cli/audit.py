@@ -1,5 +1,9 @@
 """``toevlucht audit verify``: check that the audit log and the procedure events are complete
-and unaltered (their keyed hash chains and the signed checkpoint)."""
+and unaltered (their keyed hash chains and the signed checkpoint).
+
+``toevlucht audit rotate``: hand the chains over to a new key. Run it with the new key as
+``TOEVLUCHT_AUDIT_KEY`` and the old one in ``TOEVLUCHT_AUDIT_KEYS_OLD``, while nothing else
+writes (docs/operations.md, "Rotating the audit key")."""
 
 from __future__ import annotations
 
@@ -9,14 +13,30 @@ from toevlucht.cli._django import migrate_quietly, setup
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=["verify"], help="verify: recompute the hash chain")
+    p.add_argument(
+        "action",
+        choices=["verify", "rotate"],
+        help="verify: recompute the hash chains; rotate: hand them over to TOEVLUCHT_AUDIT_KEY",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     setup()
     migrate_quietly()
-    from toevlucht.audit.log import checkpoint_path, verify
+    from toevlucht.audit.log import RotationRefused, checkpoint_path, rotate, verify
 
+    if args.action == "rotate":
+        try:
+            entry = rotate()
+        except RotationRefused as exc:
+            print(f"audit key NOT rotated: {exc}")
+            return 1
+        d = entry.detail
+        print(
+            f"audit key rotated from {d['from_key']} to {d['to_key']} at entry {entry.seq}; "
+            "keep the old key in TOEVLUCHT_AUDIT_KEYS_OLD to verify the rows it sealed"
+        )
+        return 0
     result = verify()
     if result.ok:
         print(
