@@ -183,3 +183,20 @@ def test_bad_input_at_the_invitation_writes_nothing(
     assert "body_other" not in r.context["form"].fields  # Dutch only: he reads Dutch
     assert not SentLetter.objects.exists()
     assert created() == 0
+
+
+def test_the_letter_pages_in_dutch(make_case: Any, users: dict[str, Any], client_for: Any) -> None:
+    app = make_case(nationality="GEO", events=PLANNED, languages=["ka"])
+    c = client_for(users["caseworker"])
+    c.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    case_page = c.get(f"/cases/{app.pk}/").content.decode()
+    assert "Schrijven aan de aanvrager" in case_page
+    assert "Uitnodiging voor een gehoor: na de datum" not in case_page  # it is offered
+    html = c.get(f"/cases/{app.pk}/letters/interview/").content.decode()
+    assert "Tijd van het gehoor" in html
+    assert "De brieven hebben geen tekst in het" in html
+    r = c.post(f"/cases/{app.pk}/letters/interview/", {"body_nl": "x", "body_other": "y"})
+    assert r.status_code == 400
+    errors = r.context["form"].errors
+    assert set(errors) == {"time", "place"}, errors
+    assert "Dit veld is vereist." in errors["time"]  # the field error in Dutch
