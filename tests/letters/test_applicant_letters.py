@@ -80,6 +80,22 @@ def pdf_catalog_lang(pdf: bytes) -> str | None:
     return None
 
 
+def struct_langs(pdf: bytes) -> set[tuple[str, str]]:
+    """The (structure type, language) of every structure element with a /Lang."""
+    out: set[tuple[str, str]] = set()
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            chunk = zlib.decompress(m.group(1))
+        except zlib.error:
+            continue
+        for elem in chunk.split(b"/Type /StructElem")[1:]:
+            kind = re.search(rb"/S /(\w+)", elem)
+            lang = re.search(rb"/Lang \(([a-z-]+)\)", elem)
+            if kind and lang:
+                out.add((kind.group(1).decode(), lang.group(1).decode()))
+    return out
+
+
 def test_the_extension_notice_says_what_the_law_applied_in_both_languages(
     make_case: Any, official: Any, settings: Any, tmp_path: Any
 ) -> None:
@@ -256,8 +272,12 @@ def test_every_letter_pdf_is_tagged_with_its_language_and_title(
     notice = notice_of_default(
         application=late, assessment=assessment_for(late, lang="nl"), sender=lawyer
     )
+    bilingual = applicant_letter_pdf(invitation)
+    # the Ukrainian part is marked as Ukrainian for a screen reader (WCAG 3.1.2)
+    assert ("Sect", "uk") in struct_langs(bilingual)
+    assert ("Sect", "nl") in struct_langs(bilingual)
     for pdf, title in (
-        (applicant_letter_pdf(invitation), f"Uitnodiging voor een gehoor · {app.reference}"),
+        (bilingual, f"Uitnodiging voor een gehoor · {app.reference}"),
         (notice_of_default_pdf(notice), f"Ingebrekestelling {late.reference}"),
     ):
         info = pdf_info(pdf, tmp_path)
