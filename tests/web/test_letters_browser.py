@@ -142,3 +142,13 @@ def test_a_caseworker_tells_a_conscript_of_the_moratorium_and_invites_him(
     assert "12 октября 2022 г." in text
     assert "09:45" in text
     shot(page, "journey-applicant-letters")
+
+    plain = make_case(nationality="GEO")  # lodged 10 March 2022: nothing the law extended
+    page.goto(f"{live_server.url}/cases/{plain.pk}/")
+    expect(page.locator("#letters")).to_contain_text("the law applies no extension")
+    expect(page.locator("#term-letter")).to_have_count(0)
+    page.goto(f"{live_server.url}/cases/{plain.pk}/letters/term/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "There is nothing the law gives to tell"
+    )
+    check(page, "applicant-letter-unavailable")
