@@ -284,3 +284,51 @@ def test_every_letter_pdf_is_tagged_with_its_language_and_title(
         assert info["Tagged"] == "yes"
         assert info["Title"] == title
         assert pdf_catalog_lang(pdf) == "nl"
+
+
+def _catalog(lang: str) -> dict[str, str]:
+    """msgid -> msgstr of the letters' catalogue in ``lang`` (context "letter")."""
+    from pathlib import Path
+
+    po = Path(__file__).resolve().parents[2] / "src/toevlucht/letters/locale" / lang
+    text = (po / "LC_MESSAGES/django.po").read_text()
+    pairs = re.findall(
+        r'msgctxt "letter"\nmsgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.)*)"', text
+    )
+    return {k.replace('\\"', '"'): v for k, v in pairs}
+
+
+def _template_msgids() -> set[str]:
+    """Every text of context "letter" the letters' template asks for."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "src/toevlucht/letters"
+    html = (root / "templates/letters/applicant_letter.html").read_text()
+    used = set(re.findall(r'{% translate "([^"]+)" context "letter" %}', html))
+    for block in re.findall(
+        r'{% blocktranslate trimmed context "letter"[^%]*%}(.*?){% endblocktranslate %}', html
+    ):
+        used.add(re.sub(r"{{ (\w+) }}", r"%(\1)s", block))
+    return used
+
+
+def test_every_text_of_the_letters_is_translated_into_dutch_russian_and_ukrainian() -> None:
+    from toevlucht.letters.applicant import INTERVIEW_INVITATION, TERM_NOTICE, _title
+
+    used = _template_msgids()
+    assert "Dear %(name)s," in used
+    for lang in ("nl", "ru", "uk"):
+        catalog = _catalog(lang)
+        missing = sorted(m for m in used if not catalog.get(m))
+        assert not missing, f"{lang}: {missing}"
+        # the wording made in code: every paragraph and title differs from the English
+        for kind, moratorium in (
+            (TERM_NOTICE, False),
+            (TERM_NOTICE, True),
+            (INTERVIEW_INVITATION, False),
+        ):
+            en = default_body(kind, "en", moratorium=moratorium).split("\n\n")
+            there = default_body(kind, lang, moratorium=moratorium).split("\n\n")
+            assert len(there) == len(en)
+            assert all(a != b for a, b in zip(en, there, strict=True)), (lang, kind)
+            assert _title(kind, lang, moratorium) != _title(kind, "en", moratorium)

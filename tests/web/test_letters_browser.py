@@ -130,9 +130,11 @@ def test_a_caseworker_tells_a_conscript_of_the_moratorium_and_invites_him(
     check(page, "interview-letter")
     page.get_by_role("button", name="Make the PDF and store it in the case file").click()
     expect(page.locator("#id_time_error")).to_be_visible()  # no time given
+    expect(page.locator("#id_place_error")).to_be_visible()  # nor a place
     check(page, "interview-letter-errors")
     assert SentLetter.objects.filter(application=app).count() == 1
     page.get_by_label("Time of the interview").fill("09:45")
+    page.get_by_label("Place of the interview").fill("Aanmeldcentrum Ter Apel")
     page.get_by_role("button", name="Make the PDF and store it in the case file").click()
     link = page.locator("#letters").get_by_role(
         "link", name="Interview invitation of 1 October 2022"
@@ -141,6 +143,7 @@ def test_a_caseworker_tells_a_conscript_of_the_moratorium_and_invites_him(
     assert "12 oktober 2022" in text
     assert "12 октября 2022 г." in text
     assert "09:45" in text
+    assert "Aanmeldcentrum Ter Apel" in text
     shot(page, "journey-applicant-letters")
 
     plain = make_case(nationality="GEO")  # lodged 10 March 2022: nothing the law extended

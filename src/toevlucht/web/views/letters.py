@@ -100,7 +100,7 @@ def _page(
             return redirect(reverse("web:case", args=[pk]) + "#letters")
         status = 400
     else:
-        initial = {"body_nl": letter.parts[0].body, "place": cf.application.organisation.name}
+        initial = {"body_nl": letter.parts[0].body}  # the place: the caseworker's to type
         if language:
             initial["body_other"] = default_body(kind, language, moratorium=letter.moratorium)
         form = form_class(initial=initial, **names)
