@@ -200,3 +200,13 @@ def test_the_letter_pages_in_dutch(make_case: Any, users: dict[str, Any], client
     errors = r.context["form"].errors
     assert set(errors) == {"time", "place"}, errors
     assert "Dit veld is vereist." in errors["time"]  # the field error in Dutch
+
+
+def test_without_recorded_languages_the_letter_is_in_english_and_the_page_says_so(
+    make_case: Any, users: dict[str, Any], client_for: Any
+) -> None:
+    app = make_case(nationality="GEO", events=PLANNED)
+    assert app.applicant.languages == []
+    page = client_for(users["caseworker"]).get(f"/cases/{app.pk}/letters/interview/")
+    assert "languages are not recorded" in page.content.decode()
+    assert page.context["letter"].language == "en"

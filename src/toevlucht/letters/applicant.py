@@ -64,13 +64,16 @@ def letter_languages(spoken: list[str] | tuple[str, ...]) -> tuple[str, str]:
 
     >>> letter_languages(["ru", "en"]), letter_languages(["nl"]), letter_languages(["ka"])
     (('ru', ''), ('', ''), ('en', 'ka'))
+
+    No language recorded: English beside Dutch, with nothing to fall back from (the page
+    says the languages are not recorded).
     """
     for code in spoken:
         if code == "nl":
             return "", ""
         if code in LETTER_LANGUAGES:
             return code, "" if code == spoken[0] else spoken[0]
-    return "en", spoken[0] if spoken else "?"
+    return "en", spoken[0] if spoken else ""
 
 
 def _p(lang: str, text: str) -> str:

@@ -112,6 +112,7 @@ def _page(
         "kind": kind,
         "law": letter.parts[0],
         "fallback_name": language_label(letter.fallback_from) if letter.fallback_from else "",
+        "no_languages": not cf.application.applicant.languages,
         "language_name": names["language_name"],
     }
     return render(request, "web/applicant_letter_edit.html", context, status=status)
