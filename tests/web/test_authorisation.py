@@ -50,6 +50,18 @@ LETTER = {  # the notice of default: legal aid, and only when the term has passe
     "other": {CW: 403, SV: 403, LA: 404, AN: 403, AP: 403, AD: 403, ANON: 302},
     "revoked": {CW: 403, SV: 403, LA: 404, AN: 403, AP: 403, AD: 403, ANON: 302},
 }
+# the authority's letters to the applicant: authority staff who see the case; none of the
+# world's cases has an extension or an interview to come, so the law gives nothing to tell
+# (409); tests/web/test_applicant_letters_page.py makes them
+TO_APPLICANT = {
+    kind: {
+        role: (409 if m[role] == 200 else m[role])
+        if role in (CW, SV, AD)
+        else (302 if role is None else 403)
+        for role in ROLES
+    }
+    for kind, m in CASE_PAGE.items()
+}
 PAGES = {
     "home": {CW: 200, SV: 200, LA: 200, AN: 200, AP: 302, AD: 200, ANON: 302},
     "search": {CW: 200, SV: 200, LA: 200, AN: 403, AP: 403, AD: 200, ANON: 302},
@@ -83,6 +95,8 @@ CASE_URLS = {
     # tests/web/test_notice_page.py downloads one)
     "letter": {k: {r: 404 if v == 200 else v for r, v in m.items()} for k, m in CASE_PAGE.items()},
     "case_new": INTAKE,
+    "term_letter": TO_APPLICANT,
+    "interview_letter": TO_APPLICANT,
 }
 NOT_COVERED = {"set_language"}  # Django's own view (i18n/setlang/), tested in test_i18n
 
@@ -114,6 +128,10 @@ def _url(name: str, app: Any = None) -> str:
         return f"/cases/{app.pk}/letters/999999.pdf"
     if name == "notice_edit":
         return f"/cases/{app.pk}/notice-of-default/"
+    if name == "term_letter":
+        return f"/cases/{app.pk}/letters/term/"
+    if name == "interview_letter":
+        return f"/cases/{app.pk}/letters/interview/"
     if name == "case_new":
         return f"/applicants/{app.applicant_id}/cases/new/"
     return {

@@ -29,11 +29,15 @@ def test_legal_aid_edits_the_text_before_the_pdf(
     )
     stored = SentLetter.objects.get(application=own)
     assert r.status_code == 302
-    assert r["Location"] == f"/cases/{own.pk}/letters/{stored.pk}.pdf"
+    assert r["Location"] == f"/cases/{own.pk}/#letter-{stored.pk}"  # the case file
+    assert (
+        f"/cases/{own.pk}/letters/{stored.pk}.pdf"
+        in client.get(f"/cases/{own.pk}/").content.decode()
+    )
     assert stored.body == "Een eigen alinea van de advocaat."
     entry = AuditEntry.objects.get(action="create", object_type="letter")
     assert entry.object_ids == [str(stored.pk)]
-    again = client.get(r["Location"])
+    again = client.get(f"/cases/{own.pk}/letters/{stored.pk}.pdf")
     assert again["Content-Type"] == "application/pdf"
     assert again.content == bytes(stored.pdf)
     assert AuditEntry.objects.filter(action="read", object_type="letter").count() == 1

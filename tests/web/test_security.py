@@ -79,7 +79,7 @@ def test_the_sign_in_page_has_no_inline_code(client: Any) -> None:
 
 
 def test_the_letter_loads_nothing_from_outside() -> None:
-    from toevlucht.letters.notice import _no_fetch
+    from toevlucht.letters.pdf import _no_fetch
 
     with pytest.raises(ValueError, match="no external resources"):
         _no_fetch("file:///etc/passwd")

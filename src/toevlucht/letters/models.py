@@ -17,10 +17,17 @@ class SentLetterQuerySet(models.QuerySet["SentLetter"]):
 
 
 class SentLetter(models.Model):
-    """A letter as it was sent: its text and its PDF. Personal data: reads are audited."""
+    """A letter as it was sent: its text and its PDF. Personal data: reads are audited.
+
+    The notice of default is legal aid's, in Dutch. The term-extension notice and the
+    interview invitation are the authority's to the applicant, in Dutch and in
+    ``language`` (``body_translated``); ``details`` keeps what the sender typed besides
+    the text (an interview's time and place)."""
 
     class Kind(models.TextChoices):
-        NOTICE_OF_DEFAULT = "notice_of_default"
+        NOTICE_OF_DEFAULT = "notice_of_default", "notice of default"
+        TERM_EXTENSION_NOTICE = "term_extension_notice", "notice of the decision term"
+        INTERVIEW_INVITATION = "interview_invitation", "interview invitation"
 
     application = models.ForeignKey(
         "cases.Application", on_delete=models.PROTECT, related_name="letters"
@@ -32,7 +39,12 @@ class SentLetter(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     sender_reference = models.CharField(max_length=60, blank=True)
-    body = models.TextField(help_text="the text the sender edited")
+    body = models.TextField(help_text="the text the sender edited (Dutch)")
+    language = models.CharField(
+        max_length=5, blank=True, default="", help_text="the second language, if any"
+    )
+    body_translated = models.TextField(blank=True, default="", help_text="the text in it")
+    details = models.JSONField(default=dict, blank=True)
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
 

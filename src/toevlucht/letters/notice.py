@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -23,6 +21,7 @@ from toevlucht.cases.models import Application
 from toevlucht.law import AssessmentView, DeadlineKind, RemedyKind
 from toevlucht.law.params import value
 from toevlucht.law.view import RemedyLine, StepLine
+from toevlucht.letters.pdf import letter_pdf
 
 __all__ = [
     "FOLLOW_UP_REMEDIES",
@@ -35,7 +34,6 @@ __all__ = [
     "notice_of_default_text",
 ]
 
-CSS = Path(__file__).with_name("letter.css")
 # The remedies that follow a notice of default, shown in the letter in this order.
 FOLLOW_UP_REMEDIES = (
     RemedyKind.APPEAL_FAILURE_TO_DECIDE,
@@ -196,16 +194,6 @@ def notice_of_default_html(letter: NoticeOfDefault) -> str:
         return render_to_string("letters/notice_of_default.html", {"letter": letter})
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """The letter loads nothing from outside (no file, no network)."""
-    raise ValueError(f"letters load no external resources ({url[:40]})")
-
-
 def notice_of_default_pdf(letter: NoticeOfDefault) -> bytes:
-    from weasyprint import CSS as WeasyCSS
-    from weasyprint import HTML
-
-    html = HTML(string=notice_of_default_html(letter), url_fetcher=_no_fetch)
-    pdf = html.write_pdf(stylesheets=[WeasyCSS(filename=str(CSS))])
-    assert pdf is not None
-    return bytes(pdf)
+    """The letter as a tagged PDF (PDF/UA-1, ``letters.pdf``)."""
+    return letter_pdf(notice_of_default_html(letter))

@@ -12,33 +12,57 @@ from toevlucht import clock
 from toevlucht.audit.log import record
 from toevlucht.cases.models import Application
 from toevlucht.errors import NotFound
+from toevlucht.letters.applicant import ApplicantLetter
 from toevlucht.letters.models import SentLetter
 from toevlucht.letters.notice import NoticeOfDefault
 
-__all__ = ["letter_get", "letter_store", "letters_of"]
+__all__ = ["PURPOSE", "letter_get", "letter_store", "letters_of"]
+
+# the audit's purpose of each kind of letter
+PURPOSE = {
+    SentLetter.Kind.NOTICE_OF_DEFAULT: "notice of default letter",
+    SentLetter.Kind.TERM_EXTENSION_NOTICE: "letter to the applicant",
+    SentLetter.Kind.INTERVIEW_INVITATION: "letter to the applicant",
+}
 
 
 @transaction.atomic
 def letter_store(
-    *, actor: Any, application: Application, letter: NoticeOfDefault, pdf: bytes
+    *,
+    actor: Any,
+    application: Application,
+    letter: NoticeOfDefault | ApplicantLetter,
+    pdf: bytes,
 ) -> SentLetter:
+    """Store ``letter`` as sent, with its PDF, in the case file (audited)."""
+    if isinstance(letter, ApplicantLetter):
+        kind = SentLetter.Kind(letter.kind)
+        extra: dict[str, Any] = {
+            "body": letter.body,
+            "language": letter.language,
+            "body_translated": letter.body_translated,
+            "details": dict(letter.details),
+        }
+    else:
+        kind = SentLetter.Kind.NOTICE_OF_DEFAULT
+        extra = {"body": "\n\n".join(letter.paragraphs)}
     row = SentLetter.objects.create(
         application=application,
-        kind=SentLetter.Kind.NOTICE_OF_DEFAULT,
+        kind=kind,
         sent_on=clock.today(),
         sent_by=actor,
         sender_reference=letter.sender_reference,
-        body="\n\n".join(letter.paragraphs),
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
+        **extra,
     )
     record(
         actor=actor,
         action="create",
-        purpose="notice of default letter",
+        purpose=PURPOSE[kind],
         object_type="letter",
         object_ids=[row.pk],
-        detail={"application": application.pk, "sha256": row.sha256},
+        detail={"application": application.pk, "kind": kind.value, "sha256": row.sha256},
     )
     return row
 
@@ -60,9 +84,9 @@ def letter_get(*, actor: Any, application: Application, pk: int) -> SentLetter:
     record(
         actor=actor,
         action="read",
-        purpose="notice of default letter",
+        purpose=PURPOSE[SentLetter.Kind(row.kind)],
         object_type="letter",
         object_ids=[row.pk],
-        detail={"application": application.pk},
+        detail={"application": application.pk, "kind": row.kind},
     )
     return row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
-from toevlucht.web.views import auth, case, intake, measures, notices, queue, reception
+from toevlucht.web.views import auth, case, intake, letters, measures, notices, queue, reception
 
 
 class DatabaseId:
@@ -40,6 +40,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<web_id:pk>/notice-of-default/", case.notice_edit, name="notice_edit"),
     path("cases/<web_id:pk>/notice-of-default.pdf", case.notice_letter, name="notice_letter"),
     path("cases/<web_id:pk>/letters/<web_id:letter_pk>.pdf", case.letter_download, name="letter"),
+    path("cases/<web_id:pk>/letters/term/", letters.term_letter, name="term_letter"),
+    path("cases/<web_id:pk>/letters/interview/", letters.interview_letter, name="interview_letter"),
     path("measures/", measures.measure_list, name="measures"),
     path("measures/new/", measures.measure_new, name="measure_new"),
     path("measures/<slug:measure_id>/", measures.measure_detail, name="measure"),

@@ -98,3 +98,9 @@ def days_since(day: Any) -> int | str:
 @register.filter
 def group_name(group_id: Any) -> str:
     return labels.group_label(str(group_id))
+
+
+@register.filter
+def language_name(code: Any) -> str:
+    """``{{ letter.language|language_name }}``: one language by its name."""
+    return labels.language_label(str(code)) if code else ""

@@ -39,6 +39,7 @@ from toevlucht.web.labels import event_kind_label
 from toevlucht.web.presenters import changes_from_session
 from toevlucht.web.selectors import CaseFile, case_file, event_of_case
 from toevlucht.web.services import event_correct_and_compare, event_record_and_compare
+from toevlucht.web.views.letters import letter_offers
 
 __all__ = [
     "case_detail",
@@ -50,6 +51,12 @@ __all__ = [
 ]
 
 CHANGES = "web_changes_{pk}"
+# the stored letters' file names (Dutch, as the letters are)
+LETTER_FILE_NAMES = {
+    "notice_of_default": "ingebrekestelling",
+    "term_extension_notice": "beslistermijn",
+    "interview_invitation": "uitnodiging-gehoor",
+}
 
 
 def _lang() -> str:
@@ -110,6 +117,7 @@ def _render_case(
         "can_write_notice": can_write_notice(user),
         "authority_user": getattr(user, "role", "") in AUTHORITY,
         "letters": letters_of(cf.application),
+        "letter_offers": letter_offers(cf, user),
     }
     return render(request, "web/case.html", context, status=status)
 
@@ -274,7 +282,7 @@ def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
             pdf=notice_of_default_pdf(letter),
         )
         messages.success(request, _("The letter is stored in the case file."))
-        return redirect("web:letter", pk=pk, letter_pk=row.pk)
+        return redirect(reverse("web:case", args=[pk]) + f"#letter-{row.pk}")
     pdf = notice_of_default_pdf(letter)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -286,11 +294,12 @@ def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page(CASE_READERS)
 def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
     """A letter stored in the case file, exactly as it was sent (audited)."""
-    app = application_get_for_user(user=request.user, pk=pk, purpose="notice of default letter")
+    app = application_get_for_user(user=request.user, pk=pk, purpose="letter in the case file")
     row = letter_get(actor=request.user, application=app, pk=letter_pk)
     response = HttpResponse(bytes(row.pdf), content_type="application/pdf")
+    name = LETTER_FILE_NAMES.get(row.kind, "brief")
     response["Content-Disposition"] = (
-        f'inline; filename="ingebrekestelling-{app.reference}-{row.sent_on.isoformat()}.pdf"'
+        f'inline; filename="{name}-{app.reference}-{row.sent_on.isoformat()}.pdf"'
     )
     response["Cache-Control"] = "no-store"
     return response
