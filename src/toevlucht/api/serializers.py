@@ -20,6 +20,7 @@ from toevlucht.cases.models import (
     ReceptionCentre,
 )
 from toevlucht.errors import Rejected
+from toevlucht.forecasts.shown import for_case as shown_forecast
 from toevlucht.law import LANGUAGES, Measure, Stage
 from toevlucht.law.measures import EffectStatus, MeasureException, MeasureKind
 from toevlucht.law.model import Sex
@@ -181,6 +182,47 @@ class CaseListSerializer(serializers.ModelSerializer[Application]):
         fields = ["id", "reference", "kind", "track", "applicant", "caseworker", "status"]
 
 
+class ForecastSerializer(serializers.Serializer[Any]):
+    decision_p10 = serializers.DateField(help_text="10 % of such decisions came earlier")
+    decision_p50 = serializers.DateField()
+    decision_p90 = serializers.DateField(help_text="90 % came earlier")
+    within_term_probability = serializers.FloatField(
+        allow_null=True, help_text="of a decision by the end of the decision term (null: no term)"
+    )
+    backtest_coverage = serializers.FloatField(
+        allow_null=True,
+        help_text="share of such past estimates whose outcome fell inside the p10-p90 band",
+    )
+    computed_on = serializers.DateField(help_text="the case-clock day it was made for")
+    next_step = serializers.CharField(help_text="the event that ends the current wait")
+    next_step_p10 = serializers.DateField(allow_null=True)
+    next_step_p50 = serializers.DateField(allow_null=True)
+    next_step_p90 = serializers.DateField(allow_null=True)
+
+
+def forecast_fields(app: Application) -> dict[str, Any]:
+    """``forecast`` (or null) and ``forecast_unavailable_reason`` (or null) of a case."""
+    s = shown_forecast(app)
+    if s.decision is None:
+        return {"forecast": None, "forecast_unavailable_reason": s.reason}
+    nxt = s.next
+    return {
+        "forecast": {
+            "decision_p10": s.decision.p10,
+            "decision_p50": s.decision.p50,
+            "decision_p90": s.decision.p90,
+            "within_term_probability": s.within_term_probability,
+            "backtest_coverage": s.decision.coverage,
+            "computed_on": s.computed_on,
+            "next_step": s.next_step,
+            "next_step_p10": nxt.p10 if nxt else None,
+            "next_step_p50": nxt.p50 if nxt else None,
+            "next_step_p90": nxt.p90 if nxt else None,
+        },
+        "forecast_unavailable_reason": None,
+    }
+
+
 class CaseDetailSerializer(serializers.ModelSerializer[Application]):
     track = serializers.CharField(
         source="status.track", read_only=True, help_text="as the law engine replays the events"
@@ -207,7 +249,33 @@ class CaseDetailSerializer(serializers.ModelSerializer[Application]):
             "created_at",
             "retention_until",
             "status",
+            "forecast",
+            "forecast_unavailable_reason",
         ]
+
+    forecast = serializers.SerializerMethodField(
+        help_text="when the decision may come, from the real backlog (docs/forecasts.md); "
+        "null where no estimate passed the backtest"
+    )
+    forecast_unavailable_reason = serializers.SerializerMethodField(
+        help_text="why there is no forecast: dublin, moratorium_open_ended, set_aside, "
+        "no_pace, beyond_horizon, no_backtest, backtest_too_few, backtest_failed, stale, "
+        "not_computed, history_error, not_in_chain"
+    )
+
+    def _forecast(self, obj: Application) -> dict[str, Any]:
+        cache: dict[int, dict[str, Any]] = self.__dict__.setdefault("_forecasts", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = forecast_fields(obj)
+        return cache[obj.pk]
+
+    @extend_schema_field(ForecastSerializer(allow_null=True))
+    def get_forecast(self, obj: Application) -> dict[str, Any] | None:
+        return self._forecast(obj)["forecast"]  # type: ignore[no-any-return]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_forecast_unavailable_reason(self, obj: Application) -> str | None:
+        return self._forecast(obj)["forecast_unavailable_reason"]  # type: ignore[no-any-return]
 
 
 # --- events ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ spring-2022 demo with gunicorn. Run again, it reuses what exists."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import signal
@@ -29,8 +30,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     as_of = args.as_of or dt.date(2022, 5, 9)
     if not 1 <= args.port <= 65535:
         print(f"toevlucht demo: --port {args.port} is not a TCP port", file=sys.stderr)
@@ -71,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         logins = build_demo(history_until=as_of)
         if as_of != dt.date(2022, 5, 9):
             refresh_all(as_of)
+    _forecasts(as_of)
     url = f"http://{args.host}:{args.port}/"
     print()
     print(
@@ -116,6 +116,21 @@ def run(args: argparse.Namespace) -> int:
     )
     server = subprocess.Popen(cmd, env=env)
     return supervise(server, worker)
+
+
+def _forecasts(as_of: dt.date) -> None:
+    """The backtest (unless one was made for this day) and a forecast for every open case."""
+    from toevlucht.forecasts.services import forecast_all, latest_backtest, run_backtest
+
+    print("  checking forecasts against the demo's past and forecasting every open case ...")
+    last = latest_backtest()
+    if last is None or last.computed_on != as_of:
+        run_backtest(as_of)
+    s = forecast_all(as_of)
+    print(
+        f"  {s.forecast} of {s.open_cases} open cases have a decision estimate that passed "
+        "the backtest (docs/forecasts.md)"
+    )
 
 
 def port_problem(host: str, port: int) -> str | None:

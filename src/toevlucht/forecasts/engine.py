@@ -18,6 +18,7 @@ Nothing here reads the database: :func:`toevlucht.forecasts.snapshot.take` does.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
@@ -250,6 +251,13 @@ def run(
         for nationality, days in rows:
             by_group[group_of(queue, nationality, groups)].append(days)
     res.norms = {g: _norm(v) for g, v in by_group.items()}
+    # the shortest waits seen (their 5th percentile): no case leaves a queue sooner (the rest
+    # period before the general procedure, the days a lodging takes)
+    for qi, q in enumerate(queues):
+        seen = [d for _n, d in waits.get(q.name, [])]
+        if len(seen) >= 20 and not _is_decision(q.name):
+            low = int(np.quantile(np.array(seen), 0.05, method="inverted_cdf"))
+            queues[qi] = dataclasses.replace(q, min_days=max(0, low))
 
     aside = _set_aside(snap, open_rows, slow, p)
     modelled = [r for r in open_rows if r.queue and r.application not in aside]
@@ -284,12 +292,13 @@ def run(
             )
     for r in open_rows:
         if not r.queue or r.application in aside:
+            known = r.queue in index  # set aside: its queue and what is usual there are known
             res.cases.append(
                 CaseForecast(
                     application=r.application,
-                    queue="",
-                    group="",
-                    next_step="",
+                    queue=r.queue if known else "",
+                    group=group_of(r.queue, r.nationality, groups) if known else "",
+                    next_step=layout[index[r.queue]][2] if known else "",
                     next_days=(np.nan, np.nan, np.nan),
                     decision_days=(np.nan, np.nan, np.nan),
                     within_term=None,

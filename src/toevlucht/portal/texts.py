@@ -297,3 +297,52 @@ def event_text(kind: str, day: dt.date, data: dict[str, Any], lang: str) -> str:
         "withdrawn": _("The application was withdrawn."),
     }
     return simple.get(kind, _("A step in your case."))
+
+
+# --- the estimate of "when" (toevlucht.forecasts) ---------------------------------------------
+
+# The step a case waits for, by the event that ends the wait.
+NEXT_STEP: dict[str, Any] = {
+    "application_lodged": gettext_lazy("the lodging of your application"),
+    "application_registered": gettext_lazy("the registration of your application"),
+    "registration_interview_held": gettext_lazy("your registration interview"),
+    "general_procedure_started": gettext_lazy("the start of the general asylum procedure"),
+    "decision_notified": gettext_lazy("the decision on your application"),
+}
+
+# Why there is no estimate, in words an applicant understands.
+NO_ESTIMATE: dict[str, Any] = {
+    "dublin": gettext_lazy(
+        "The IND first asks another European country whether it must handle your application. "
+        "How long that takes depends on that country's answer."
+    ),
+    "moratorium_open_ended": gettext_lazy(
+        "The IND has stopped deciding on applications like yours for now, and it has not said "
+        "until when."
+    ),
+    "set_aside": gettext_lazy(
+        "Applications that came after yours have gone ahead of it. Your case does not follow "
+        "the usual order, so we cannot say when it will be your turn. You can ask the IND why."
+    ),
+    "no_pace": gettext_lazy(
+        "In the last months no case took this step, so there is nothing to estimate from."
+    ),
+    "beyond_horizon": gettext_lazy(
+        "At the pace of the last months, the IND would need more than three years."
+    ),
+    "backtest_failed": gettext_lazy(
+        "We checked such estimates against what really happened in the past, and too many "
+        "were wrong. We would rather show none than a wrong one."
+    ),
+    "backtest_too_few": gettext_lazy(
+        "There are not yet enough earlier cases like yours to check whether an estimate "
+        "would be right."
+    ),
+    "no_backtest": gettext_lazy("The estimates have not been checked against the past yet."),
+    "stale": gettext_lazy(
+        "Something new was recorded in your case. A new estimate is made at the next update."
+    ),
+    "not_computed": gettext_lazy("No estimate has been made for your case yet."),
+    "history_error": gettext_lazy("Your case file needs a correction by the IND first."),
+    "not_in_chain": gettext_lazy("Your case is at a step we cannot estimate."),
+}

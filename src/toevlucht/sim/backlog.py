@@ -60,6 +60,7 @@ class Queue:
     # certain and varies from week to week (a negative binomial week)
     dispersion: float = 1.0
     working_days: bool = True  # served Monday to Friday only (public holidays are not modelled)
+    min_days: int = 0  # a case joins the line this many days after it enters (a rest period)
 
     def __post_init__(self) -> None:
         if not (self.rate >= 0 and np.isfinite(self.rate)):
@@ -219,6 +220,13 @@ def simulate(b: Backlog, *, replications: int, horizon: int, seed: int = 0) -> F
             continue
         starts = b.queue[members] == qi
         arrival = pending[:, members]
+        if q.min_days:
+            ready = np.where(starts, b.since[members] + q.min_days, 0)[None, :]
+            arrival = np.where(arrival < horizon, np.maximum(arrival, ready), arrival)
+            arrival = np.where(
+                (arrival < horizon) & ~starts[None, :], arrival + q.min_days, arrival
+            )
+            arrival = np.minimum(arrival, horizon)
         if q.next == -1:
             hold = np.minimum(b.hold_until[members], horizon)
             arrival = np.maximum(arrival, hold[None, :])

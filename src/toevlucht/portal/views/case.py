@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from toevlucht.forecasts.shown import for_case as shown_forecast
 from toevlucht.portal import presenters, selectors, texts
 from toevlucht.portal.languages import law_language
 from toevlucht.portal.views.access import applicant_page
@@ -63,7 +64,34 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
             ],
         }
     )
+    ctx.update(_when(ctx))
     return render(request, "portal/case.html", ctx)
+
+
+def _when(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The estimate of "when" (toevlucht.forecasts): what is usual at this step, the bands
+    that passed the backtest, or why there is none."""
+    fc = shown_forecast(ctx["case"])
+    usual = None
+    days = ctx["a"].days_in_stage
+    if fc.usual_n >= 5 and fc.usual_p50_days is not None and fc.next_step:
+        usual = {
+            "step": texts.NEXT_STEP.get(fc.next_step, ""),
+            "p50": fc.usual_p50_days,
+            "p90": fc.usual_p90_days,
+            "n": fc.usual_n,
+            "longer": days is not None
+            and fc.usual_p90_days is not None
+            and days > fc.usual_p90_days,
+        }
+    p = fc.within_term_probability
+    return {
+        "forecast": fc,
+        "usual": usual,
+        "next_step": texts.NEXT_STEP.get(fc.next_step, ""),
+        "within_term": None if p is None else round(100 * p),
+        "no_estimate": texts.NO_ESTIMATE.get(fc.reason, ""),
+    }
 
 
 @never_cache
