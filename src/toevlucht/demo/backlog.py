@@ -127,6 +127,9 @@ def histories(
                         )
                     continue
                 interview_q.append((c, lodged))
+            if day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+                continue  # requests come in at the weekend too; the IND works on weekdays
             for _ in range(_poisson(rng, p.interviews)):
                 if not interview_q or interview_q[0][1] >= day:
                     break

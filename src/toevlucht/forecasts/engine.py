@@ -18,7 +18,6 @@ Nothing here reads the database: :func:`toevlucht.forecasts.snapshot.take` does.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from toevlucht.forecasts.snapshot import CHAIN, CaseRow, Reason, Snapshot
+from toevlucht.forecasts.snapshot import CHAIN, CaseRow, Leg, Reason, Snapshot
 from toevlucht.law.regime import Regime
 from toevlucht.sim.backlog import Backlog, Queue, simulate, summarise
 
@@ -123,6 +122,16 @@ def _is_decision(queue: str) -> bool:
     return queue.endswith(":decision")
 
 
+def _quick(leg: Leg, waited: int | None, p: Params) -> bool:
+    """Whether a decision leg took the fast path: as recorded (decided within the general
+    procedure, not referred), else by its wait (within ``fast_days``)."""
+    if not _is_decision(leg.queue):
+        return False
+    if leg.fast is not None:
+        return leg.fast and leg.left is not None
+    return waited is not None and waited <= p.fast_days
+
+
 def _window_stats(
     snap: Snapshot, p: Params
 ) -> tuple[
@@ -147,7 +156,7 @@ def _window_stats(
     for row in snap.rows:
         for leg in row.legs:
             waited = (leg.left - leg.entered).days if leg.left is not None else None
-            quick = _is_decision(leg.queue) and waited is not None and waited <= p.fast_days
+            quick = _quick(leg, waited, p)
             if leg.left is not None and start <= leg.left < snap.as_of:
                 waits[leg.queue].append((row.nationality, waited or 0))
                 if not quick:
@@ -168,19 +177,67 @@ def _window_stats(
     return slow, shares, waits, dispersion, fast_waits
 
 
+def _min_days(waits: Mapping[str, list[tuple[str, int]]]) -> dict[str, int]:
+    """The rest period before the general procedure (Vb 2000 art. 3.109: at least six days)
+    as the case core shows it: the shortest wait seen in that queue (from 20 exits). No case
+    leaves it sooner. (Not the other queues: their shortest wait is the queue itself when it
+    is long, and would be counted twice.)"""
+    out = {}
+    for q, rows in waits.items():
+        if q.endswith(":general_procedure") and len(rows) >= 20:
+            out[q] = max(0, min(d for _n, d in rows))
+    return out
+
+
+BUSY_DAYS_MIN = 10  # working days with a queue to serve, for a pace of those days alone
+
+
+def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[int, int]:
+    """(exits, calendar days) that give the queue's pace: its exits (not on the fast path) on
+    the working days of the window when someone was still waiting to be served at the end of
+    the day — days on which it worked at its full pace — over those days (as calendar days,
+    x 7/5). A queue that kept up with its arrivals every day shows only what came in, not
+    what it could do; with fewer than BUSY_DAYS_MIN busy days, every day of the window
+    counts (the pace is then a lower bound)."""
+    start = snap.as_of - dt.timedelta(days=p.window_days)
+    ready: list[int] = []
+    left: list[int] = []
+    for row in snap.rows:
+        for leg in row.legs:
+            if leg.queue != queue or _quick(leg, None, p) or leg.fast is True:
+                continue
+            if leg.left is not None and leg.left < start:
+                continue
+            ready.append((leg.entered + dt.timedelta(days=min_days)).toordinal())
+            left.append(leg.left.toordinal() if leg.left is not None else 10**9)
+    e, l_ = np.sort(np.array(ready, dtype=np.int64)), np.sort(np.array(left, dtype=np.int64))
+    days = np.arange(start.toordinal(), snap.as_of.toordinal(), dtype=np.int64)
+    working = np.array([dt.date.fromordinal(int(d)).weekday() < 5 for d in days], dtype=bool)
+    exits = np.searchsorted(l_, days, side="right") - np.searchsorted(l_, days, side="left")
+    still = np.searchsorted(e, days, side="left") - np.searchsorted(l_, days, side="right")
+    busy = working & (still > 0)
+    if int(busy.sum()) < BUSY_DAYS_MIN:
+        in_window = (l_ >= start.toordinal()) & (l_ < snap.as_of.toordinal())
+        return int(in_window.sum()), p.window_days
+    return int(exits[busy].sum()), max(1, round(int(busy.sum()) * 7 / 5))
+
+
+OVERTAKEN_BY = 3  # cases that entered a queue after another and left it before it ...
+OVERTAKEN_AFTER_DAYS = 2  # ... entering more than this many days after it
+
+
 def _set_aside(snap: Snapshot, open_rows: list[CaseRow], slow: Counter[str], p: Params) -> set[int]:
-    """The open cases the queue has passed by: more cases that entered it after them left it
-    (not on the fast path) in the window than a week's pace, and at least three. First in,
-    first out does not hold for them, so the chain cannot say when their turn comes; and they
-    do not hold up those behind them."""
+    """The open cases the queue has passed by: at least OVERTAKEN_BY cases that entered it
+    more than OVERTAKEN_AFTER_DAYS days after them left it (not on the fast path) in the
+    window. First in, first out does not hold for them, so the chain cannot say when their
+    turn comes; and they do not hold up those behind them."""
     start = snap.as_of - dt.timedelta(days=p.window_days)
     entered: dict[str, list[int]] = defaultdict(list)
     for row in snap.rows:
         for leg in row.legs:
             if leg.left is None or not start <= leg.left < snap.as_of:
                 continue
-            waited = (leg.left - leg.entered).days
-            if _is_decision(leg.queue) and waited <= p.fast_days:
+            if _quick(leg, (leg.left - leg.entered).days, p):
                 continue
             entered[leg.queue].append(leg.entered.toordinal())
     sorted_entered = {q: np.sort(np.array(v, dtype=np.int64)) for q, v in entered.items()}
@@ -189,8 +246,9 @@ def _set_aside(snap: Snapshot, open_rows: list[CaseRow], slow: Counter[str], p: 
         if not r.queue or r.since is None or r.queue not in sorted_entered:
             continue
         arr = sorted_entered[r.queue]
-        overtaken = len(arr) - int(np.searchsorted(arr, r.since.toordinal(), side="right"))
-        if overtaken >= max(3, round(slow[r.queue] * 7 / p.window_days)):
+        later = r.since.toordinal() + OVERTAKEN_AFTER_DAYS
+        overtaken = len(arr) - int(np.searchsorted(arr, later, side="right"))
+        if overtaken >= OVERTAKEN_BY:
             out.add(r.application)
     return out
 
@@ -221,15 +279,18 @@ def run(
     index = {q: i for i, (q, _n, _e) in enumerate(layout)}
     queues: list[Queue] = []
     res = Result(snap.as_of, p)
+    min_days = _min_days(waits)
     for name, nxt, _ends in layout:
         fixed = name in per_week
         share = min(shares.get(name, 0.0), 0.95)
+        observed, days = _busy_pace(snap, name, min_days.get(name, 0), p)
         queues.append(
             Queue(
                 name=name,
                 rate=per_week[name] / 7 if fixed else 0.0,
-                observed=slow[name],
-                window_days=p.window_days,
+                observed=observed,
+                window_days=days,
+                min_days=min_days.get(name, 0),
                 fixed=fixed,
                 fast_share=share,
                 fast_days=p.fast_days if _is_decision(name) else 0,
@@ -240,8 +301,8 @@ def run(
         )
         res.rates[name] = QueueRate(
             queue=name,
-            observed=slow[name],
-            per_week=per_week[name] if fixed else slow[name] * 7 / p.window_days,
+            observed=observed,
+            per_week=per_week[name] if fixed else (observed * 7 / days if days else 0.0),
             fast_share=share,
             waiting=waiting[name],
             set_by_supervisor=fixed,
@@ -251,14 +312,6 @@ def run(
         for nationality, days in rows:
             by_group[group_of(queue, nationality, groups)].append(days)
     res.norms = {g: _norm(v) for g, v in by_group.items()}
-    # the shortest waits seen (their 5th percentile): no case leaves a queue sooner (the rest
-    # period before the general procedure, the days a lodging takes)
-    for qi, q in enumerate(queues):
-        seen = [d for _n, d in waits.get(q.name, [])]
-        if len(seen) >= 20 and not _is_decision(q.name):
-            low = int(np.quantile(np.array(seen), 0.05, method="inverted_cdf"))
-            queues[qi] = dataclasses.replace(q, min_days=max(0, low))
-
     aside = _set_aside(snap, open_rows, slow, p)
     modelled = [r for r in open_rows if r.queue and r.application not in aside]
     if modelled:
@@ -270,6 +323,7 @@ def run(
             ),
             queues=tuple(queues),
             weekday0=snap.as_of.weekday(),
+            slow=np.array([_known_slow(r) for r in modelled], dtype=bool),
         )
         f = simulate(b, replications=p.replications, horizon=p.horizon_days, seed=p.seed)
         nq = summarise(f.next_step, f.horizon)
@@ -306,6 +360,11 @@ def run(
                 )
             )
     return res
+
+
+def _known_slow(r: CaseRow) -> bool:
+    """Referred to the extended procedure already: the fast path is closed to it."""
+    return bool(r.legs) and r.legs[-1].queue == r.queue and r.legs[-1].fast is False
 
 
 def _offset(day: dt.date | None, as_of: dt.date) -> int:

@@ -83,6 +83,9 @@ class Leg:
     queue: str  # "<regime>:<step>"
     entered: dt.date
     left: dt.date | None
+    # the decision queue of the old rules: decided within the general procedure (True), or
+    # referred to the extended procedure (False), as recorded; None: not known (yet)
+    fast: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +131,14 @@ def _legs(h: History) -> tuple[Leg, ...]:
             continue
         if left is not None and left < entered:
             left = entered  # recorded out of order: the wait was nil, not negative
-        legs.append(Leg(f"{h.regime.value}:{step.name}", entered, left))
+        fast = None
+        if step.ends_with is EventKind.DECISION_NOTIFIED and h.regime is Regime.VW2000:
+            first = next((e for e in h.events if e.kind is EventKind.DECISION_NOTIFIED), None)
+            if h.referred is not None and (first is None or h.referred.date <= first.date):
+                fast = False
+            elif first is not None and first.data.get("procedure") in ("general", "extended"):
+                fast = first.data.get("procedure") == "general"
+        legs.append(Leg(f"{h.regime.value}:{step.name}", entered, left, fast))
         if left is None:
             break
         entered = left

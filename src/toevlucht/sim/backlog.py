@@ -82,6 +82,7 @@ class Backlog:
     hold_until: Ints  # (n,) day before which it cannot leave the last queue (0: no hold)
     queues: tuple[Queue, ...]
     weekday0: int = 0  # the weekday of day 0 (Monday 0)
+    slow: npt.NDArray[np.bool_] | None = None  # (n,) known to be off the fast path already
 
     def __post_init__(self) -> None:
         n = len(self.queue)
@@ -151,7 +152,7 @@ def _through(
     elapsed: Ints | None = None,
 ) -> Ints:
     """(R, m) day each of m cases leaves queue ``q``, from their (R, m) arrival days
-    (``horizon``: never), their (m,) order of service among equal arrival days, and (R, m)
+    (``horizon``: never), their (R, m) order of service among equal arrival days, and (R, m)
     whether the fast path is still open to them."""
     r, m = arrival.shape
     leave = np.full((r, m), horizon, dtype=np.int64)
@@ -172,15 +173,18 @@ def _through(
         pick = (
             len(waits) - 1 - (rng.random((r, m)) * np.maximum(longer, 1)[None, :]).astype(np.int64)
         )
-        drawn = waits[np.clip(pick, 0, len(waits) - 1)] - elapsed[None, :]
-        leave[fast] = np.minimum(arrival[fast] + np.maximum(drawn[fast], 0), horizon)
+        drawn = waits[np.clip(pick, 0, len(waits) - 1)]
+        # it entered ``elapsed`` days before it could first be served (day 0 for those that
+        # wait already, its arrival for the others) and leaves once its wait is over
+        entered = arrival - np.where(elapsed > 0, elapsed + 1, 0)[None, :]
+        leave[fast] = np.minimum(np.maximum(entered[fast] + drawn[fast], arrival[fast]), horizon)
     slow_arrival = np.where(fast, horizon, arrival)
     capacity = _capacity(q, rng, r, horizon, weekday0)
     flat = (np.arange(r)[:, None] * (horizon + 1) + slow_arrival).ravel()
     counts = np.bincount(flat, minlength=r * (horizon + 1)).reshape(r, horizon + 1)
     served = _served(np.cumsum(counts[:, :horizon], axis=1), capacity)
     # the order of service: by arrival day, then by the given order; rank 1 goes first
-    key = slow_arrival * (m + 1) + order[None, :]
+    key = slow_arrival * (int(order.max()) + 1) + order
     ranks = np.empty((r, m), dtype=np.int64)
     np.put_along_axis(ranks, np.argsort(key, axis=1), np.arange(1, m + 1)[None, :], axis=1)
     slow = ~fast & (slow_arrival < horizon)
@@ -211,9 +215,11 @@ def simulate(b: Backlog, *, replications: int, horizon: int, seed: int = 0) -> F
     pending = np.ones((r, n), dtype=np.int64)  # the day each case reaches its next queue
     first = np.full((r, n), horizon, dtype=np.int64)
     decision = np.full((r, n), horizon, dtype=np.int64)
-    # the order of service within a day: the longest waiting first, then by position
-    order = np.empty(n, dtype=np.int64)
-    order[np.lexsort((np.arange(n), b.since))] = np.arange(n)
+    # the order of service within a day: the longest waiting first; among those that came
+    # on the same day, the order is not known: drawn per replication
+    key = b.since[None, :] + rng.random((r, n))
+    order = np.empty((r, n), dtype=np.int64)
+    np.put_along_axis(order, np.argsort(key, axis=1), np.arange(n)[None, :], axis=1)
     for qi, q in enumerate(b.queues):
         members = np.flatnonzero(on[qi])
         if members.size == 0:
@@ -232,9 +238,13 @@ def simulate(b: Backlog, *, replications: int, horizon: int, seed: int = 0) -> F
             arrival = np.maximum(arrival, hold[None, :])
         # a case already waiting longer than the fast path takes is not on it any more
         may_be_fast = ~starts[None, :] | (b.since[members] > -q.fast_days)[None, :]
+        if b.slow is not None:
+            may_be_fast = may_be_fast & ~(starts & b.slow[members])[None, :]
         may_be_fast = np.broadcast_to(may_be_fast, arrival.shape)
-        elapsed = np.where(starts, np.maximum(-b.since[members] - 1, 0), 0)
-        leave = _through(q, arrival, order[members], may_be_fast, rng, horizon, b.weekday0, elapsed)
+        elapsed = np.where(starts, np.maximum(-b.since[members], 0), 0)
+        leave = _through(
+            q, arrival, order[:, members], may_be_fast, rng, horizon, b.weekday0, elapsed
+        )
         first[:, members[starts]] = leave[:, starts]
         if q.next == -1:
             decision[:, members] = leave
