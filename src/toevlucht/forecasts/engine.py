@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from toevlucht.forecasts.snapshot import CHAIN, CaseRow, Leg, Reason, Snapshot
+from toevlucht.law.params import value
 from toevlucht.law.regime import Regime
 from toevlucht.sim.backlog import Backlog, Queue, simulate, summarise
 
@@ -177,16 +178,12 @@ def _window_stats(
     return slow, shares, waits, dispersion, fast_waits
 
 
-def _min_days(waits: Mapping[str, list[tuple[str, int]]]) -> dict[str, int]:
-    """The rest period before the general procedure (Vb 2000 art. 3.109: at least six days)
-    as the case core shows it: the shortest wait seen in that queue (from 20 exits). No case
-    leaves it sooner. (Not the other queues: their shortest wait is the queue itself when it
-    is long, and would be counted twice.)"""
-    out = {}
-    for q, rows in waits.items():
-        if q.endswith(":general_procedure") and len(rows) >= 20:
-            out[q] = max(0, min(d for _n, d in rows))
-    return out
+def _min_days(as_of: dt.date) -> dict[str, int]:
+    """The rest period before the general procedure (the law's ``rest_period_min_days``,
+    Vb 2000 art. 3.109): no case starts the procedure sooner after its registration
+    interview. The other queues have no minimum in law."""
+    days = int(value("rest_period_min_days", as_of).value)
+    return {f"{Regime.VW2000.value}:general_procedure": days}
 
 
 BUSY_DAYS_MIN = 10  # working days with a queue to serve, for a pace of those days alone
@@ -195,7 +192,9 @@ BUSY_DAYS_MIN = 10  # working days with a queue to serve, for a pace of those da
 def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[int, int]:
     """(exits, calendar days) that give the queue's pace: its exits (not on the fast path) on
     the working days of the window when someone was still waiting to be served at the end of
-    the day — days on which it worked at its full pace — over those days (as calendar days,
+    the day and was served later — days on which it worked at its full pace (a case still
+    waiting at the day's end that is never served, one set aside, shows nothing about the
+    pace) — over those days (as calendar days,
     x 7/5). A queue that kept up with its arrivals every day shows only what came in, not
     what it could do; with fewer than BUSY_DAYS_MIN busy days, every day of the window
     counts (the pace is then a lower bound)."""
@@ -206,10 +205,10 @@ def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[in
         for leg in row.legs:
             if leg.queue != queue or _quick(leg, None, p) or leg.fast is True:
                 continue
-            if leg.left is not None and leg.left < start:
-                continue
+            if leg.left is None or leg.left < start:
+                continue  # only those served later show that the queue was busy
             ready.append((leg.entered + dt.timedelta(days=min_days)).toordinal())
-            left.append(leg.left.toordinal() if leg.left is not None else 10**9)
+            left.append(leg.left.toordinal())
     e, l_ = np.sort(np.array(ready, dtype=np.int64)), np.sort(np.array(left, dtype=np.int64))
     days = np.arange(start.toordinal(), snap.as_of.toordinal(), dtype=np.int64)
     working = np.array([dt.date.fromordinal(int(d)).weekday() < 5 for d in days], dtype=bool)
@@ -279,7 +278,7 @@ def run(
     index = {q: i for i, (q, _n, _e) in enumerate(layout)}
     queues: list[Queue] = []
     res = Result(snap.as_of, p)
-    min_days = _min_days(waits)
+    min_days = _min_days(snap.as_of)
     for name, nxt, _ends in layout:
         fixed = name in per_week
         share = min(shares.get(name, 0.0), 0.95)
