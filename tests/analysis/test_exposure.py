@@ -73,7 +73,9 @@ def test_ten_cases_whose_terms_end_in_week_three_pass_them_at_a_pace_that_cannot
         b = e.total[w]
         assert (b.p10, b.p50, b.p90) == (10, 10, 10)
     (row,) = e.rows
-    assert row.queue == Q and row.open_cases == 10 and row.past_term == 0
+    assert row.queue == Q
+    assert row.open_cases == 10
+    assert row.past_term == 0
 
 
 def test_at_a_pace_of_one_a_week_the_count_is_the_poisson_expectation() -> None:
@@ -122,27 +124,31 @@ def test_the_pace_needed_is_where_the_poisson_pace_keeps_the_share() -> None:
         lo, hi = (lo, mid) if expected_decided(mid * wd / 5, 10) / 10 >= 0.9 else (mid, hi)
     assert n.per_week is not None
     assert abs(n.per_week - hi) / hi < 0.2, (n.per_week, hi)
-    assert n.current_per_week == 1.0 and n.cases == 10
-    assert n.current_share is not None and n.current_share < 0.9
+    assert n.current_per_week == 1.0
+    assert n.cases == 10
+    assert n.current_share is not None
+    assert n.current_share < 0.9
 
 
 def test_cases_due_before_the_first_service_day_make_the_target_unreachable() -> None:
     p = prep(backlog([0] * 10), per_week=1.0)  # the first decision can come on day 1
     n = ex.needed(p, Q, target=0.5, from_day=AS_OF, replications=10)
-    assert n.per_week is None and n.share_at_max == 0
+    assert n.per_week is None
+    assert n.share_at_max == 0
 
 
 def test_the_pace_needed_counts_only_the_terms_ending_from_the_chosen_day() -> None:
     p = prep(backlog([0] * 10 + [200] * 4), per_week=1.0)
     n = ex.needed(p, Q, target=0.9, from_day=AS_OF + dt.timedelta(days=100), replications=20)
-    assert n.cases == 4 and n.per_week is not None
+    assert n.cases == 4
+    assert n.per_week is not None
 
 
 def test_the_needed_search_refuses_a_share_outside_0_1_and_an_unknown_queue() -> None:
     p = prep(backlog([20]), per_week=1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="target share"):
         ex.needed(p, Q, target=1.0, from_day=AS_OF)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown queue"):
         ex.needed(p, "vw2000:nowhere", target=0.5, from_day=AS_OF)
 
 
@@ -192,7 +198,8 @@ def test_before_court_practice_is_in_the_data_no_penalty_is_given() -> None:
 
 def test_behaviour_comes_from_a_bundled_scenario() -> None:
     b = ex.behaviour_of("nl-2022")
-    assert 0 <= b.notice_share <= 1 and b.court_ruling_days > 0
+    assert 0 <= b.notice_share <= 1
+    assert b.court_ruling_days > 0
 
 
 # --- the pages -------------------------------------------------------------------------------
@@ -221,7 +228,8 @@ def test_other_roles_get_403(world: dict[str, Any], role: str) -> None:
 @pytest.mark.django_db
 def test_signed_out_is_sent_to_sign_in() -> None:
     r = Client().get("/analysis/exposure/")
-    assert r.status_code == 302 and "login" in r["Location"]
+    assert r.status_code == 302
+    assert "login" in r["Location"]
 
 
 @pytest.mark.django_db
@@ -249,7 +257,7 @@ def test_the_exposure_page_computes_the_pace_needed(world: dict[str, Any], setti
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "data,field",
+    ("data", "field"),
     [
         ({"target_percent": "0", "from_day": "2022-06-01"}, "target_percent"),
         ({"target_percent": "100", "from_day": "2022-06-01"}, "target_percent"),
@@ -281,7 +289,8 @@ def test_a_supervisor_sets_and_removes_a_pace_under_the_audit_log(world: dict[st
     s = CapacitySetting.objects.get()
     assert (s.queue, s.per_week, s.set_by_id, s.note) == (Q, 42.5, sv.pk, "extra team")
     entry = AuditEntry.objects.filter(purpose="capacity_setting").latest("seq")
-    assert entry.actor_id == sv.pk and entry.detail["per_week"] == 42.5
+    assert entry.actor_id == sv.pk
+    assert entry.detail["per_week"] == 42.5
     page = c.get("/analysis/backtest/").content.decode()
     assert "42.5" in page
     # the exposure page runs that queue at the set pace
@@ -294,7 +303,7 @@ def test_a_supervisor_sets_and_removes_a_pace_under_the_audit_log(world: dict[st
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "data,field",
+    ("data", "field"),
     [
         ({"queue": Q, "per_week": "0"}, "per_week"),
         ({"queue": Q, "per_week": "-3"}, "per_week"),
@@ -347,5 +356,8 @@ def test_the_backtest_page_lists_the_latest_runs_groups_with_the_threshold(
         recent_outcomes=10, recent_held=8, passes=True,
     )  # fmt: skip
     html = client_for(world["users"]["analyst"]).get("/analysis/backtest/").content.decode()
-    assert "SYR" in html and "OLD" not in html
-    assert "0.80" in html and "0.70" in html and "data:image/png;base64," in html
+    assert "SYR" in html
+    assert "OLD" not in html
+    assert "0.80" in html
+    assert "0.70" in html
+    assert "data:image/png;base64," in html
