@@ -137,7 +137,7 @@ def exposure(request: HttpRequest) -> HttpResponse:
         "legal": legal,
         "form": form,
         "needed": needed,
-        "pace_plot": plots.pace_plot([needed]) if needed is not None else "",
+        "pace_plot": plots.pace_plot([needed]) if needed is not None and needed.per_week else "",
         "max_pace": int(ex.MAX_PACE),
         "replications": e.replications,
     }
