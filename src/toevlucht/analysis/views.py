@@ -111,23 +111,32 @@ def exposure(request: HttpRequest) -> HttpResponse:
             "scenario": _default_scenario(),
         },
     )
-    prep = supervision.prepared(as_of)
-    e = ex.exposure(prep, replications=plots.EXPOSURE_REPLICATIONS)
+    key = supervision.state_key(as_of)
+    prep = supervision.memo(("prepared", *key), lambda: supervision.prepared(as_of))
     scenario = _default_scenario()
     needed = None
     if asked and form.is_valid():
-        scenario = form.cleaned_data["scenario"]
-        needed = ex.needed(
-            prep,
-            form.cleaned_data["queue"],
-            target=form.cleaned_data["target_percent"] / 100,
-            from_day=form.cleaned_data["from_day"],
-            replications=plots.NEEDED_REPLICATIONS,
-            steps=plots.NEEDED_STEPS,
+        data = form.cleaned_data
+        scenario = data["scenario"]
+        needed = supervision.memo(
+            ("needed", *key, data["queue"], data["target_percent"], data["from_day"]),
+            lambda: ex.needed(
+                prep,
+                data["queue"],
+                target=data["target_percent"] / 100,
+                from_day=data["from_day"],
+                replications=plots.NEEDED_REPLICATIONS,
+                steps=plots.NEEDED_STEPS,
+            ),
         )
     elif asked and "scenario" not in form.errors and form.data.get("scenario"):
         scenario = str(form.data["scenario"])
-    legal = ex.legal(prep, ex.behaviour_of(scenario), replications=plots.EXPOSURE_REPLICATIONS)
+
+    def forward() -> tuple[ex.Exposure, ex.Legal]:
+        f = ex.run(prep, replications=plots.EXPOSURE_REPLICATIONS)  # one run for both
+        return ex.exposure(prep, forecast=f), ex.legal(prep, ex.behaviour_of(scenario), forecast=f)
+
+    e, legal = supervision.memo(("exposure", *key, scenario), forward)
     context: dict[str, Any] = {
         "as_of": as_of,
         "exposure": e,

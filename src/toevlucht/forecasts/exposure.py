@@ -52,6 +52,7 @@ __all__ = [
     "legal",
     "needed",
     "prepare",
+    "run",
 ]
 
 HORIZON_WEEKS = (4, 13, 26)
@@ -216,8 +217,16 @@ def passing_counts(prep: Prepared, f: Forecast, members: Ints, weeks: int) -> F:
     return (late & soon[None, :]).sum(axis=1).astype(np.float64)
 
 
-def exposure(prep: Prepared, *, replications: int = 100, seed: int = 0) -> Exposure:
-    f = _run(prep, replications, seed)
+def run(prep: Prepared, *, replications: int = 100, seed: int = 0) -> Forecast:
+    """The backlog run forward at the current pace, over the prepared horizon (26 weeks and
+    a day): one run serves :func:`exposure` and :func:`legal`."""
+    return _run(prep, replications, seed)
+
+
+def exposure(
+    prep: Prepared, *, replications: int = 100, seed: int = 0, forecast: Forecast | None = None
+) -> Exposure:
+    f = forecast if forecast is not None else _run(prep, replications, seed)
     out = Exposure(prep.as_of, f.decision.shape[0])
     names = prep.queue_names
     qidx = prep.backlog.queue
@@ -374,10 +383,11 @@ def legal(
     weeks: int = max(HORIZON_WEEKS),
     replications: int = 100,
     seed: int = 0,
+    forecast: Forecast | None = None,
 ) -> Legal:
     """Expected notices, appeals against failure to decide and penalties in the next
     ``weeks`` at the current pace, as :func:`toevlucht.sim.engine._remedies` counts them."""
-    f = _run(prep, replications, seed)
+    f = forecast if forecast is not None else _run(prep, replications, seed)
     h = min(7 * weeks, prep.horizon)
     has = prep.due < NOT_DUE
     due = prep.due[has]

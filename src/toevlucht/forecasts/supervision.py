@@ -3,7 +3,7 @@ pace (the snapshot kept per day and state of the event log), and a supervisor's 
 queue, set or removed under the audit log.
 
 The snapshot is the expensive part (the law engine over every case); it is kept in the
-process per (case-clock day, last event, number of events), so the pages do not read the case
+process per (case-clock day, last event, number of events, measures), so the pages do not read the case
 core again until an event is recorded or the day changes. The runs forward are bounded by
 :mod:`toevlucht.forecasts.exposure`.
 """
@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -27,10 +29,22 @@ from toevlucht.forecasts.snapshot import CHAIN, Snapshot, take
 from toevlucht.law.regime import Regime
 from toevlucht.measures.selectors import all_measures
 
-__all__ = ["prepared", "queue_names", "remove_pace", "set_pace", "snapshot", "valid_pace"]
+__all__ = [
+    "memo",
+    "prepared",
+    "queue_names",
+    "remove_pace",
+    "set_pace",
+    "snapshot",
+    "state_key",
+    "valid_pace",
+]
 
 _lock = threading.Lock()
 _cache: dict[tuple[object, ...], Snapshot] = {}
+_results: OrderedDict[tuple[object, ...], object] = OrderedDict()
+MAX_RESULTS = 64
+T = TypeVar("T")
 
 
 def queue_names() -> list[str]:
@@ -39,8 +53,33 @@ def queue_names() -> list[str]:
 
 
 def _state() -> tuple[object, ...]:
+    """The event log's state (events are appended, never changed: a correction is a new
+    event) and the measures in force as the app holds them."""
     agg = ProcedureEvent.objects.aggregate(last=Max("pk"), n=Count("pk"))
-    return (agg["last"], agg["n"])
+    measures = hash(tuple(sorted((k, repr(m)) for k, m in all_measures().items())))
+    return (agg["last"], agg["n"], measures)
+
+
+def state_key(as_of: dt.date) -> tuple[object, ...]:
+    """What a result on the pages depends on: the day, the event log's state and the paces
+    a supervisor set."""
+    paces = tuple(sorted(services.capacity_settings().items()))
+    return (as_of, *_state(), paces)
+
+
+def memo(key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the process under ``key`` (the last ``MAX_RESULTS`` results):
+    the pages' runs forward are computed once per day, state and settings."""
+    with _lock:
+        if key in _results:
+            _results.move_to_end(key)
+            return cast(T, _results[key])
+    value = compute()
+    with _lock:
+        _results[key] = value
+        while len(_results) > MAX_RESULTS:
+            _results.popitem(last=False)
+    return value
 
 
 def snapshot(as_of: dt.date) -> Snapshot:
