@@ -3,9 +3,10 @@ pace (the snapshot kept per day and state of the event log), and a supervisor's 
 queue, set or removed under the audit log.
 
 The snapshot is the expensive part (the law engine over every case); it is kept in the
-process per (case-clock day, last event, number of events, measures), so the pages do not read the case
-core again until an event is recorded or the day changes. The runs forward are bounded by
-:mod:`toevlucht.forecasts.exposure`.
+process per (case-clock day, last event, number of events, measures), so the pages do not
+read the case core again until an event is recorded, a measure changes or the day changes.
+The runs forward are bounded by :mod:`toevlucht.forecasts.exposure`; their results are kept
+too (:func:`memo`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -44,7 +45,6 @@ _lock = threading.Lock()
 _cache: dict[tuple[object, ...], Snapshot] = {}
 _results: OrderedDict[tuple[object, ...], object] = OrderedDict()
 MAX_RESULTS = 64
-T = TypeVar("T")
 
 
 def queue_names() -> list[str]:
@@ -67,7 +67,7 @@ def state_key(as_of: dt.date) -> tuple[object, ...]:
     return (as_of, *_state(), paces)
 
 
-def memo(key: tuple[object, ...], compute: Callable[[], T]) -> T:
+def memo[T](key: tuple[object, ...], compute: Callable[[], T]) -> T:
     """``compute()``, kept in the process under ``key`` (the last ``MAX_RESULTS`` results):
     the pages' runs forward are computed once per day, state and settings."""
     with _lock:
