@@ -78,16 +78,23 @@ def pace_plot(needed: Sequence[ex.Needed]) -> str:
     return _png(fig)
 
 
-def coverage_plot(groups: Sequence[BacktestGroup], threshold: float) -> str:
-    """Each group's coverage of the p10–p90 band, against the threshold."""
+def coverage_plot(groups: Sequence[BacktestGroup], threshold: float, min_outcomes: int) -> str:
+    """Each group's coverage of the p10–p90 band, against the threshold: green where the
+    group passes, red where it fails, grey where it has too few outcomes to be judged."""
     shown = [g for g in groups if g.coverage is not None]
-    fig = Figure(figsize=(7.5, max(2.0, 0.22 * len(shown) + 1)))
+    fig = Figure(figsize=(7.5, max(2.0, 0.2 * len(shown) + 1)))
     ax = fig.subplots()
     labels = [f"{g.target} {g.queue} {g.nationality_group}" for g in shown]
-    colors = ["tab:green" if g.passes else "tab:red" for g in shown]
-    ax.barh(range(len(shown)), [g.coverage or 0 for g in shown], color=colors)
+
+    def colour(g: BacktestGroup) -> str:
+        if g.outcomes < min_outcomes:
+            return "tab:gray"
+        return "tab:green" if g.passes else "tab:red"
+
+    ax.barh(range(len(shown)), [g.coverage or 0 for g in shown], color=[colour(g) for g in shown])
     ax.axvline(threshold, color="black", ls="--", lw=1, label=_("threshold"))
     ax.set_yticks(list(range(len(shown))), labels, fontsize=6)
+    ax.invert_yaxis()  # in the table's order
     ax.set_xlim(0, 1)
     ax.set_xlabel(_("share of outcomes inside the p10–p90 band"))
     ax.legend(fontsize=7)

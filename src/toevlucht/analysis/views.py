@@ -193,7 +193,7 @@ def backtest(request: HttpRequest) -> HttpResponse:
         "groups": groups,
         "threshold": threshold,
         "min_outcomes": min_outcomes,
-        "coverage_plot": plots.coverage_plot(groups, threshold) if groups else "",
+        "coverage_plot": plots.coverage_plot(groups, threshold, min_outcomes) if groups else "",
         "settings_set": CapacitySetting.objects.order_by("queue"),
         "form": form,
         "may_set": may_set_pace(request.user),
