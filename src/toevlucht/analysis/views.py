@@ -112,7 +112,7 @@ def exposure(request: HttpRequest) -> HttpResponse:
         },
     )
     key = supervision.state_key(as_of)
-    prep = supervision.memo(("prepared", *key), lambda: supervision.prepared(as_of))
+    prep = supervision.prepared(as_of)  # from the kept snapshot; not kept itself (its size)
     scenario = _default_scenario()
     needed = None
     if asked and form.is_valid():

@@ -69,7 +69,8 @@ def state_key(as_of: dt.date) -> tuple[object, ...]:
 
 def memo[T](key: tuple[object, ...], compute: Callable[[], T]) -> T:
     """``compute()``, kept in the process under ``key`` (the last ``MAX_RESULTS`` results):
-    the pages' runs forward are computed once per day, state and settings."""
+    the pages' runs forward are computed once per day, state and settings. Keep small
+    results only (counts, bands): never a snapshot or a run's per-case arrays."""
     with _lock:
         if key in _results:
             _results.move_to_end(key)
