@@ -361,3 +361,11 @@ def test_the_backtest_page_lists_the_latest_runs_groups_with_the_threshold(
     assert "0.80" in html
     assert "0.70" in html
     assert "data:image/png;base64," in html
+
+
+def test_the_pages_replications_shrink_with_the_backlog_but_not_below_the_floor() -> None:
+    from toevlucht.analysis.exposure import replications
+
+    assert replications(100, 30, 500) == 100
+    assert replications(100, 30, 40_000) == 50
+    assert replications(100, 30, 1_000_000) == 30

@@ -22,6 +22,14 @@ __all__ = ["coverage_plot", "exposure_plot", "latest_backtest", "pace_plot"]
 EXPOSURE_REPLICATIONS = 100
 NEEDED_REPLICATIONS = 40
 NEEDED_STEPS = 12
+FULL_BUDGET_CASES = 20_000  # up to this many open cases, the full replications
+
+
+def replications(base: int, floor: int, cases: int) -> int:
+    """Fewer replications for a larger backlog (the run's cost grows with both), never fewer
+    than ``floor``: 100 up to 20,000 open cases, 30 from about 67,000."""
+    return max(floor, min(base, base * FULL_BUDGET_CASES // max(cases, 1)))
+
 
 # --- plots -----------------------------------------------------------------------------------
 

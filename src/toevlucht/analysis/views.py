@@ -125,7 +125,7 @@ def exposure(request: HttpRequest) -> HttpResponse:
                 data["queue"],
                 target=data["target_percent"] / 100,
                 from_day=data["from_day"],
-                replications=plots.NEEDED_REPLICATIONS,
+                replications=plots.replications(plots.NEEDED_REPLICATIONS, 10, len(prep.rows)),
                 steps=plots.NEEDED_STEPS,
             ),
         )
@@ -133,7 +133,8 @@ def exposure(request: HttpRequest) -> HttpResponse:
         scenario = str(form.data["scenario"])
 
     def forward() -> tuple[ex.Exposure, ex.Legal]:
-        f = ex.run(prep, replications=plots.EXPOSURE_REPLICATIONS)  # one run for both
+        reps = plots.replications(plots.EXPOSURE_REPLICATIONS, 30, len(prep.rows))
+        f = ex.run(prep, replications=reps)  # one run for both
         return ex.exposure(prep, forecast=f), ex.legal(prep, ex.behaviour_of(scenario), forecast=f)
 
     e, legal = supervision.memo(("exposure", *key, scenario), forward)
