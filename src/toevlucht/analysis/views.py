@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from toevlucht.analysis.forms import RunForm
+from toevlucht import clock
+from toevlucht.accounts.models import User
+from toevlucht.analysis import exposure as plots
+from toevlucht.analysis.forms import NeededForm, PaceForm, RunForm
 from toevlucht.analysis.models import SimulationRun
 from toevlucht.analysis.services import ANALYST_ROLES, recover_stale, run_request
-from toevlucht.errors import RunRejected
+from toevlucht.errors import NotAllowed, RunRejected
+from toevlucht.forecasts import exposure as ex
+from toevlucht.forecasts import supervision
+from toevlucht.forecasts.models import CapacitySetting
+from toevlucht.sim import bundled_scenarios
 from toevlucht.web.access import staff_page
 
 # Signed in as the staff pages are (second factor where set up or required), then the roles
@@ -76,3 +84,119 @@ def run_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
         as_attachment=name.endswith(".csv"),
         filename=name,
     )
+
+
+# --- exposure at the current pace, and the backtest ---------------------------------------
+
+
+def _default_scenario() -> str:
+    names = list(bundled_scenarios())
+    return "nl-2022" if "nl-2022" in names else names[0]
+
+
+@forecast_page
+@require_GET
+def exposure(request: HttpRequest) -> HttpResponse:
+    """How many open cases pass their term in the next 4, 13 and 26 weeks at the current pace,
+    the legal exposure, and (when asked) the pace needed to keep a share within the term."""
+    as_of = clock.today()
+    asked = "target_percent" in request.GET
+    form = NeededForm(
+        request.GET if asked else None,
+        as_of=as_of,
+        initial={
+            "queue": "vw2000:decision",
+            "target_percent": 90,
+            "from_day": as_of,
+            "scenario": _default_scenario(),
+        },
+    )
+    key = supervision.state_key(as_of)
+    prep = supervision.prepared(as_of)  # from the kept snapshot; not kept itself (its size)
+    scenario = _default_scenario()
+    needed = None
+    if asked and form.is_valid():
+        data = form.cleaned_data
+        scenario = data["scenario"]
+        needed = supervision.memo(
+            ("needed", *key, data["queue"], data["target_percent"], data["from_day"]),
+            lambda: ex.needed(
+                prep,
+                data["queue"],
+                target=data["target_percent"] / 100,
+                from_day=data["from_day"],
+                replications=plots.replications(plots.NEEDED_REPLICATIONS, 10, len(prep.rows)),
+                steps=plots.NEEDED_STEPS,
+            ),
+        )
+    elif asked and "scenario" not in form.errors and form.data.get("scenario"):
+        scenario = str(form.data["scenario"])
+
+    def forward() -> tuple[ex.Exposure, ex.Legal]:
+        reps = plots.replications(plots.EXPOSURE_REPLICATIONS, 30, len(prep.rows))
+        f = ex.run(prep, replications=reps)  # one run for both
+        return ex.exposure(prep, forecast=f), ex.legal(prep, ex.behaviour_of(scenario), forecast=f)
+
+    e, legal = supervision.memo(("exposure", *key, scenario), forward)
+    context: dict[str, Any] = {
+        "as_of": as_of,
+        "exposure": e,
+        "weeks": ex.HORIZON_WEEKS,
+        "rates": [prep.rates[q] for q in prep.queue_names],
+        "exposure_plot": plots.exposure_plot(e),
+        "legal": legal,
+        "form": form,
+        "needed": needed,
+        "pace_plot": plots.pace_plot([needed]) if needed is not None and needed.per_week else "",
+        "max_pace": int(ex.MAX_PACE),
+        "replications": e.replications,
+    }
+    return render(request, "analysis/exposure.html", context, status=400 if form.errors else 200)
+
+
+def may_set_pace(user: object) -> bool:
+    return getattr(user, "role", "") in (User.Role.SUPERVISOR, User.Role.ADMINISTRATOR)
+
+
+@forecast_page
+@require_http_methods(["GET", "POST"])
+def backtest(request: HttpRequest) -> HttpResponse:
+    """The latest backtest's groups and the threshold; a supervisor sets a queue's pace."""
+    form = PaceForm(request.POST or None)
+    if request.method == "POST":
+        if not may_set_pace(request.user):
+            raise NotAllowed("only a supervisor or an administrator sets a pace")
+        if form.is_valid():
+            queue = form.cleaned_data["queue"]
+            if form.cleaned_data["remove"]:
+                supervision.remove_pace(actor=request.user, queue=queue)
+            else:
+                supervision.set_pace(
+                    actor=request.user,
+                    queue=queue,
+                    per_week=form.cleaned_data["per_week"],
+                    note=form.cleaned_data["note"],
+                )
+            return redirect("analysis:backtest")
+    run, groups = plots.latest_backtest()
+    threshold = float(
+        (run.params or {}).get("min_coverage", settings.TOEVLUCHT_FORECAST_MIN_COVERAGE)
+        if run is not None
+        else settings.TOEVLUCHT_FORECAST_MIN_COVERAGE
+    )
+    min_outcomes = int(
+        (run.params or {}).get("min_outcomes", settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES)
+        if run is not None
+        else settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES
+    )
+    context: dict[str, Any] = {
+        "run": run,
+        "groups": groups,
+        "threshold": threshold,
+        "min_outcomes": min_outcomes,
+        "coverage_plot": plots.coverage_plot(groups, threshold, min_outcomes) if groups else "",
+        "settings_set": CapacitySetting.objects.order_by("queue"),
+        "form": form,
+        "may_set": may_set_pace(request.user),
+    }
+    return render(request, "analysis/backtest.html", context, status=400 if form.errors else 200)
