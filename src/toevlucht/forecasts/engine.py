@@ -260,15 +260,31 @@ def _norm(values: list[int]) -> Norm:
     return Norm(len(ordered), int(statistics.median_low(ordered)), p90)
 
 
-def run(
+@dataclass
+class Built:
+    """The backlog of a snapshot, ready to run forward (:func:`build`)."""
+
+    backlog: Backlog  # (empty where no open case is modelled)
+    modelled: list[CaseRow]  # the open cases in the backlog, in its order
+    unmodelled: list[CaseRow]  # open cases the chain does not model (a reason, or set aside)
+    aside: set[int]
+    rates: dict[str, QueueRate]
+    norms: dict[str, Norm]
+    layout: list[tuple[str, str, str]]  # (queue, next queue, the event that ends it)
+    index: dict[str, int]
+    groups: Mapping[str, str]
+
+
+def build(
     snap: Snapshot,
     p: Params = Params(),
     *,
     per_week: Mapping[str, float] | None = None,
     groups: Mapping[str, str] | None = None,
-) -> Result:
-    """Forecast every open case of ``snap``; ``per_week`` fixes a queue's rate (a
-    supervisor's setting), ``groups`` the nationality groups (default: the snapshot's)."""
+) -> Built:
+    """The paces, the norms and the backlog of ``snap``; ``per_week`` fixes a queue's rate (a
+    supervisor's setting), ``groups`` the nationality groups (default: the snapshot's). What
+    :func:`run` and the supervisors' counts (``forecasts.exposure``) run forward."""
     per_week = per_week or {}
     groups = groups if groups is not None else nationality_groups(snap, p.min_group)
     slow, shares, waits, dispersion, fast_waits = _window_stats(snap, p)
@@ -277,7 +293,7 @@ def run(
     layout = _queues()
     index = {q: i for i, (q, _n, _e) in enumerate(layout)}
     queues: list[Queue] = []
-    res = Result(snap.as_of, p)
+    rates: dict[str, QueueRate] = {}
     min_days = _min_days(snap.as_of)
     for name, nxt, _ends in layout:
         fixed = name in per_week
@@ -298,7 +314,7 @@ def run(
                 dispersion=min(dispersion.get(name, 1.0), 50.0),
             )
         )
-        res.rates[name] = QueueRate(
+        rates[name] = QueueRate(
             queue=name,
             observed=observed,
             per_week=per_week[name] if fixed else (observed * 7 / days if days else 0.0),
@@ -310,21 +326,45 @@ def run(
     for queue, rows in waits.items():
         for nationality, days in rows:
             by_group[group_of(queue, nationality, groups)].append(days)
-    res.norms = {g: _norm(v) for g, v in by_group.items()}
     aside = _set_aside(snap, open_rows, slow, p)
     modelled = [r for r in open_rows if r.queue and r.application not in aside]
+    b = Backlog(
+        queue=np.array([index[r.queue] for r in modelled], dtype=np.int64),
+        since=np.array([_offset(r.since, snap.as_of) for r in modelled], dtype=np.int64),
+        hold_until=np.array(
+            [max(0, _offset(r.hold_until, snap.as_of)) for r in modelled], dtype=np.int64
+        ),
+        queues=tuple(queues),
+        weekday0=snap.as_of.weekday(),
+        slow=np.array([_known_slow(r) for r in modelled], dtype=bool),
+    )
+    return Built(
+        backlog=b,
+        modelled=modelled,
+        unmodelled=[r for r in open_rows if not r.queue or r.application in aside],
+        aside=aside,
+        rates=rates,
+        norms={g: _norm(v) for g, v in by_group.items()},
+        layout=layout,
+        index=index,
+        groups=groups,
+    )
+
+
+def run(
+    snap: Snapshot,
+    p: Params = Params(),
+    *,
+    per_week: Mapping[str, float] | None = None,
+    groups: Mapping[str, str] | None = None,
+) -> Result:
+    """Forecast every open case of ``snap`` (see :func:`build` for the arguments)."""
+    bt = build(snap, p, per_week=per_week, groups=groups)
+    res = Result(snap.as_of, p, rates=bt.rates, norms=bt.norms)
+    layout, index, groups = bt.layout, bt.index, bt.groups
+    modelled = bt.modelled
     if modelled:
-        b = Backlog(
-            queue=np.array([index[r.queue] for r in modelled], dtype=np.int64),
-            since=np.array([_offset(r.since, snap.as_of) for r in modelled], dtype=np.int64),
-            hold_until=np.array(
-                [max(0, _offset(r.hold_until, snap.as_of)) for r in modelled], dtype=np.int64
-            ),
-            queues=tuple(queues),
-            weekday0=snap.as_of.weekday(),
-            slow=np.array([_known_slow(r) for r in modelled], dtype=bool),
-        )
-        f = simulate(b, replications=p.replications, horizon=p.horizon_days, seed=p.seed)
+        f = simulate(bt.backlog, replications=p.replications, horizon=p.horizon_days, seed=p.seed)
         nq = summarise(f.next_step, f.horizon)
         dec = summarise(f.decision, f.horizon)
         due = np.array(
@@ -343,21 +383,20 @@ def run(
                     within_term=float(within[j]) if r.decision_due else None,
                 )
             )
-    for r in open_rows:
-        if not r.queue or r.application in aside:
-            known = r.queue in index  # set aside: its queue and what is usual there are known
-            res.cases.append(
-                CaseForecast(
-                    application=r.application,
-                    queue=r.queue if known else "",
-                    group=group_of(r.queue, r.nationality, groups) if known else "",
-                    next_step=layout[index[r.queue]][2] if known else "",
-                    next_days=(np.nan, np.nan, np.nan),
-                    decision_days=(np.nan, np.nan, np.nan),
-                    within_term=None,
-                    reason=r.reason or Reason.SET_ASIDE,
-                )
+    for r in bt.unmodelled:
+        known = r.queue in index  # set aside: its queue and what is usual there are known
+        res.cases.append(
+            CaseForecast(
+                application=r.application,
+                queue=r.queue if known else "",
+                group=group_of(r.queue, r.nationality, groups) if known else "",
+                next_step=layout[index[r.queue]][2] if known else "",
+                next_days=(np.nan, np.nan, np.nan),
+                decision_days=(np.nan, np.nan, np.nan),
+                within_term=None,
+                reason=r.reason or Reason.SET_ASIDE,
             )
+        )
     return res
 
 

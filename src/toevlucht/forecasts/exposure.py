@@ -35,7 +35,7 @@ import numpy.typing as npt
 from toevlucht.forecasts import engine
 from toevlucht.forecasts.snapshot import CaseRow, Snapshot
 from toevlucht.sim import load_scenario
-from toevlucht.sim.backlog import Backlog, Forecast, Queue, simulate
+from toevlucht.sim.backlog import Backlog, Forecast, simulate
 from toevlucht.sim.lawbridge import remedy_params
 
 __all__ = [
@@ -94,58 +94,11 @@ def prepare(
     per_week: Mapping[str, float] | None = None,
     horizon_days: int = 7 * max(HORIZON_WEEKS) + 1,
 ) -> Prepared:
-    """The backlog that :func:`engine.run` would run, with the same paces (the window's or
-    ``per_week``), the same cases set aside and the same queues. Mirrors ``run``'s set-up;
-    see the report to the lead: ``engine`` could expose it."""
-    per_week = per_week or {}
-    slow, shares, _waits, dispersion, fast_waits = engine._window_stats(snap, p)
-    open_rows = snap.open_rows()
-    layout = engine._queues()
-    index = {q: i for i, (q, _n, _e) in enumerate(layout)}
-    waiting: dict[str, int] = {}
-    for r in open_rows:
-        if r.queue:
-            waiting[r.queue] = waiting.get(r.queue, 0) + 1
-    queues = []
-    rates: dict[str, engine.QueueRate] = {}
-    for name, nxt, _ends in layout:
-        fixed = name in per_week
-        share = min(shares.get(name, 0.0), 0.95)
-        decision = engine._is_decision(name)
-        queues.append(
-            Queue(
-                name=name,
-                rate=per_week[name] / 7 if fixed else 0.0,
-                observed=slow[name],
-                window_days=p.window_days,
-                fixed=fixed,
-                fast_share=share,
-                fast_days=p.fast_days if decision else 0,
-                fast_waits=tuple(fast_waits.get(name, ())),
-                next=index[nxt] if nxt else -1,
-                dispersion=min(dispersion.get(name, 1.0), 50.0),
-            )
-        )
-        rates[name] = engine.QueueRate(
-            queue=name,
-            observed=slow[name],
-            per_week=per_week[name] if fixed else slow[name] * 7 / p.window_days,
-            fast_share=share,
-            waiting=waiting.get(name, 0),
-            set_by_supervisor=fixed,
-        )
-    aside = engine._set_aside(snap, open_rows, slow, p)
-    modelled = [r for r in open_rows if r.queue and r.application not in aside]
-    unmodelled = [r for r in open_rows if not r.queue or r.application in aside]
-    b = Backlog(
-        queue=np.array([index[r.queue] for r in modelled], dtype=np.int64),
-        since=np.array([_offset(r.since, snap.as_of) for r in modelled], dtype=np.int64),
-        hold_until=np.array(
-            [max(0, _offset(r.hold_until, snap.as_of)) for r in modelled], dtype=np.int64
-        ),
-        queues=tuple(queues),
-        weekday0=snap.as_of.weekday(),
-    )
+    """The backlog that :func:`engine.run` runs (:func:`engine.build`: the same paces, the
+    window's or ``per_week``, the same cases set aside, the same queues)."""
+    bt = engine.build(snap, p, per_week=per_week)
+    modelled, rates, unmodelled = bt.modelled, bt.rates, bt.unmodelled
+    b = bt.backlog
     due = np.array(
         [
             _offset(r.decision_due, snap.as_of) if r.decision_due is not None else NOT_DUE
