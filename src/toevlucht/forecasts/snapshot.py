@@ -26,7 +26,7 @@ from toevlucht.law import Measure
 from toevlucht.law.bulk import NAT, SUSPENDED, compute, table_from_cases
 from toevlucht.law.errors import LawError
 from toevlucht.law.measures import MeasureKind
-from toevlucht.law.model import Event, EventKind, Stage, Track
+from toevlucht.law.model import Case, Event, EventKind, Stage, Track
 from toevlucht.law.procedure import History, replay
 from toevlucht.law.regime import Regime
 
@@ -176,19 +176,29 @@ def _hold(
     return True, max(e for e in ends if e is not None)
 
 
+def _awaiting(h: History) -> bool:
+    return h.stage is not None and h.stage.awaiting_decision and h.withdrawn is None
+
+
 def _rows(
     as_of: dt.date, measures: Mapping[str, Measure], batch: Sequence[RawCase]
 ) -> list[CaseRow]:
     """Worker: the rows of a batch of cases on ``as_of``."""
     cases = [build_case(raw) for raw in batch]
-    table = table_from_cases(cases, as_of)
-    result = compute(table, as_of, measures)
     out: list[CaseRow] = []
-    for i, (raw, case) in enumerate(zip(batch, cases, strict=True)):
-        pk, nationality = raw[0], raw[2]
+    replayed: list[tuple[RawCase, Case, History | None]] = []
+    for raw, case in zip(batch, cases, strict=True):
         try:
-            h = replay(case, as_of)
+            replayed.append((raw, case, replay(case, as_of)))
         except LawError:  # a history the law cannot read is not forecast, and says why
+            replayed.append((raw, case, None))
+    # the decision term and the measures (law.bulk) of the cases awaiting a decision only
+    waiting = [c for _r, c, h in replayed if h is not None and h.events and _awaiting(h)]
+    result = compute(table_from_cases(waiting, as_of), as_of, measures) if waiting else None
+    i = -1
+    for raw, _case, h in replayed:
+        pk, nationality = raw[0], raw[2]
+        if h is None:
             out.append(
                 CaseRow(
                     pk, nationality, "", (), True, "", None, None, Reason.HISTORY_ERROR, None, None
@@ -197,7 +207,17 @@ def _rows(
             continue
         if not h.events:
             continue  # nothing known yet on as_of
-        awaiting = h.stage is not None and h.stage.awaiting_decision and h.withdrawn is None
+        awaiting = _awaiting(h)
+        if not awaiting:
+            out.append(
+                CaseRow(
+                    pk, nationality, h.regime.value, _legs(h), False, "", None,
+                    (h.requested or h.events[0]).date, "", None, None,
+                )
+            )  # fmt: skip
+            continue
+        i += 1
+        assert result is not None  # a case awaiting a decision is in ``waiting``
         legs = _legs(h)
         queue = _queue_of(h) if awaiting else ""
         reason = ""
