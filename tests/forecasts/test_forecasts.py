@@ -225,3 +225,15 @@ def test_the_api_and_the_portal_show_forecasts_of_the_demo_at_1_october_2022(
     body = c.get(f"/api/cases/{f.application_id}/").json()
     assert body["forecast"] is None
     assert body["forecast_unavailable_reason"] == "stale"
+
+
+@pytest.mark.parametrize("pace", [0.0, -1.0, 10_000.0])
+def test_the_database_refuses_a_pace_out_of_range(db: None, pace: float) -> None:
+    from django.db import IntegrityError, transaction
+
+    from toevlucht.forecasts.models import CapacitySetting
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CapacitySetting.objects.create(queue="vw2000:decision", per_week=pace)
+    CapacitySetting.objects.create(queue="vw2000:decision", per_week=12.5)
+    assert CapacitySetting.objects.count() == 1

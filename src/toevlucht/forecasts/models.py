@@ -95,3 +95,12 @@ class CapacitySetting(models.Model):
     )
     set_at = models.DateTimeField(auto_now=True)
     note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            # the form and supervision.set_pace check it too; the database has the last word
+            models.CheckConstraint(
+                condition=models.Q(per_week__gt=0) & models.Q(per_week__lt=10_000),
+                name="pace_in_range",
+            )
+        ]
