@@ -42,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "privacy",
         "demo",
         "portal",
+        "reminders",
     },
 }
 

@@ -257,6 +257,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "toevlucht@localhost")
+# The site's public address, for links in e-mails (reminders): e.g. https://toevlucht.example.
+TOEVLUCHT_BASE_URL = os.environ.get("TOEVLUCHT_BASE_URL", "http://127.0.0.1:8000")
 # Reminders: how many working days (law.legal_calendar) before a deadline to send one.
 TOEVLUCHT_REMINDER_WORKING_DAYS = int(os.environ.get("TOEVLUCHT_REMINDER_WORKING_DAYS", "5"))
 # Seconds an API list's count is cached (0: count on every request).

@@ -43,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"toevlucht demo: {problem}", file=sys.stderr)
         return 2
+    # the demo prints the e-mails it sends (the reminders) on the console, readable
+    os.environ.setdefault("DJANGO_EMAIL_BACKEND", "toevlucht.demo.mail.DemoConsoleBackend")
+    os.environ.setdefault("TOEVLUCHT_BASE_URL", f"http://{_url_host(args.host)}:{args.port}")
     setup(as_of)
     print(f"Toevlucht demo — the case clock stands at {as_of.isoformat()}")
     print("  migrating the database ...", flush=True)
@@ -51,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from toevlucht.cases.refresh import refresh_all
-    from toevlucht.demo.build import build_demo, demo_exists, read_logins
+    from toevlucht.demo.build import build_demo, demo_exists, give_demo_emails, read_logins
+    from toevlucht.reminders.services import reminders_send
 
     call_command("collectstatic", interactive=False, verbosity=0)
     if demo_exists():
@@ -62,11 +66,18 @@ def run(args: argparse.Namespace) -> int:
             f"({report.changed} changed)"
         )
         logins = read_logins()
+        give_demo_emails()
     else:
         print("  loading the spring-2022 demo (about 200 applicants) ...", flush=True)
         logins = build_demo()
         if as_of != dt.date(2022, 5, 9):
             refresh_all(as_of)
+    print("  sending the deadline reminders due today (shown here, not delivered) ...", flush=True)
+    sent = reminders_send(as_of)
+    print(
+        f"  reminders on {as_of.isoformat()}: {sent.sent} sent, {sent.already_sent} sent before",
+        flush=True,
+    )
     url = f"http://{args.host}:{args.port}/"
     print()
     print(
@@ -112,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
     )
     server = subprocess.Popen(cmd, env=env)
     return supervise(server, worker)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def port_problem(host: str, port: int) -> str | None:
