@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toevlucht.law import EventKind
 from toevlucht.law.measures import groups
+from toevlucht.law.model import EXTENSION_GROUNDS
 from toevlucht.law.text import render_key
 
 __all__ = [
@@ -139,18 +140,9 @@ CHOICE_LABELS: dict[tuple[str, str], Promise] = {
     ("level", "court"): _("district court"),
     ("level", "council_of_state"): _("Council of State (further appeal)"),
 }
-# The articles a decision-term extension rests on (``decision_term_extended.ground``,
-# ``law.model.ExtensionGround``), and the grounds a-g of Vb 2000 art. 3.115(2) by their
-# citation (``general_procedure_extended.ground``).
-EXTENSION_GROUND_LABELS: dict[str, Promise] = {
-    "42(4)(a)": _("Vw 2000 art. 42(4)(a): complex case"),
-    "42(4)(b)": _("Vw 2000 art. 42(4)(b): many applications at the same time"),
-    "42(4)(c)": _("Vw 2000 art. 42(4)(c): delay caused by the applicant"),
-    "42(5)": _("Vw 2000 art. 42(5): further extension after one under art. 42(4)"),
-    "43": _("Vw 2000 art. 43: decision moratorium"),
-    "35(2)": _("APR art. 35(2): admissibility term extended"),
-    "35(5)": _("APR art. 35(5): examination term extended"),
-}
+# The grounds a-g of Vb 2000 art. 3.115(2) by their citation
+# (``general_procedure_extended.ground``); the grounds of a decision-term extension
+# (``decision_term_extended.ground``) are named by the law's catalogue (``extension_ground``).
 GP_GROUND_LABELS: dict[str, Promise] = {
     "a": _("Vb 2000 art. 3.115(2)(a)"),
     "b": _("Vb 2000 art. 3.115(2)(b)"),
@@ -160,7 +152,7 @@ GP_GROUND_LABELS: dict[str, Promise] = {
     "f": _("Vb 2000 art. 3.115(2)(f)"),
     "g": _("Vb 2000 art. 3.115(2)(g)"),
 }
-for _ground, _name in (*EXTENSION_GROUND_LABELS.items(), *GP_GROUND_LABELS.items()):
+for _ground, _name in GP_GROUND_LABELS.items():
     CHOICE_LABELS[("ground", _ground)] = _name
 # Choices the law engine's catalogue names (field -> catalogue section).
 LAW_CHOICES = {
@@ -223,12 +215,15 @@ def choice_label(name: str, value: Any) -> str:
         return str(_("yes") if value else _("no"))
     if name in LAW_CHOICES:
         return law_label(LAW_CHOICES[name], str(value))
+    if name == "ground" and str(value) in EXTENSION_GROUNDS:
+        return extension_ground_label(str(value))
     return str(CHOICE_LABELS.get((name, str(value)), value))
 
 
 def extension_ground_label(ground: str) -> str:
-    """A decision-term extension's ground (``42(4)(b)``) by its article and meaning."""
-    return str(EXTENSION_GROUND_LABELS.get(ground, ground)) if ground else ""
+    """A decision-term extension's ground (``42(4)(b)``) by its article and meaning, from
+    the law's catalogue (``extension_ground``) in the page's language."""
+    return law_label("extension_ground", ground)
 
 
 def group_label(group_id: str) -> str:
