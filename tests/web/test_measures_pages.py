@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from toevlucht.measures.models import AnnouncedMeasure
 
@@ -85,6 +86,9 @@ def test_announcing_what_was_previewed_shows_what_changed(sv: Any, syrians: list
     assert "10 Mar 2023" in html
     row = AnnouncedMeasure.objects.get()
     assert (row.cases_touched, row.cases_changed) == (2, 2)
+    # the announcement carries the case clock's day (the demo's), not the real one
+    assert timezone.localdate(row.announced_at) == D(2022, 5, 9)
+    assert "announced in Toevlucht on 9 May 2022" in html
     assert row.definition["title_ru"] == "Мораторий на решения: Сирия"
     assert row.definition["title_uk"] == "Мораторій на рішення: Сирія"
     # the changes are shown once; the page keeps listing the cases that fall under it
