@@ -43,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
         "demo",
         "portal",
         "reminders",
+        "api",
     },
 }
 

@@ -73,3 +73,14 @@ def test_the_demo_shows_on_the_console_the_reminders_it_sends(tmp_path: Any) -> 
     sent = int(out.split("reminders on 2022-05-09: ")[1].split(" sent")[0])
     assert sent == out.count("✉ to ")
     assert sent > 0
+    # the commands run on the demo's folder afterwards keep the demo's clock
+    after = subprocess.run(
+        [sys.executable, "-m", "toevlucht.cli", "retention"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert after.returncode == 0, after.stderr
+    assert "retention on 2022-05-09:" in after.stdout

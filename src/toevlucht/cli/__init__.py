@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "erase personal data past its retention date (--apply)",
     ),
     "simulate": ("toevlucht.cli.simulate", "forecast the asylum chain from a scenario"),
+    "api-token": ("toevlucht.cli.api_token", "make and print a user's API token"),
+    "reminders": ("toevlucht.cli.reminders", "send the deadline reminders due today"),
 }
 
 

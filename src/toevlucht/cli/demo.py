@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from toevlucht.reminders.services import reminders_send
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    # the other commands run on this folder follow the demo's clock (settings.TOEVLUCHT_AS_OF)
+    (settings.VAR_DIR / "demo-as-of").write_text(as_of.isoformat(), encoding="utf-8")
     if demo_exists():
         print("  demo data found: reusing it")
         report = refresh_all(as_of)
