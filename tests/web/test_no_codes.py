@@ -129,3 +129,19 @@ def test_the_case_page_names_the_extension_ground_by_its_article(
     ):
         html = cw.get(f"/cases/{extended_case.pk}/", headers={"Accept-Language": lang})
         assert text in html.content.decode()
+
+
+def test_a_source_named_in_words_is_named_in_the_pages_language(
+    make_user: Any, client_for: Any
+) -> None:
+    from toevlucht.law import load_sources
+
+    press = next(c for c in load_sources().values() if c.label == "press reports, spring 2022")
+    assert press.label_in("nl") == "persberichten, voorjaar 2022"
+    assert press.label_in("en") == "press reports, spring 2022"
+    sv = client_for(make_user("sv", "supervisor", "ind"))
+    nl = sv.get("/measures/ru-decision-stop-2022-press/", headers={"Accept-Language": "nl"})
+    en = sv.get("/measures/ru-decision-stop-2022-press/", headers={"Accept-Language": "en"})
+    assert "persberichten, voorjaar 2022" in nl.content.decode()
+    assert "press reports, spring 2022" not in nl.content.decode()
+    assert "press reports, spring 2022" in en.content.decode()
