@@ -44,6 +44,8 @@ ALLOWED: dict[str, set[str]] = {
         "demo",
         "portal",
         "forecasts",
+        "reminders",
+        "api",
     },
 }
 

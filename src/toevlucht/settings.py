@@ -262,6 +262,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "toevlucht@localhost")
+# The site's public address, for links in e-mails (reminders): e.g. https://toevlucht.example.
+TOEVLUCHT_BASE_URL = os.environ.get("TOEVLUCHT_BASE_URL", "http://127.0.0.1:8000")
 # Reminders: how many working days (law.legal_calendar) before a deadline to send one.
 TOEVLUCHT_REMINDER_WORKING_DAYS = int(os.environ.get("TOEVLUCHT_REMINDER_WORKING_DAYS", "5"))
 # Seconds an API list's count is cached (0: count on every request).
@@ -346,8 +348,13 @@ TOEVLUCHT_FORECAST_LIMIT_SECONDS = int(os.environ.get("TOEVLUCHT_FORECAST_LIMIT_
 TOEVLUCHT_FORECAST_QUEUE_PER_USER = int(os.environ.get("TOEVLUCHT_FORECAST_QUEUE_PER_USER", "2"))
 # Days an API token works after it was made (api/authentication.py).
 TOEVLUCHT_API_TOKEN_DAYS = int(os.environ.get("TOEVLUCHT_API_TOKEN_DAYS", "90"))
-# A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam.
-TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "")
+# A fixed "today" (ISO date) for the demo; empty: the real date in Amsterdam. Without the
+# variable, a demo's folder gives its own (``toevlucht demo`` writes var/demo-as-of), so that
+# the commands run on the demo's data (export-subject, retention, reminders) keep its clock.
+_DEMO_AS_OF = VAR_DIR / "demo-as-of"
+TOEVLUCHT_AS_OF = os.environ.get("TOEVLUCHT_AS_OF", "") or (
+    _DEMO_AS_OF.read_text(encoding="utf-8").strip() if _DEMO_AS_OF.is_file() else ""
+)
 # Years after the final decision until personal data is due for deletion (retention).
 # Days after the asylum request with no registration interview before the work queue flags
 # the case (the story's five weeks). Not law: a setting; `toevlucht refresh --all` applies a

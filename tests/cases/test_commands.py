@@ -124,6 +124,8 @@ def test_export_subject_of_an_unknown_person_is_one_line_and_exit_2(tmp_path: Pa
         (["demo", "--as-of", "2013-05-01", "--no-serve"], "no value in force on"),
         (["export-subject", "1", "--out", "/nonexistent/x.json"], "no writable folder"),
         (["retention", "--as-of", "someday"], "expected a date as YYYY-MM-DD"),
+        (["api-token", "nobody"], "no active user 'nobody'"),
+        (["reminders", "--as-of", "someday"], "expected a date as YYYY-MM-DD"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(
@@ -149,3 +151,22 @@ def test_demo_on_a_port_already_in_use_says_so_before_loading_anything(tmp_path:
     assert "--port" in out.stderr
     assert "Traceback" not in out.stderr
     assert "loading" not in out.stdout  # it stopped before setting anything up
+
+
+def test_api_token_and_reminders_work_as_the_readme_says(tmp_path: Path) -> None:
+    """README: ``toevlucht api-token caseworker``, ``toevlucht reminders``."""
+    import sqlite3 as sq
+
+    assert cli(tmp_path, "reminders", "--as-of", "2022-05-09").returncode == 0
+    with closing(sq.connect(tmp_path / "toevlucht.sqlite3")) as con:
+        con.execute(
+            "INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,"
+            " email, is_staff, is_active, date_joined, role, language)"
+            " VALUES ('!', 0, 'caseworker', '', '', '', 1, 1, '2022-01-01', 'caseworker', 'en')"
+        )
+        con.commit()
+    out = cli(tmp_path, "api-token", "caseworker")
+    assert out.returncode == 0, out.stderr
+    assert len(out.stdout.strip()) >= 32
+    again = cli(tmp_path, "reminders", "--as-of", "2022-05-09")
+    assert "reminders on 2022-05-09: 0 due, 0 sent" in again.stdout

@@ -38,3 +38,54 @@ def test_the_demo_has_the_people_and_cases_of_the_scenario(
     me = User.objects.get(username="applicant")
     assert "reservist_refusing_service" in me.applicant.groups  # type: ignore[union-attr]
     assert (tmp_path / "demo-logins.json").stat().st_mode & 0o777 == 0o600
+    # every user has an e-mail address (reserved domain), so reminders have recipients
+    emails = list(User.objects.values_list("email", flat=True))
+    assert all(e.endswith("@toevlucht-demo.example") for e in emails), emails
+    assert len(set(emails)) == len(emails)
+
+
+def test_the_demo_shows_on_the_console_the_reminders_it_sends(tmp_path: Any) -> None:
+    """``toevlucht demo`` sends the reminders due on its day and prints each one, readable:
+    recipient, subject in the recipient's language, the date and the link to the case."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "TOEVLUCHT_AS_OF", "DJANGO_EMAIL_BACKEND")
+    }
+    env["TOEVLUCHT_VAR"] = str(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "toevlucht.cli", "demo", "--no-serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "✉ to caseworker@toevlucht-demo.example: Toevlucht reminder: TV-2022-" in out
+    # legal aid reads Dutch (User.language): its reminders are in Dutch, Dutch dates
+    assert "✉ to legalaid@toevlucht-demo.example: Herinnering Toevlucht: TV-2022-" in out
+    assert "http://127.0.0.1:8000/cases/" in out
+    assert "May 2022" in out
+    assert " mei 2022" in out
+    assert "2022-05-1" not in out  # dates in the reader's form, not ISO
+    assert "Content-Transfer-Encoding" not in out  # not the raw MIME
+    sent = int(out.split("reminders on 2022-05-09: ")[1].split(" sent")[0])
+    assert sent == out.count("✉ to ")
+    assert sent > 0
+    # the commands run on the demo's folder afterwards keep the demo's clock
+    after = subprocess.run(
+        [sys.executable, "-m", "toevlucht.cli", "retention"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert after.returncode == 0, after.stderr
+    assert "retention on 2022-05-09:" in after.stdout

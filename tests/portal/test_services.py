@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_otp.oath import TOTP
 
+from toevlucht import clock
 from toevlucht.accounts.models import User
 from toevlucht.audit.models import AuditEntry
 from toevlucht.portal import services
@@ -137,11 +138,21 @@ def test_a_weak_password_is_refused_and_leaves_the_code_open(
     services.invitation_for_code(code=issued.code, client_address="10.0.0.1")
 
 
+def test_an_invitation_is_dated_and_expires_by_the_case_clock(
+    reservist_case: Any, caseworker: Any, settings: Any
+) -> None:
+    """The demo's clock stands in 2022: the letter's date and the code's expiry follow it."""
+    settings.TOEVLUCHT_AS_OF = "2022-10-01"
+    inv = issue(reservist_case, caseworker).invitation
+    assert timezone.localdate(inv.issued_at) == dt.date(2022, 10, 1)
+    assert inv.expires_at - inv.issued_at == dt.timedelta(days=services.invitation_days())
+
+
 def test_an_expired_code_is_refused(reservist_case: Any, caseworker: Any) -> None:
     issued = issue(reservist_case, caseworker)
     Invitation.objects.filter(pk=issued.invitation.pk).update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1),
-        issued_at=timezone.now() - dt.timedelta(days=31),
+        expires_at=clock.now() - dt.timedelta(seconds=1),  # the case clock's moment
+        issued_at=clock.now() - dt.timedelta(days=31),
     )
     with pytest.raises(CodeRejected) as exc:
         services.invitation_for_code(code=issued.code, client_address="10.0.0.1")

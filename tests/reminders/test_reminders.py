@@ -107,6 +107,41 @@ def test_a_reminder_names_the_case_reference_deadline_and_date_and_no_personal_d
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "words", "month"),
+    [
+        ("nl", ("Herinnering Toevlucht", "Zaak", "werkdag"), "oktober"),
+        ("ru", ("Напоминание Toevlucht", "Дело", "рабоч"), "октября"),
+        ("uk", ("Нагадування Toevlucht", "Справа", "робоч"), "жовтня"),
+        ("en", ("Toevlucht reminder", "Case", "working day"), "October"),
+    ],
+)
+def test_a_reminder_is_in_the_recipients_language_with_a_local_date_and_a_link_to_the_case(
+    people: dict[str, Any], settings: Any, lang: str, words: tuple[str, ...], month: str
+) -> None:
+    settings.TOEVLUCHT_BASE_URL = "https://toevlucht.example/"
+    for u in (people["cw"], people["la"]):
+        u.language = lang
+        u.save(update_fields=["language"])
+    kind, due = min(_running(people["case"]), key=lambda kd: kd[1])
+    left = legal_calendar().working_days_after(TODAY, due)
+    reminders_send(TODAY, lead=left)
+    assert len(mail.outbox) == 2
+    from toevlucht.law.text import format_date, render_key
+
+    for m in mail.outbox:
+        text = m.subject + "\n" + m.body
+        for w in words:
+            assert w in text, (w, text)
+        assert format_date(due, lang) in text
+        assert due == D(2022, 10, 20)  # the month below is this date's
+        assert month in text
+        assert due.isoformat() not in text  # the local form, not the ISO one
+        assert render_key(f"deadline.{kind}", lang) in text
+        assert f"https://toevlucht.example/cases/{people['case'].pk}/" in m.body
+
+
+@pytest.mark.django_db
 def test_no_reminder_without_an_active_mandate_or_an_email_address(
     people: dict[str, Any], orgs: dict[str, Any]
 ) -> None:

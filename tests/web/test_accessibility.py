@@ -63,6 +63,8 @@ def test_the_staff_pages_pass_axe_in_english_and_dutch(
             ("/measures/ru-conscripts-2022-decision/", "measure"),
             ("/reception/", "reception"),
             ("/accounts/two-factor/", "two-factor"),
+            (f"/cases/{own.pk}/mandates/new/", "mandate-new"),
+            (f"/cases/{own.pk}/placements/new/", "placement-new"),
         ]:
             page.goto(url + path)
             check(page, f"{name}-{lang}")
@@ -71,6 +73,10 @@ def test_the_staff_pages_pass_axe_in_english_and_dutch(
         page.locator("#event-fields button[type=submit]").click()
         expect(page.locator(".field.invalid").first).to_be_visible()
         check(page, f"case-errors-{lang}")
+        page.goto(f"{url}/cases/{own.pk}/mandates/new/")
+        page.get_by_role("button").last.click()
+        expect(page.locator(".field.invalid").first).to_be_visible()
+        check(page, f"mandate-errors-{lang}")
 
 
 def test_legal_aid_and_sign_in_pages_pass_axe(

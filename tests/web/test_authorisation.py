@@ -97,6 +97,14 @@ CASE_URLS = {
     "case_new": INTAKE,
     "term_letter": TO_APPLICANT,
     "interview_letter": TO_APPLICANT,
+    # mandates and placements of the case's applicant: authority staff, on cases they see
+    "mandate_new": INTAKE,
+    "placement_new": INTAKE,
+    # ending a mandate: 404 for a mandate not of this applicant (none here;
+    # tests/web/test_casework_pages.py ends one)
+    "mandate_revoke": {
+        k: {r: 404 if v == 200 else v for r, v in m.items()} for k, m in INTAKE.items()
+    },
 }
 NOT_COVERED = {"set_language"}  # Django's own view (i18n/setlang/), tested in test_i18n
 
@@ -134,6 +142,12 @@ def _url(name: str, app: Any = None) -> str:
         return f"/cases/{app.pk}/letters/interview/"
     if name == "case_new":
         return f"/applicants/{app.applicant_id}/cases/new/"
+    if name == "mandate_new":
+        return f"/cases/{app.pk}/mandates/new/"
+    if name == "placement_new":
+        return f"/cases/{app.pk}/placements/new/"
+    if name == "mandate_revoke":
+        return f"/cases/{app.pk}/mandates/999999/end/"
     return {
         "home": "/",
         "search": "/search/?q=Sokolov",

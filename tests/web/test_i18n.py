@@ -39,3 +39,22 @@ def test_every_field_of_the_laws_event_schema_has_a_label() -> None:
     assert fields <= set(labels.FIELD_LABELS)
     helps = {s.help for specs in EVENT_FIELDS.values() for s in specs.values() if s.help}
     assert helps <= set(labels.FIELD_HELP)
+
+
+def test_an_event_after_today_is_refused_in_the_pages_language(
+    make_user: Any, make_case: Any, client_for: Any
+) -> None:
+    from toevlucht.cases.models import ProcedureEvent
+
+    client = client_for(make_user("cw", "caseworker", "ind"))
+    app = make_case()
+    data = {"kind": "decision_term_extended", "effective_date": "2023-05-02", "months": "4"}
+    data["ground"] = "42(4)(a)"
+    for lang, says in (
+        ("en", "2 May 2023 is after today (9 May 2022); record what happened"),
+        ("nl", "2 mei 2023 ligt na vandaag (9 mei 2022); leg vast wat er is gebeurd"),
+    ):
+        r = client.post(f"/cases/{app.pk}/events/new/", data, headers={"Accept-Language": lang})
+        assert r.status_code == 400
+        assert says in r.context["event_form"].errors["effective_date"][0]
+    assert ProcedureEvent.objects.filter(application=app).count() == 1

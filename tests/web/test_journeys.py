@@ -145,6 +145,8 @@ def test_a_supervisor_announces_a_moratorium_and_sees_the_affected_cases(
     page.select_option("#id_kind", "decision_moratorium")
     page.fill("#id_title_nl", "Besluitmoratorium Syrische aanvragers")
     page.fill("#id_title_en", "Decision moratorium for Syrian applicants")
+    page.fill("#id_title_ru", "Мораторий на решения для заявителей из Сирии")
+    page.fill("#id_title_uk", "Мораторій на рішення для заявників із Сирії")
     page.select_option("#id_effect_status", "confirmed")
     page.select_option("#id_legal_basis", "vw-43-1")
     page.fill("#id_term_extension_months", "6")

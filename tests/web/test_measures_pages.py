@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from toevlucht.measures.models import AnnouncedMeasure
 
@@ -19,6 +20,8 @@ def _form(**over: str) -> dict[str, str]:
         "kind": "decision_moratorium",
         "title_nl": "Besluitmoratorium Syrië",
         "title_en": "Decision moratorium Syria",
+        "title_ru": "Мораторий на решения: Сирия",
+        "title_uk": "Мораторій на рішення: Сирія",
         "effect_status": "confirmed",
         "legal_basis": "vw-43-1",
         "term_extension_months": "6",
@@ -83,6 +86,11 @@ def test_announcing_what_was_previewed_shows_what_changed(sv: Any, syrians: list
     assert "10 Mar 2023" in html
     row = AnnouncedMeasure.objects.get()
     assert (row.cases_touched, row.cases_changed) == (2, 2)
+    # the announcement carries the case clock's day (the demo's), not the real one
+    assert timezone.localdate(row.announced_at) == D(2022, 5, 9)
+    assert "announced in Toevlucht on 9 May 2022" in html
+    assert row.definition["title_ru"] == "Мораторий на решения: Сирия"
+    assert row.definition["title_uk"] == "Мораторій на рішення: Сирія"
     # the changes are shown once; the page keeps listing the cases that fall under it
     again = sv.get("/measures/syr-2022-web/").content.decode()
     assert "What changed" not in again
@@ -147,6 +155,9 @@ def test_an_announcement_that_differs_from_its_preview_is_previewed_again(
         ({"term_extension_months": ""}, "term_extension_months"),
         ({"periods-0-source_url": "http://example.org/x"}, "source_url"),  # https only
         ({"nationalities": "SYR XYZ"}, "nationalities"),
+        # the portal names the measure in Russian and Ukrainian: the form asks for both
+        ({"title_ru": ""}, "title_ru"),
+        ({"title_uk": ""}, "title_uk"),
     ],
 )
 def test_the_laws_rejections_land_on_their_field(
@@ -181,3 +192,22 @@ def test_the_measures_list_shows_the_laws_measures(sv: Any) -> None:
     html = sv.get("/measures/").content.decode()
     assert "Decision moratorium for Russian conscripts" in html
     assert "Announce a measure" in html
+
+
+def test_the_measure_page_names_groups_sexes_and_grounds_not_their_codes(sv: Any) -> None:
+    html = sv.get("/measures/ru-conscripts-2022-decision/").content.decode()
+    assert "conscript_refusing_service" not in html.replace('value="conscript', "")
+    assert "Groups" in html
+    for lang, sex in (("en", "male"), ("nl", "man")):
+        sv.cookies["django_language"] = lang
+        page = sv.get("/measures/ru-conscripts-2022-decision/").content.decode()
+        assert "conscript_refusing_service" not in page
+        assert f"<dd>{sex}</dd>" in page
+
+
+def test_the_announce_form_offers_extension_grounds_by_their_article(sv: Any) -> None:
+    for lang, text in (("en", "many applications"), ("nl", "gelijktijdig")):
+        sv.cookies["django_language"] = lang
+        html = sv.get("/measures/new/").content.decode()
+        assert text in html
+        assert '<option value="42(4)(b)">42(4)(b)</option>' not in html

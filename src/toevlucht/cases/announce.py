@@ -122,6 +122,7 @@ def measure_announce(
             measure_id=m.id,
             definition=as_json(definition),
             announced_by=actor,
+            announced_at=clock.now(),  # the demo's announcements carry its day
             cases_touched=len(preview.touched),
             cases_changed=len(preview.changed),
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from toevlucht import clock
 from toevlucht.accounts.models import Organisation, User
@@ -38,7 +38,7 @@ from toevlucht.errors import DuplicateSuspected, EventRejected, NotFound, Reject
 from toevlucht.law import LANGUAGES, CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
-from toevlucht.law.text import render_error
+from toevlucht.law.text import format_date, render_error
 from toevlucht.law.view import AssessmentView, assessment_view
 from toevlucht.measures.selectors import all_measures
 
@@ -423,10 +423,12 @@ def _append(
     _validate(kind, effective_date, data, corrects)
     today = clock.today()
     if effective_date > today:
+        lang = (get_language() or "en")[:2]
+        lang = lang if lang in LANGUAGES else "en"
         raise EventRejected(
             "effective_date",
-            f"{effective_date.isoformat()} is after today ({today.isoformat()}); "
-            "record what happened, not what is planned",
+            gettext("%(day)s is after today (%(today)s); record what happened, not what is planned")
+            % {"day": format_date(effective_date, lang), "today": format_date(today, lang)},
         )
     existing = list(app.events.all())
     seq = (existing[-1].seq + 1) if existing else 1

@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "simulate": ("toevlucht.cli.simulate", "forecast the asylum chain from a scenario"),
     "forecast": ("toevlucht.cli.forecast", "forecast every open case; backtest past forecasts"),
+    "api-token": ("toevlucht.cli.api_token", "make and print a user's API token"),
+    "reminders": ("toevlucht.cli.reminders", "send the deadline reminders due today"),
 }
 
 

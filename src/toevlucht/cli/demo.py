@@ -42,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"toevlucht demo: {problem}", file=sys.stderr)
         return 2
+    # the demo prints the e-mails it sends (the reminders) on the console, readable
+    os.environ.setdefault("DJANGO_EMAIL_BACKEND", "toevlucht.demo.mail.DemoConsoleBackend")
+    os.environ.setdefault("TOEVLUCHT_BASE_URL", f"http://{_url_host(args.host)}:{args.port}")
     setup(as_of)
     print(f"Toevlucht demo — the case clock stands at {as_of.isoformat()}")
     print("  migrating the database ...", flush=True)
@@ -50,9 +53,12 @@ def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from toevlucht.cases.refresh import refresh_all
-    from toevlucht.demo.build import build_demo, demo_exists, read_logins
+    from toevlucht.demo.build import build_demo, demo_exists, give_demo_emails, read_logins
+    from toevlucht.reminders.services import reminders_send
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    # the other commands run on this folder follow the demo's clock (settings.TOEVLUCHT_AS_OF)
+    (settings.VAR_DIR / "demo-as-of").write_text(as_of.isoformat(), encoding="utf-8")
     if demo_exists():
         print("  demo data found: reusing it")
         report = refresh_all(as_of)
@@ -61,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
             f"({report.changed} changed)"
         )
         logins = read_logins()
+        give_demo_emails()
     else:
         print(
             "  loading the spring-2022 demo (about 200 applicants, and about a thousand "
@@ -71,6 +78,12 @@ def run(args: argparse.Namespace) -> int:
         if as_of != dt.date(2022, 5, 9):
             refresh_all(as_of)
     _forecasts(as_of)
+    print("  sending the deadline reminders due today (shown here, not delivered) ...", flush=True)
+    sent = reminders_send(as_of)
+    print(
+        f"  reminders on {as_of.isoformat()}: {sent.sent} sent, {sent.already_sent} sent before",
+        flush=True,
+    )
     url = f"http://{args.host}:{args.port}/"
     print()
     print(
@@ -131,6 +144,10 @@ def _forecasts(as_of: dt.date) -> None:
         f"  {s.forecast} of {s.open_cases} open cases have a decision estimate that passed "
         "the backtest (docs/forecasts.md)"
     )
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def port_problem(host: str, port: int) -> str | None:

@@ -65,6 +65,24 @@ class DemoLogin:
     password: str
 
 
+# The demo's users have e-mail addresses (the reserved .example domain: nothing is delivered)
+# so that the reminders have recipients; the demo prints them on the console.
+EMAIL_DOMAIN = "toevlucht-demo.example"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{EMAIL_DOMAIN}"
+
+
+def give_demo_emails() -> int:
+    """Give the demo's users without an address theirs (a demo made before they had one);
+    returns how many were given one."""
+    n = 0
+    for username, _role, _org in ROLES:
+        n += User.objects.filter(username=username, email="").update(email=demo_email(username))
+    return n
+
+
 def logins_file() -> Path:
     return Path(settings.VAR_DIR) / "demo-logins.json"
 
@@ -368,6 +386,9 @@ def build_demo(
             username=username,
             role=role,
             organisation=org,
+            email=demo_email(username),
+            # the legal-aid office reads its reminders in Dutch (the others in English)
+            language="nl" if role == User.Role.LEGAL_AID else "en",
             is_staff=role
             in (
                 User.Role.CASEWORKER,

@@ -329,7 +329,7 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
         date=st.due,
         on=e.date,
         months=months,
-        ground=ground,
+        ground=Label(f"extension_ground.{ground.value}"),
         due=st.due,
     )
 

@@ -76,6 +76,16 @@ class Citation:
     celex: str = ""
     date: dt.date | None = None
     note: str = ""
+    # the label in another language, for a source whose label is words (press, IND news);
+    # an article's citation reads the same in every language
+    label_nl: str = ""
+    label_ru: str = ""
+    label_uk: str = ""
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang`` (``nl``, ``ru``, ``uk``), the English one where none."""
+        own = {"nl": self.label_nl, "ru": self.label_ru, "uk": self.label_uk}.get(lang, "")
+        return own or self.label
 
     @property
     def label(self) -> str:
@@ -237,6 +247,9 @@ def parse_source(t: TableReader, source_id: str) -> Citation:
         kind=kind,
         instrument=t.text("instrument"),
         abbreviation=t.text("abbreviation", required=False),
+        label_nl=t.text("label_nl", required=False),
+        label_ru=t.text("label_ru", required=False),
+        label_uk=t.text("label_uk", required=False),
         bwb_id=t.text("bwb_id", required=False),
         article=t.text("article", required=False),
         paragraph=t.text("paragraph", required=False),

@@ -106,7 +106,7 @@ def step_lines(
     return tuple(
         StepLine(
             text=render_step(s, lang),
-            source=s.source.label if s.source else None,
+            source=s.source.label_in(lang) if s.source else None,
             source_url=s.source.url if s.source else None,
             status=s.status,
             date=s.date,
@@ -171,12 +171,12 @@ class PeriodLine:
     source_url: str | None
 
 
-def _period_line(p: Period) -> PeriodLine:
+def _period_line(p: Period, lang: str = "en") -> PeriodLine:
     return PeriodLine(
         start=p.start,
         until=p.until,
         announced=p.announced,
-        source=p.source.label,
+        source=p.source.label_in(lang),
         source_url=p.source.url,
     )
 
@@ -211,6 +211,7 @@ class MeasureSummary:
     scope: ScopeLine
     periods: tuple[PeriodLine, ...]
     exceptions: tuple[str, ...] = ()
+    legal_basis_label: str = ""  # the legal basis's label in the reader's language
 
     @property
     def first_start(self) -> dt.date | None:
@@ -238,8 +239,9 @@ def measure_summary(m: Measure, lang: str) -> MeasureSummary:
             lodged_from=s.lodged_from,
             lodged_before=s.lodged_before,
         ),
-        periods=tuple(_period_line(p) for p in m.periods),
+        periods=tuple(_period_line(p, lang) for p in m.periods),
         exceptions=exception_texts(m, lang),
+        legal_basis_label=m.legal_basis.label_in(lang),
     )
 
 
@@ -357,14 +359,14 @@ def measure_line(v: MeasureView, lang: str) -> MeasureLine:
         effect_status=m.effect_status,
         legal_effect=legal_effect_text(v, lang),
         effect_note=m.effect_note,
-        source=m.legal_basis.label,
+        source=m.legal_basis.label_in(lang),
         source_url=m.legal_basis.url,
-        announcement=tuple(_period_line(p) for p in m.periods),
+        announcement=tuple(_period_line(p, lang) for p in m.periods),
         rulings=tuple(
             RulingLine(
                 date=r.date,
                 holding=r.holding,
-                source=r.source.label,
+                source=r.source.label_in(lang),
                 source_url=r.source.url,
                 disapplies=r.disapplies,
             )
@@ -593,7 +595,7 @@ def assessment_view(a: Assessment, lang: str = "en", reference: str = "") -> Ass
             WarningLine(
                 key=w.key,
                 text=render_key(w.key, lang, w.params),
-                source=w.source.label,
+                source=w.source.label_in(lang),
                 source_url=w.source.url,
                 event_index=w.index,
             )

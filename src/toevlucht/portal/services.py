@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from toevlucht import clock
 from toevlucht.accounts.models import User
 from toevlucht.audit.log import record
 from toevlucht.cases.models import Application
@@ -151,7 +152,7 @@ def invitation_issue(*, actor: Any, application: Application, language: str) -> 
     if language not in supported_languages():
         raise ValueError(f"{language!r} is not a portal language")
     applicant = application.applicant
-    now = timezone.now()
+    now = clock.now()  # the letter's date and the code's expiry follow the case clock
     Invitation.objects.select_for_update().filter(
         applicant=applicant, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
@@ -209,7 +210,7 @@ def invitation_for_code(*, code: str, client_address: str) -> Invitation:
     try:
         if invitation is None:
             raise CodeRejected(CodeRejected.UNKNOWN)
-        _open_or_raise(invitation, now)
+        _open_or_raise(invitation, clock.now())
     except CodeRejected:
         CodeAttempt.objects.create(client=client, at=now, succeeded=False)
         raise
@@ -229,7 +230,7 @@ def invitation_redeem(*, invitation_id: int, password: str) -> User:
     invitation = (
         Invitation.objects.select_for_update().select_related("applicant").get(pk=invitation_id)
     )
-    now = timezone.now()
+    now = clock.now()
     _open_or_raise(invitation, now)
     user = User.objects.filter(applicant=invitation.applicant).first()
     if user is None:

@@ -11,7 +11,9 @@ killed inside that transaction rolls the row back and the reminder is sent on th
 What remains is the window between the mail server accepting a message and the commit (a
 crash there sends it twice): no database can close it for SMTP.
 
-A reminder says no more than needed: the case reference, the deadline and its date.
+A reminder says no more than needed: the case reference, the deadline and its date, and a
+link to the case's page (``TOEVLUCHT_BASE_URL``), in the recipient's language
+(``User.language``) with the date in that language's form.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from toevlucht import clock
 from toevlucht.accounts.models import Mandate, User
@@ -32,9 +37,10 @@ from toevlucht.audit.log import record
 from toevlucht.cases.models import CaseStatus
 from toevlucht.cases.projection import projected_deadlines
 from toevlucht.law import LANGUAGES, CalendarRangeError, legal_calendar, render_key
+from toevlucht.law.text import format_date
 from toevlucht.reminders.models import Reminder
 
-__all__ = ["Due", "RemindersReport", "due_reminders", "reminders_send"]
+__all__ = ["Due", "RemindersReport", "case_url", "due_reminders", "reminders_send"]
 
 log = logging.getLogger(__name__)
 
@@ -134,19 +140,43 @@ def due_reminders(
     return out, users, no_email
 
 
+def case_url(application_id: int) -> str:
+    """The case's page on the staff site (``TOEVLUCHT_BASE_URL``, the site's public address)."""
+    return f"{settings.TOEVLUCHT_BASE_URL.rstrip('/')}/cases/{application_id}/"
+
+
 def _message(item: Due, user: User) -> EmailMessage:
+    """The reminder in the recipient's language (``User.language``; English for a language
+    Toevlucht has no text in), the date in that language's long form, with a link to the case."""
     lang = user.language if user.language in LANGUAGES else "en"
-    label = render_key(f"deadline.{item.deadline_kind}", lang)
-    day = item.due.isoformat()
-    body = (
-        f"Case {item.reference}: {label} — due {day} "
-        f"({item.working_days_left} working day(s) from today).\n\n"
-        f"Open the case in Toevlucht to see the deadline and its explanation.\n"
-        f"(Toevlucht computes deadlines from the law; it decides nothing.)\n"
-    )
+    with translation.override(lang):
+        label = render_key(f"deadline.{item.deadline_kind}", lang)
+        day = format_date(item.due, lang)
+        params = {
+            "reference": item.reference,
+            "deadline": label,
+            "day": day,
+            "n": item.working_days_left,
+            "url": case_url(item.application_id),
+        }
+        subject = _("Toevlucht reminder: %(reference)s — %(deadline)s due %(day)s") % params
+        body = "\n\n".join(
+            [
+                ngettext(
+                    "Case %(reference)s: %(deadline)s — due %(day)s "
+                    "(%(n)d working day from today).",
+                    "Case %(reference)s: %(deadline)s — due %(day)s "
+                    "(%(n)d working days from today).",
+                    item.working_days_left,
+                )
+                % params,
+                _("Open the case to see the deadline and its explanation: %(url)s") % params,
+                _("(Toevlucht computes deadlines from the law; it decides nothing.)"),
+            ]
+        )
     return EmailMessage(
-        subject=f"Toevlucht reminder: {item.reference} — {label} due {day}",
-        body=body,
+        subject=subject,
+        body=body + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toevlucht.law import EventKind
 from toevlucht.law.measures import groups
+from toevlucht.law.model import EXTENSION_GROUNDS
 from toevlucht.law.text import render_key
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "FIELD_LABELS",
     "choice_label",
     "event_kind_label",
+    "extension_ground_label",
     "field_help",
     "field_label",
     "group_label",
@@ -138,6 +140,20 @@ CHOICE_LABELS: dict[tuple[str, str], Promise] = {
     ("level", "court"): _("district court"),
     ("level", "council_of_state"): _("Council of State (further appeal)"),
 }
+# The grounds a-g of Vb 2000 art. 3.115(2) by their citation
+# (``general_procedure_extended.ground``); the grounds of a decision-term extension
+# (``decision_term_extended.ground``) are named by the law's catalogue (``extension_ground``).
+GP_GROUND_LABELS: dict[str, Promise] = {
+    "a": _("Vb 2000 art. 3.115(2)(a)"),
+    "b": _("Vb 2000 art. 3.115(2)(b)"),
+    "c": _("Vb 2000 art. 3.115(2)(c)"),
+    "d": _("Vb 2000 art. 3.115(2)(d)"),
+    "e": _("Vb 2000 art. 3.115(2)(e)"),
+    "f": _("Vb 2000 art. 3.115(2)(f)"),
+    "g": _("Vb 2000 art. 3.115(2)(g)"),
+}
+for _ground, _name in GP_GROUND_LABELS.items():
+    CHOICE_LABELS[("ground", _ground)] = _name
 # Choices the law engine's catalogue names (field -> catalogue section).
 LAW_CHOICES = {
     "track": "track",
@@ -199,7 +215,15 @@ def choice_label(name: str, value: Any) -> str:
         return str(_("yes") if value else _("no"))
     if name in LAW_CHOICES:
         return law_label(LAW_CHOICES[name], str(value))
+    if name == "ground" and str(value) in EXTENSION_GROUNDS:
+        return extension_ground_label(str(value))
     return str(CHOICE_LABELS.get((name, str(value)), value))
+
+
+def extension_ground_label(ground: str) -> str:
+    """A decision-term extension's ground (``42(4)(b)``) by its article and meaning, from
+    the law's catalogue (``extension_ground``) in the page's language."""
+    return law_label("extension_ground", ground)
 
 
 def group_label(group_id: str) -> str:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
-from toevlucht.web.views import auth, case, intake, letters, measures, notices, queue, reception
+from toevlucht.web.views import (
+    auth,
+    case,
+    casework,
+    intake,
+    letters,
+    measures,
+    notices,
+    queue,
+    reception,
+)
 
 
 class DatabaseId:
@@ -37,6 +47,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         case.correct_event,
         name="correct_event",
     ),
+    path("cases/<web_id:pk>/mandates/new/", casework.mandate_new, name="mandate_new"),
+    path(
+        "cases/<web_id:pk>/mandates/<web_id:mandate_pk>/end/",
+        casework.mandate_revoke_page,
+        name="mandate_revoke",
+    ),
+    path("cases/<web_id:pk>/placements/new/", casework.placement_new, name="placement_new"),
     path("cases/<web_id:pk>/notice-of-default/", case.notice_edit, name="notice_edit"),
     path("cases/<web_id:pk>/notice-of-default.pdf", case.notice_letter, name="notice_letter"),
     path("cases/<web_id:pk>/letters/<web_id:letter_pk>.pdf", case.letter_download, name="letter"),

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from toevlucht import clock
 from toevlucht.cases.models import Application
 from toevlucht.portal import selectors, services
 from toevlucht.portal.forms import LetterForm
@@ -26,7 +26,7 @@ def _status(inv: Invitation) -> str:
         return "used"
     if inv.revoked_at:
         return "replaced"
-    if inv.expires_at <= timezone.now():
+    if inv.expires_at <= clock.now():
         return "expired"
     return "open"
 

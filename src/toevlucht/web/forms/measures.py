@@ -20,7 +20,7 @@ from toevlucht.law.measures import EffectStatus, MeasureKind, groups
 from toevlucht.law.model import EXTENSION_GROUNDS, country_codes
 from toevlucht.law.sources import SourceKind, Status, load_sources
 from toevlucht.web.forms.events import DateInput
-from toevlucht.web.labels import law_label
+from toevlucht.web.labels import SEX_LABELS, extension_ground_label, law_label
 
 __all__ = ["MeasureForm", "PeriodFormSet", "apply_measure_error", "definition_digest"]
 
@@ -35,7 +35,6 @@ SOURCE_KIND_LABELS = {
     SourceKind.CIRCULAR: _("Aliens Circular (Vc)"),
     SourceKind.SECONDARY: _("secondary (press, practitioners)"),
 }
-SEX_LABELS = {Sex.MALE: _("male"), Sex.FEMALE: _("female"), Sex.X: _("x")}
 
 
 class MeasureForm(forms.Form):
@@ -44,6 +43,8 @@ class MeasureForm(forms.Form):
         "kind",
         "title_nl",
         "title_en",
+        "title_ru",
+        "title_uk",
         "effect_status",
         "legal_basis",
         "term_extension_months",
@@ -66,6 +67,9 @@ class MeasureForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of measure"))
     title_nl = forms.CharField(label=_("Title in Dutch"), max_length=300)
     title_en = forms.CharField(label=_("Title in English"), max_length=300)
+    # the portal tells applicants in Russian and Ukrainian which measures touch their case
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300)
+    title_uk = forms.CharField(label=_("Title in Ukrainian"), max_length=300)
     effect_status = forms.ChoiceField(
         label=_("Legal effect"), choices=[(k.value, v) for k, v in EFFECT_LABELS.items()]
     )
@@ -84,7 +88,7 @@ class MeasureForm(forms.Form):
     sexes = forms.MultipleChoiceField(
         label=_("Sex"),
         required=False,
-        choices=[(k.value, v) for k, v in SEX_LABELS.items()],
+        choices=[(s.value, SEX_LABELS[s.value]) for s in Sex],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: everyone."),
     )
@@ -116,7 +120,10 @@ class MeasureForm(forms.Form):
                 if c.kind in (SourceKind.STATUTE, SourceKind.CIRCULAR)
             ],
         )
-        self._choices("extension_ground", [("", "—")] + [(g, g) for g in EXTENSION_GROUNDS])
+        self._choices(
+            "extension_ground",
+            [("", "—")] + [(g, extension_ground_label(g)) for g in EXTENSION_GROUNDS],
+        )
         nl = (get_language() or "en").startswith("nl")
         self._choices(
             "groups_any", [(g.id, g.name_nl if nl else g.name_en) for g in groups().values()]
@@ -190,6 +197,8 @@ def definition(form: MeasureForm, periods: Any) -> dict[str, Any]:
         "kind": d["kind"],
         "title_en": d["title_en"],
         "title_nl": d["title_nl"],
+        "title_ru": d["title_ru"],
+        "title_uk": d["title_uk"],
         "effect_status": d["effect_status"],
         "legal_basis": d["legal_basis"],
     }

@@ -28,6 +28,18 @@ def sex_name(value: Any) -> str:
 
 
 @register.filter
+def sex_names(values: Any) -> str:
+    """``{{ scope.sexes|sex_names }}``: the sexes by their names, comma separated."""
+    return ", ".join(labels.sex_label(str(v)) for v in values or [])
+
+
+@register.filter
+def ground_name(value: Any) -> str:
+    """``{{ measure.extension_ground|ground_name }}``: an extension ground by its article."""
+    return labels.extension_ground_label(str(value or ""))
+
+
+@register.filter
 def group_names(values: Any) -> str:
     """``{{ ap.groups|group_names }}``: the groups by their names, comma separated."""
     return ", ".join(labels.group_label(str(v)) for v in values or [])

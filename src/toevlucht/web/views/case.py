@@ -23,7 +23,7 @@ from toevlucht.cases.permissions import (
     check_correct_event,
     recordable_kinds,
 )
-from toevlucht.cases.selectors import application_get_for_user
+from toevlucht.cases.selectors import application_get_for_user, mandates_visible_to
 from toevlucht.errors import EventRejected
 from toevlucht.law import EventKind
 from toevlucht.letters.notice import (
@@ -118,6 +118,15 @@ def _render_case(
         "authority_user": getattr(user, "role", "") in AUTHORITY,
         "letters": letters_of(cf.application),
         "letter_offers": letter_offers(cf, user),
+        "mandates": (
+            list(
+                mandates_visible_to(user)
+                .filter(applicant_id=cf.application.applicant_id)
+                .order_by("-valid_from", "-pk")
+            )
+            if getattr(user, "role", "") in AUTHORITY
+            else []
+        ),
     }
     return render(request, "web/case.html", context, status=status)
 
