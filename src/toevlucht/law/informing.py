@@ -84,11 +84,19 @@ def _inform(regime: Regime, moratorium: bool, ground: str) -> Citation | None:
     return load_sources()[_INFORM_42]
 
 
+def _ground(value: object) -> str:
+    """The ground's code, whether the step carries it as text or as its label
+    (``extension_ground.42(4)(a)``)."""
+    if isinstance(value, Label):
+        return value.key.removeprefix("extension_ground.")
+    return str(value)
+
+
 def _line(step: Step, a: Assessment, lang: str) -> ExtensionLine | None:
     p = step.params
     measure = p.get("measure")
     if step.key in _MOVED_BY_EVENT:
-        ground = str(p["ground"]) if "ground" in p else ExtensionGround.VW_43.value
+        ground = _ground(p["ground"]) if "ground" in p else ExtensionGround.VW_43.value
         moratorium = step.key == "apr.postponed" or ground == ExtensionGround.VW_43.value
         on = p.get("on")
         title, mid = "", ""
