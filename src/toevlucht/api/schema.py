@@ -113,7 +113,9 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: An
 
     * an event's ``data`` takes no field its kind does not have (``_StrictSerializer``);
     * a correction with ``retract: true`` takes no new ``effective_date`` or ``data``;
-    * no string read from a request holds a NUL character.
+    * no string read from a request holds a NUL character;
+    * a request body whose schema has required fields is itself required (a POST without
+      a body is refused, as the serializer refuses it).
     """
     from toevlucht.api.events import data_component_names
 
@@ -146,4 +148,20 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: An
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 if parameter.get("in") in ("query", "header"):
                     _no_nul(parameter.get("schema"))
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if body and _needs_fields(body, schemas):
+                body["required"] = True
     return result
+
+
+def _needs_fields(body: dict[str, Any], schemas: dict[str, Any]) -> bool:
+    for media in body.get("content", {}).values():
+        schema = media.get("schema", {})
+        ref = schema.get("$ref", "")
+        component = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else schema
+        if component.get("required") or any(
+            schemas.get(str(x.get("$ref", "")).rsplit("/", 1)[-1], {}).get("required")
+            for x in component.get("oneOf", [])
+        ):
+            return True
+    return False
