@@ -25,8 +25,6 @@ import statistics
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from toevlucht.forecasts.engine import Params, Result, run
 from toevlucht.forecasts.snapshot import CaseRow, Snapshot
 
@@ -152,9 +150,5 @@ def score(
                 if g is None:
                     g = rep.groups[key] = GroupScore(target, c.queue, nat)
                 came, ended = _came(now.get(c.application), c.queue, target == "decision")
-                if np.isnan(days[2]) and came is None and not ended:
-                    g.forecasts += 1
-                    g.censored += 1
-                    continue
                 _add(g, made, days, came, ended, today.as_of)
     return rep

@@ -1,10 +1,12 @@
 """From a snapshot of the case core to a forecast for every open case.
 
 1. **Capacity per queue** from the snapshot's own recent history: the cases that left each
-   queue in the window before the day (``window_days``), or a rate a supervisor set. In the
-   decision queue, a case decided within ``fast_days`` of entering it counts towards the
-   *fast share* (of the cases that entered it in the window, shifted back by ``fast_days`` so
-   that each had the time to be fast), the others towards the rate.
+   queue on the busy working days of the window before the day (``window_days``;
+   :func:`_busy_pace`), or a rate a supervisor set. In the decision queue, a decision within
+   the general procedure (as recorded; else one within ``fast_days`` of entering) counts
+   towards the *fast share* (of the cases that entered it in the window, shifted back by
+   ``fast_days`` so that each had the time to be fast), the others towards the rate. Cases
+   the queue has passed by are set aside (:func:`_set_aside`). :func:`build` does this.
 2. **The chain run forward** (:mod:`toevlucht.sim.backlog`) from every open case's queue and
    waiting time, ``replications`` times.
 3. **Per case**: the p10, p50 and p90 of its next step's day and of its decision's day, and the
@@ -32,11 +34,14 @@ from toevlucht.law.regime import Regime
 from toevlucht.sim.backlog import Backlog, Queue, simulate, summarise
 
 __all__ = [
+    "Built",
     "CaseForecast",
     "Norm",
     "Params",
     "QueueRate",
     "Result",
+    "build",
+    "group_of",
     "nationality_groups",
     "run",
 ]
@@ -55,7 +60,7 @@ class Params:
 @dataclass(frozen=True, slots=True)
 class QueueRate:
     queue: str
-    observed: int  # cases that left it (not on the fast path) in the window
+    observed: int  # cases that left it (not on the fast path) on the window's busy days
     per_week: float  # the rate used: observed, or as a supervisor set it
     fast_share: float
     waiting: int  # open cases in it on the day
@@ -136,19 +141,17 @@ def _quick(leg: Leg, waited: int | None, p: Params) -> bool:
 def _window_stats(
     snap: Snapshot, p: Params
 ) -> tuple[
-    Counter[str],
     dict[str, float],
     dict[str, list[tuple[str, int]]],
     dict[str, float],
     dict[str, list[int]],
 ]:
-    """(slow exits per queue, fast share per decision queue, waits per queue with the
+    """(fast share per decision queue, waits per queue with the
     nationality, dispersion of the weekly exits per queue, the fast cases' waits per decision
     queue) in the window before the day."""
     start = snap.as_of - dt.timedelta(days=p.window_days)
     fast_from = start - dt.timedelta(days=p.fast_days)
     fast_to = snap.as_of - dt.timedelta(days=p.fast_days)
-    slow: Counter[str] = Counter()
     weekly: dict[str, Counter[int]] = defaultdict(Counter)
     fast_waits: dict[str, list[int]] = defaultdict(list)
     entered: Counter[str] = Counter()
@@ -161,7 +164,6 @@ def _window_stats(
             if leg.left is not None and start <= leg.left < snap.as_of:
                 waits[leg.queue].append((row.nationality, waited or 0))
                 if not quick:
-                    slow[leg.queue] += 1
                     weekly[leg.queue][(snap.as_of - leg.left).days // 7] += 1
             if _is_decision(leg.queue) and fast_from <= leg.entered < fast_to:
                 entered[leg.queue] += 1
@@ -175,7 +177,7 @@ def _window_stats(
         xs = np.array([counts.get(w, 0) for w in range(weeks)], dtype=np.float64)
         mean = xs.mean()
         dispersion[q] = max(1.0, float(xs.var(ddof=1) / mean)) if mean > 0 and weeks > 1 else 1.0
-    return slow, shares, waits, dispersion, fast_waits
+    return shares, waits, dispersion, fast_waits
 
 
 def _min_days(as_of: dt.date) -> dict[str, int]:
@@ -194,16 +196,16 @@ def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[in
     the working days of the window when someone was still waiting to be served at the end of
     the day and was served later — days on which it worked at its full pace (a case still
     waiting at the day's end that is never served, one set aside, shows nothing about the
-    pace) — over those days (as calendar days,
-    x 7/5). A queue that kept up with its arrivals every day shows only what came in, not
-    what it could do; with fewer than BUSY_DAYS_MIN busy days, every day of the window
-    counts (the pace is then a lower bound)."""
+    pace) — over those days (as calendar days, x 7/5). A queue that kept up with its
+    arrivals every day shows only what came in, not what it could do; with fewer than
+    BUSY_DAYS_MIN busy days, every day of the window counts (the pace is then a lower
+    bound)."""
     start = snap.as_of - dt.timedelta(days=p.window_days)
     ready: list[int] = []
     left: list[int] = []
     for row in snap.rows:
         for leg in row.legs:
-            if leg.queue != queue or _quick(leg, None, p) or leg.fast is True:
+            if leg.queue != queue or leg.fast is True:
                 continue
             if leg.left is None or leg.left < start:
                 continue  # only those served later show that the queue was busy
@@ -225,7 +227,7 @@ OVERTAKEN_BY = 3  # cases that entered a queue after another and left it before 
 OVERTAKEN_AFTER_DAYS = 2  # ... entering more than this many days after it
 
 
-def _set_aside(snap: Snapshot, open_rows: list[CaseRow], slow: Counter[str], p: Params) -> set[int]:
+def _set_aside(snap: Snapshot, open_rows: list[CaseRow], p: Params) -> set[int]:
     """The open cases the queue has passed by: at least OVERTAKEN_BY cases that entered it
     more than OVERTAKEN_AFTER_DAYS days after them left it (not on the fast path) in the
     window. First in, first out does not hold for them, so the chain cannot say when their
@@ -287,7 +289,7 @@ def build(
     :func:`run` and the supervisors' counts (``forecasts.exposure``) run forward."""
     per_week = per_week or {}
     groups = groups if groups is not None else nationality_groups(snap, p.min_group)
-    slow, shares, waits, dispersion, fast_waits = _window_stats(snap, p)
+    shares, waits, dispersion, fast_waits = _window_stats(snap, p)
     open_rows = snap.open_rows()
     waiting = Counter(r.queue for r in open_rows if r.queue)
     layout = _queues()
@@ -326,7 +328,7 @@ def build(
     for queue, rows in waits.items():
         for nationality, days in rows:
             by_group[group_of(queue, nationality, groups)].append(days)
-    aside = _set_aside(snap, open_rows, slow, p)
+    aside = _set_aside(snap, open_rows, p)
     modelled = [r for r in open_rows if r.queue and r.application not in aside]
     b = Backlog(
         queue=np.array([index[r.queue] for r in modelled], dtype=np.int64),
@@ -407,7 +409,3 @@ def _known_slow(r: CaseRow) -> bool:
 
 def _offset(day: dt.date | None, as_of: dt.date) -> int:
     return (day - as_of).days if day is not None else 0
-
-
-def rows_by_application(snap: Snapshot) -> dict[int, CaseRow]:
-    return {r.application: r for r in snap.rows}

@@ -26,7 +26,7 @@ from toevlucht.law import Measure
 from toevlucht.law.bulk import NAT, SUSPENDED, compute, table_from_cases
 from toevlucht.law.errors import LawError
 from toevlucht.law.measures import MeasureKind
-from toevlucht.law.model import Case, Event, EventKind, Stage, Track
+from toevlucht.law.model import Case, Event, EventKind, Procedure, Stage, Track
 from toevlucht.law.procedure import History, replay
 from toevlucht.law.regime import Regime
 
@@ -133,11 +133,12 @@ def _legs(h: History) -> tuple[Leg, ...]:
             left = entered  # recorded out of order: the wait was nil, not negative
         fast = None
         if step.ends_with is EventKind.DECISION_NOTIFIED and h.regime is Regime.VW2000:
-            first = next((e for e in h.events if e.kind is EventKind.DECISION_NOTIFIED), None)
+            first = h.decisions[0] if h.decisions else None
+            procedure = first.data.get("procedure") if first is not None else None
             if h.referred is not None and (first is None or h.referred.date <= first.date):
                 fast = False
-            elif first is not None and first.data.get("procedure") in ("general", "extended"):
-                fast = first.data.get("procedure") == "general"
+            elif procedure in (Procedure.GENERAL, Procedure.EXTENDED):
+                fast = procedure == Procedure.GENERAL
         legs.append(Leg(f"{h.regime.value}:{step.name}", entered, left, fast))
         if left is None:
             break
