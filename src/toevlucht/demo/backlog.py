@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from toevlucht.demo.fake import _wd, weighted_nationality
+from toevlucht.law.params import value
 
 START = dt.date(2021, 1, 4)
 END = dt.date(2022, 12, 30)  # the background's history stops here whatever the demo's date
@@ -135,7 +136,8 @@ def histories(
                     break
                 c, _lodged = interview_q.popleft()
                 c.events.append({"kind": "registration_interview_held", "date": day})
-                procedure_q.append((c, day + dt.timedelta(days=6)))  # the rest period
+                rest = int(value("rest_period_min_days", day).value)  # Vb 2000 art. 3.109
+                procedure_q.append((c, day + dt.timedelta(days=rest)))
             for _ in range(_poisson(rng, p.procedures)):
                 if not procedure_q or procedure_q[0][1] > day:
                     break
