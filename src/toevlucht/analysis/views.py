@@ -192,6 +192,10 @@ def backtest(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "run": run,
         "groups": groups,
+        "spread": [
+            {"target": k.split("|", 1)[0], "queue": k.split("|", 1)[1], **v}
+            for k, v in sorted((run.spread if run is not None else {}).items())
+        ],
         "threshold": threshold,
         "min_outcomes": min_outcomes,
         "coverage_plot": plots.coverage_plot(groups, threshold, min_outcomes) if groups else "",

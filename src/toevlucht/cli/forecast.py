@@ -41,6 +41,12 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.0f} %"
 
 
+def _shown(g: Any) -> str:
+    if not g.passes:
+        return "no"
+    return "yes, by its queue" if g.judged_by_queue else "yes"
+
+
 def run(args: argparse.Namespace) -> int:
     problem = args.as_of and law_date_problem(args.as_of)
     if problem:
@@ -67,8 +73,13 @@ def run(args: argparse.Namespace) -> int:
             err = "-" if g.median_error_days is None else f"{g.median_error_days:.0f} d"
             print(
                 f"{g.target:10} {g.queue:32} {g.nationality_group:6} {g.outcomes:8} "
-                f"{g.held:8} {_pct(g.coverage):>8} {err:>12}  {'yes' if g.passes else 'no'}"
+                f"{g.held:8} {_pct(g.coverage):>8} {err:>12}  {_shown(g)}"
             )
+        if bt.spread:
+            print("bands widened by what the past showed (forecasts.calibration):")
+            for key, v in sorted(bt.spread.items()):
+                f = "none wide enough" if v["factor"] is None else f"x {v['factor']:.2f}"
+                print(f"  {key:42} {f:>16}  from {v['n']} closed forecasts")
         print(f"({time.perf_counter() - t0:.1f} s)")
         return 0
     s = forecast_all(args.as_of, progress=say)

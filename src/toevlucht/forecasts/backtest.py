@@ -6,29 +6,32 @@ from one window after its first event to a month before today) the snapshot of `
 taken (the events known on ``D``: :mod:`toevlucht.forecasts.snapshot`) and every open case is
 forecast as on that day. Each forecast is then compared with today's snapshot:
 
-* the decision (or the next step) came on day ``t``: the forecast *held* if ``p10 <= t <= p90``;
-  its error is ``t - p50`` days;
-* it has not come by today, and today is past the p90: it did not hold (known already);
-* it has not come and today is not past the p90, or the case ended without it (withdrawn,
-  transferred): no outcome yet; counted as *censored*, left out of the coverage.
+* a forecast is scored once its band has closed (today is past its p90): it *held* if the
+  decision (or the next step) came on a day ``t`` with ``p10 <= t <= p90``, and did not hold if
+  it came before or after, or has not come; its error is ``t - p50`` days;
+* while its band is open, or where the case ended without the step (withdrawn,
+  transferred), it has no outcome: counted as *censored*, left out of the coverage. (A step
+  that came before the p10 of a band still open is not scored either: see :func:`_add`.)
 
 The coverage of a group (target, queue, nationality group) is held / outcomes. A group
 *passes* when it has at least ``min_outcomes`` outcomes and a coverage of at least
 ``min_coverage`` (the settings; by default 70 % of outcomes inside the 80 % band). The track
-record shown beside a forecast counts the outcomes that came in the last quarter.
+record shown beside a forecast counts the forecasts whose band closed in the last quarter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from toevlucht.forecasts.engine import Params, Result, run
+from toevlucht.forecasts.calibration import MIN_N, Closed, Spread, factors
+from toevlucht.forecasts.engine import CaseForecast, Params, Result, run
 from toevlucht.forecasts.snapshot import CaseRow, Snapshot
 
-__all__ = ["GroupScore", "Report", "backtest_days", "score"]
+__all__ = ["POOLED", "GroupScore", "Report", "backtest_days", "consistent", "judged", "score"]
 
 RECENT_DAYS = 91  # "last quarter"
 
@@ -64,6 +67,7 @@ class Report:
     today: dt.date
     days: list[dt.date]
     groups: dict[tuple[str, str], GroupScore] = field(default_factory=dict)  # (target, group)
+    spread: dict[tuple[str, str], Spread] = field(default_factory=dict)  # (target, queue)
 
     def group(self, target: str, group: str) -> GroupScore | None:
         return self.groups.get((target, group))
@@ -102,26 +106,47 @@ def _add(
     ended: bool,
     today: dt.date,
 ) -> None:
+    """Score one forecast once its band has closed (today is past its p90), else count it as
+    censored. Scoring outcomes as they come would favour the early ones: on a day inside a
+    band, a step that came before the p10 is a known miss while one still to come inside the
+    band is not yet a known hit, so a group's coverage would be biased down (and its errors
+    early) by whatever is still to come. Whether a forecast is scored depends on the forecast
+    alone, not on its outcome."""
     g.forecasts += 1
     lo, mid, hi = (made.day(x) for x in days)
-    if came is not None:
-        held = lo is not None and lo <= came and (hi is None or came <= hi)
-        if hi is None:
-            g.censored += 1  # the band reaches past the horizon: no outcome can fall outside
-            return
-        g.outcomes += 1
-        g.held += held
-        if mid is not None:
-            g.errors.append((came - mid).days)
-        if (today - came).days <= RECENT_DAYS:
-            g.recent_outcomes += 1
-            g.recent_held += held
-    elif not ended and hi is not None and today > hi:
-        g.outcomes += 1  # not come, and already later than the band's end
-        if (today - hi).days <= RECENT_DAYS:
-            g.recent_outcomes += 1
-    else:
+    if hi is None or today <= hi or (came is None and ended):
+        # the band is still open (or reaches past the horizon), or the case ended without
+        # the step (withdrawn, transferred): no outcome
         g.censored += 1
+        return
+    held = came is not None and lo is not None and lo <= came <= hi
+    g.outcomes += 1
+    g.held += held
+    if came is not None and mid is not None:
+        g.errors.append((came - mid).days)
+    if (today - hi).days <= RECENT_DAYS:
+        g.recent_outcomes += 1
+        g.recent_held += held
+
+
+def _closed(
+    made: Iterable[tuple[dt.date, CaseForecast]], rows: Mapping[int, CaseRow], at: dt.date
+) -> Iterator[Closed]:
+    """The earlier forecasts (their model's bands) whose band had closed by ``at``, with what
+    had come of them by then (``rows``: the snapshot of ``at``)."""
+    for day, c in made:
+        row = rows.get(c.application)
+        for target, band in (("decision", c.raw_decision), ("next_step", c.raw_next)):
+            hi = band[2]
+            if math.isnan(hi) or (at - day).days <= hi:
+                continue  # beyond the horizon, or still open on ``at``
+            came, ended = _came(row, c.queue, target == "decision")
+            if came is None and ended:
+                continue
+            yield Closed((target, c.queue), band, None if came is None else (came - day).days)
+
+
+POOLED = "all"  # the nationality group of a queue's pooled score
 
 
 def score(
@@ -131,24 +156,60 @@ def score(
     *,
     groups: Mapping[str, str],
     progress: Callable[[dt.date], None] | None = None,
+    min_calibration: int = MIN_N,
 ) -> Report:
-    """Forecast each past snapshot as on its day and score it against ``today``."""
+    """Forecast each past snapshot as on its day, its bands widened by what the forecasts
+    before it showed by then (:mod:`toevlucht.forecasts.calibration`), and score it against
+    ``today``; the report's ``spread`` is the widening the forecasts made today take. Each
+    queue's nationalities are also scored together (nationality group :data:`POOLED`)."""
     now = {r.application: r for r in today.rows}
-    past = list(past)
+    past = sorted(past, key=lambda s: s.as_of)
     rep = Report(today.as_of, [s.as_of for s in past])
+    earlier: list[tuple[dt.date, CaseForecast]] = []
     for snap in past:
         if progress is not None:
             progress(snap.as_of)
-        made = run(snap, p, groups=groups)
+        known = {r.application: r for r in snap.rows}
+        spread = factors(_closed(earlier, known, snap.as_of), min_n=min_calibration)
+        made = run(snap, p, groups=groups, spread=spread)
         for c in made.cases:
             if c.reason:
                 continue
             nat = c.group.split("|", 1)[1]
             for target, days in (("decision", c.decision_days), ("next_step", c.next_days)):
-                key = (target, c.group)
-                g = rep.groups.get(key)
-                if g is None:
-                    g = rep.groups[key] = GroupScore(target, c.queue, nat)
                 came, ended = _came(now.get(c.application), c.queue, target == "decision")
-                _add(g, made, days, came, ended, today.as_of)
+                for key, group_nat in ((c.group, nat), (f"{c.queue}|{POOLED}", POOLED)):
+                    g = rep.groups.get((target, key))
+                    if g is None:
+                        g = rep.groups[(target, key)] = GroupScore(target, c.queue, group_nat)
+                    _add(g, made, days, came, ended, today.as_of)
+            earlier.append((snap.as_of, c))
+    rep.spread = factors(_closed(earlier, now, today.as_of), min_n=min_calibration)
     return rep
+
+
+def consistent(held: int, outcomes: int, min_coverage: float, level: float = 0.05) -> bool:
+    """Whether ``held`` of ``outcomes`` is consistent with a coverage of ``min_coverage``: the
+    chance of so few held or fewer, at that coverage, is at least ``level`` (one-sided
+    binomial test)."""
+    tail = sum(
+        math.comb(outcomes, k) * min_coverage**k * (1 - min_coverage) ** (outcomes - k)
+        for k in range(held + 1)
+    )
+    return tail >= level
+
+
+def judged(
+    own: GroupScore | None, pooled: GroupScore | None, min_coverage: float, min_outcomes: int
+) -> tuple[bool, bool]:
+    """(passes, judged by the pooled queue) for a nationality group: by its own score where it
+    has ``min_outcomes``; with fewer, by its queue's nationalities together — the chain is
+    the same for all of them — provided its own few outcomes are consistent with the
+    threshold (:func:`consistent`), so that a nationality whose estimates fail is not hidden
+    by the others."""
+    if own is not None and own.outcomes >= min_outcomes:
+        return own.passes(min_coverage, min_outcomes), False
+    if pooled is None or not pooled.passes(min_coverage, min_outcomes):
+        return False, False
+    held, outcomes = (own.held, own.outcomes) if own is not None else (0, 0)
+    return consistent(held, outcomes, min_coverage), True

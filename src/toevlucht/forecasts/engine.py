@@ -27,7 +27,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
+from scipy.optimize import minimize_scalar
+from scipy.stats import poisson
 
+from toevlucht.forecasts.calibration import Spread, lookup, widen, within
 from toevlucht.forecasts.snapshot import CHAIN, CaseRow, Leg, Reason, Snapshot
 from toevlucht.law.params import value
 from toevlucht.law.regime import Regime
@@ -86,6 +90,9 @@ class CaseForecast:
     decision_days: tuple[float, float, float]
     within_term: float | None  # probability of a decision on or before the term's end
     reason: str = ""  # why no forecast (the case is still listed)
+    # the model's own bands, before the widening the backtest calibrated (``calibration``)
+    raw_next: tuple[float, float, float] = (np.nan, np.nan, np.nan)
+    raw_decision: tuple[float, float, float] = (np.nan, np.nan, np.nan)
 
 
 @dataclass
@@ -188,18 +195,44 @@ def _min_days(as_of: dt.date) -> dict[str, int]:
     return {f"{Regime.VW2000.value}:general_procedure": days}
 
 
-BUSY_DAYS_MIN = 10  # working days with a queue to serve, for a pace of those days alone
+BUSY_DAYS_MIN = 10  # working days on which the queue served all it could, for a pace of its own
+
+
+def _censored_mle(
+    exact: npt.NDArray[np.int64], censored: npt.NDArray[np.int64]
+) -> tuple[float, float]:
+    """(rate per day, its Fisher information) of a Poisson capacity seen ``exact`` on some days
+    (someone was still waiting: the queue served all it could) and at least ``censored`` on
+    the others (it served everyone it had: it could have served more) — the maximum
+    likelihood of a right-censored Poisson count."""
+    cens = censored[censored > 0]  # a day that served no one and had no one says nothing
+
+    def nll(lam: float) -> float:
+        return -float(poisson.logpmf(exact, lam).sum() + poisson.logsf(cens - 1, lam).sum())
+
+    top = float(max(exact.max(initial=0), cens.max(initial=0))) * 3 + 10
+    lam = float(minimize_scalar(nll, bounds=(1e-6, top), method="bounded").x)
+    h = max(1e-4, lam * 1e-3)
+    info = (nll(lam + h) - 2 * nll(lam) + nll(max(1e-9, lam - h))) / h**2
+    return lam, max(float(info), 1e-12)
 
 
 def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[int, int]:
-    """(exits, calendar days) that give the queue's pace: its exits (not on the fast path) on
-    the working days of the window when someone was still waiting to be served at the end of
-    the day and was served later — days on which it worked at its full pace (a case still
-    waiting at the day's end that is never served, one set aside, shows nothing about the
-    pace) — over those days (as calendar days, x 7/5). A queue that kept up with its
-    arrivals every day shows only what came in, not what it could do; with fewer than
-    BUSY_DAYS_MIN busy days, every day of the window counts (the pace is then a lower
-    bound)."""
+    """(exits, calendar days) that give the queue's pace and its certainty, from its exits
+    (not on the fast path) on the working days of the window.
+
+    On a day when someone was still waiting to be served at its end (and was served later),
+    the queue worked at its full pace: its exits *are* that day's capacity. On the other
+    days it served everyone it had, so its capacity was *at least* its exits. Counting only
+    the first kind would pick the days of low capacity — with a short queue, a day leaves
+    someone waiting just when it served few — and underrate the pace; counting every day
+    would measure what came in, not what the queue could do. The rate is the maximum
+    likelihood of a Poisson capacity with the second kind right-censored
+    (:func:`_censored_mle`), returned as the exits and days of a window with the same rate
+    and the same Fisher information (for the Gamma posterior of :mod:`toevlucht.sim.backlog`).
+    A case still waiting at the day's end that is never served (one set aside) shows nothing
+    about the pace, and is not counted. With fewer than BUSY_DAYS_MIN days of the first kind,
+    the pace is every exit of the window over its days (a lower bound)."""
     start = snap.as_of - dt.timedelta(days=p.window_days)
     ready: list[int] = []
     left: list[int] = []
@@ -220,7 +253,9 @@ def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[in
     if int(busy.sum()) < BUSY_DAYS_MIN:
         in_window = (l_ >= start.toordinal()) & (l_ < snap.as_of.toordinal())
         return int(in_window.sum()), p.window_days
-    return int(exits[busy].sum()), max(1, round(int(busy.sum()) * 7 / 5))
+    lam, info = _censored_mle(exits[busy], exits[working & ~busy])
+    n_eff = lam * info  # working days of exact counts that would be as certain
+    return max(1, round(lam * n_eff)), max(1, round(n_eff * 7 / 5))
 
 
 OVERTAKEN_BY = 3  # cases that entered a queue after another and left it before it ...
@@ -359,8 +394,12 @@ def run(
     *,
     per_week: Mapping[str, float] | None = None,
     groups: Mapping[str, str] | None = None,
+    spread: Mapping[tuple[str, str], Spread] | None = None,
 ) -> Result:
-    """Forecast every open case of ``snap`` (see :func:`build` for the arguments)."""
+    """Forecast every open case of ``snap`` (see :func:`build` for the arguments); ``spread``
+    widens the bands of each (target, queue) by the factor the backtest found
+    (:mod:`toevlucht.forecasts.calibration`; none: the model's bands)."""
+    spread = spread or {}
     bt = build(snap, p, per_week=per_week, groups=groups)
     res = Result(snap.as_of, p, rates=bt.rates, norms=bt.norms)
     layout, index, groups = bt.layout, bt.index, bt.groups
@@ -372,17 +411,26 @@ def run(
         due = np.array(
             [_offset(r.decision_due, snap.as_of) if r.decision_due else -(10**9) for r in modelled]
         )
-        within = (f.decision <= due[None, :]).mean(axis=0)
         for j, r in enumerate(modelled):
+            raw_next = (float(nq[0, j]), float(nq[1, j]), float(nq[2, j]))
+            raw_dec = (float(dec[0, j]), float(dec[1, j]), float(dec[2, j]))
+            s_next = lookup(spread, "next_step", r.queue)
+            s_dec = lookup(spread, "decision", r.queue)
             res.cases.append(
                 CaseForecast(
                     application=r.application,
                     queue=r.queue,
                     group=group_of(r.queue, r.nationality, groups),
                     next_step=layout[index[r.queue]][2],
-                    next_days=(float(nq[0, j]), float(nq[1, j]), float(nq[2, j])),
-                    decision_days=(float(dec[0, j]), float(dec[1, j]), float(dec[2, j])),
-                    within_term=float(within[j]) if r.decision_due else None,
+                    next_days=widen(raw_next, s_next),
+                    decision_days=widen(raw_dec, s_dec),
+                    within_term=(
+                        within(f.decision[:, j], raw_dec, s_dec, float(due[j]))
+                        if r.decision_due
+                        else None
+                    ),
+                    raw_next=raw_next,
+                    raw_decision=raw_dec,
                 )
             )
     for r in bt.unmodelled:

@@ -53,6 +53,11 @@ class BacktestRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     days = models.JSONField(default=list, help_text="the days forecasts were made on")
     params = models.JSONField(default=dict)
+    spread = models.JSONField(
+        default=dict,
+        help_text="per '<target>|<queue>': the factor that widens today's bands and the closed "
+        "forecasts it rests on ({'factor': f or null for none wide enough, 'n': n})",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -72,6 +77,10 @@ class BacktestGroup(models.Model):
     recent_outcomes = models.PositiveIntegerField()
     recent_held = models.PositiveIntegerField()
     passes = models.BooleanField()
+    judged_by_queue = models.BooleanField(
+        default=False,
+        help_text="too few outcomes of its own: judged by its queue's nationalities together",
+    )
 
     class Meta:
         constraints = [

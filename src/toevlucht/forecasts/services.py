@@ -23,7 +23,8 @@ from toevlucht import clock
 from toevlucht.audit.log import record
 from toevlucht.cases.models import Application, ProcedureEvent
 from toevlucht.forecasts import engine
-from toevlucht.forecasts.backtest import Report, backtest_days, score
+from toevlucht.forecasts.backtest import POOLED, Report, backtest_days, judged, score
+from toevlucht.forecasts.calibration import Spread, lookup
 from toevlucht.forecasts.models import BacktestGroup, BacktestRun, CapacitySetting, Forecast
 from toevlucht.forecasts.snapshot import Snapshot, take
 from toevlucht.measures.selectors import all_measures
@@ -81,24 +82,42 @@ class ForecastSummary:
 
 
 def _gate(
-    scores: dict[tuple[str, str], BacktestGroup] | None, target: str, group: str
+    scores: dict[tuple[str, str], BacktestGroup] | None, target: str, queue: str, group: str
 ) -> tuple[str, BacktestGroup | None]:
+    """Whether the backtest lets a forecast of ``group`` be shown, and the score shown with it
+    (its queue's pooled score where the group was judged by it: ``backtest.judged``)."""
     if scores is None:
         return Unavailable.NO_BACKTEST, None
     g = scores.get((target, group))
-    if g is None or g.outcomes < settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES:
-        return Unavailable.TOO_FEW, g
-    if not g.passes:
-        return Unavailable.FAILED, g
-    return "", g
+    pooled = scores.get((target, f"{queue}|{POOLED}"))
+    if g is None:  # no forecast of such a case in the past: its queue's record, if it passes
+        return ("", pooled) if pooled is not None and pooled.passes else (Unavailable.TOO_FEW, None)
+    if g.passes:
+        return "", pooled if g.judged_by_queue and pooled is not None else g
+    few = g.outcomes < settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES and not g.judged_by_queue
+    return (Unavailable.TOO_FEW if few else Unavailable.FAILED), g
 
 
-def _band_reason(days: tuple[float, float, float], rate: engine.QueueRate | None) -> str:
+def _band_reason(
+    days: tuple[float, float, float], rate: engine.QueueRate | None, factor: float
+) -> str:
+    if math.isinf(factor):
+        return Unavailable.FAILED  # more of such estimates never came than any band allows
     if math.isnan(days[1]) and rate is not None and rate.per_week == 0:
         return Unavailable.NO_PACE
     if math.isnan(days[2]):
         return Unavailable.BEYOND_HORIZON
     return ""
+
+
+def spread_of(run: BacktestRun | None) -> dict[tuple[str, str], Spread]:
+    """The widening the backtest ``run`` found, per (target, queue) (``calibration``)."""
+    out: dict[tuple[str, str], Spread] = {}
+    for key, v in (run.spread if run is not None else {}).items():
+        target, queue = key.split("|", 1)
+        factor = v.get("factor")
+        out[(target, queue)] = Spread(math.inf if factor is None else float(factor), int(v["n"]))
+    return out
 
 
 def forecast_all(
@@ -114,8 +133,9 @@ def forecast_all(
     say("reading the case core")
     snap = take(as_of, all_measures(), processes=processes)
     say(f"running the chain forward for {len(snap.open_rows())} open cases")
-    res = engine.run(snap, p, per_week=capacity_settings())
     run = latest_backtest()
+    spread = spread_of(run)
+    res = engine.run(snap, p, per_week=capacity_settings(), spread=spread)
     scores = {(g.target, g.group): g for g in run.groups.all()} if run is not None else None
     rows: list[Forecast] = []
     unavailable: dict[str, int] = {}
@@ -123,13 +143,14 @@ def forecast_all(
     stage_since = {r.application: r.since for r in snap.rows}
     for c in res.cases:
         rate = res.rates.get(c.queue)
-        reason = c.reason or _band_reason(c.decision_days, rate)
-        next_reason = c.reason or _band_reason(c.next_days, rate)
+        s_dec, s_next = (lookup(spread, t, c.queue) for t in ("decision", "next_step"))
+        reason = c.reason or _band_reason(c.decision_days, rate, s_dec)
+        next_reason = c.reason or _band_reason(c.next_days, rate, s_next)
         dec_score = next_score = None
         if not reason:
-            reason, dec_score = _gate(scores, "decision", c.group)
+            reason, dec_score = _gate(scores, "decision", c.queue, c.group)
         if not next_reason:
-            next_reason, next_score = _gate(scores, "next_step", c.group)
+            next_reason, next_score = _gate(scores, "next_step", c.queue, c.group)
         norm = res.norms.get(c.group, engine.Norm(0, None, None))
         shown += not reason
         next_shown += not next_reason
@@ -233,28 +254,40 @@ def run_backtest(
     rep = backtest_report(as_of, days=days, progress=progress, processes=processes)
     min_cov = settings.TOEVLUCHT_FORECAST_MIN_COVERAGE
     min_out = settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES
+    pooled = {(g.target, g.queue): g for g in rep.groups.values() if g.nationality_group == POOLED}
     with transaction.atomic():
         run = BacktestRun.objects.create(
             computed_on=as_of,
             days=[d.isoformat() for d in rep.days],
             params={**asdict(params()), "min_coverage": min_cov, "min_outcomes": min_out},
+            spread={
+                f"{t}|{q}": {"factor": None if math.isinf(s.factor) else s.factor, "n": s.n}
+                for (t, q), s in rep.spread.items()
+            },
         )
-        BacktestGroup.objects.bulk_create(
-            BacktestGroup(
-                run=run,
-                target=g.target,
-                queue=g.queue,
-                nationality_group=g.nationality_group,
-                forecasts=g.forecasts,
-                outcomes=g.outcomes,
-                held=g.held,
-                censored=g.censored,
-                coverage=g.coverage,
-                median_error_days=g.median_error_days,
-                recent_outcomes=g.recent_outcomes,
-                recent_held=g.recent_held,
-                passes=g.passes(min_cov, min_out),
+        rows = []
+        for g in rep.groups.values():
+            if g.nationality_group == POOLED:
+                passes, by_queue = g.passes(min_cov, min_out), False
+            else:
+                passes, by_queue = judged(g, pooled.get((g.target, g.queue)), min_cov, min_out)
+            rows.append(
+                BacktestGroup(
+                    run=run,
+                    target=g.target,
+                    queue=g.queue,
+                    nationality_group=g.nationality_group,
+                    forecasts=g.forecasts,
+                    outcomes=g.outcomes,
+                    held=g.held,
+                    censored=g.censored,
+                    coverage=g.coverage,
+                    median_error_days=g.median_error_days,
+                    recent_outcomes=g.recent_outcomes,
+                    recent_held=g.recent_held,
+                    passes=passes,
+                    judged_by_queue=by_queue,
+                )
             )
-            for g in rep.groups.values()
-        )
+        BacktestGroup.objects.bulk_create(rows)
     return run
