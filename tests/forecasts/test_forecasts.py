@@ -186,6 +186,9 @@ def test_the_api_and_the_portal_show_forecasts_of_the_demo_at_1_october_2022(
     assert run.groups.filter(passes=False).exists()
     summary = forecast_all(as_of)
     assert summary.open_cases == Forecast.objects.count() > 0
+    # issue 12: in a fresh demo at 1 October 2022, at least half the open cases have one
+    assert Forecast.objects.filter(decision_shown=True).count() == summary.forecast
+    assert 2 * summary.forecast >= summary.open_cases
     key = tokens.issue(User.objects.get(username="caseworker"))
     c = APIClient()
     c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
