@@ -114,5 +114,6 @@ def test_every_error_renders_in_every_language(key: str) -> None:
             text = render_error(err, lang)  # a placeholder without a parameter: KeyError
             assert "{" not in text, (name, lang, text)
             assert not [c for c in CODES if c in text], (name, lang, text)
+            assert "=" not in text, (name, lang, text)  # no field=code: values by name
             if lang != "en":
                 assert text != english, (name, lang)

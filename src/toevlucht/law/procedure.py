@@ -711,19 +711,19 @@ def replay(case: Case, as_of: dt.date) -> History:
 def _check_regime_data(h: History, e: Event) -> None:
     """Event data that only one regime knows (a procedure, an extension ground, a grant
     article) on a case of the other regime."""
-    bad: str | None = None
+    bad: tuple[str, str, Label | str] | None = None  # (field, value, the value by its name)
     if e.kind is EventKind.DECISION_NOTIFIED:
         if e.procedure.apr != h.apr:
-            bad = f"procedure={e.procedure.value}"
+            bad = ("procedure", e.procedure.value, Label(f"procedure.{e.procedure.value}"))
         elif e.get("granted_under") is not None and not h.apr:
-            bad = f"granted_under={e.get('granted_under')}"
+            bad = ("granted_under", str(e.get("granted_under")), str(e.get("granted_under")))
     elif e.kind is EventKind.DECISION_TERM_EXTENDED:
         g = e.extension_ground
         if (g.apr and not h.apr) or (g.old_regime and h.apr):
-            bad = f"ground={g.value}"
+            bad = ("ground", g.value, Label(f"extension_ground.{g.value}"))
     elif e.kind is EventKind.INTERVIEW_SCHEDULED and h.apr:
         if e.interview is InterviewKind.REGISTRATION:
-            bad = "interview=registration"
+            bad = ("interview", e.interview.value, Label(f"interview.{e.interview.value}"))
     elif (
         e.kind is EventKind.PROCEDURE_ASSIGNED
         and e.get("relocation")
@@ -736,15 +736,17 @@ def _check_regime_data(h: History, e: Event) -> None:
             params={"event": _label(e), "day": e.date},
         )
     if bad is not None:
+        field, raw, named = bad
         raise HistoryError(
-            f"{_describe(e)} has {bad}, which is not part of {_REGIME_NAMES[h.regime]} that "
-            f"governs this application ({h.regime_reason()})",
+            f"{_describe(e)} has {field}={raw}, which is not part of {_REGIME_NAMES[h.regime]} "
+            f"that governs this application ({h.regime_reason()})",
             index=e.index,
             key="error.value_not_in_regime",
             params={
-                "event": Label(f"event.{e.kind.value}"),
+                "event": _label(e),
                 "day": e.date,
-                "value": bad,
+                "field": Label(f"field.{field}"),
+                "value": named,
                 "regime": Label(f"regime.{h.regime.value}"),
             },
         )
