@@ -193,3 +193,59 @@ def test_a_history_error_is_told_in_the_chosen_language(tmp_path: Path) -> None:
         "events[1]: The registration of the application on 1 July 2026 is dated before" in out["en"]
     )
     assert "events[1]: De registratie van de aanvraag op 1 juli 2026 is gedateerd vóór" in out["nl"]
+
+
+def test_an_error_once_only_in_english_is_told_in_dutch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An appeal with no decision before it: the law's rejection with ``--lang nl`` is
+    Dutch, naming the appeal by its label, not ``appeal_lodged``."""
+    path = tmp_path / "case.json"
+    path.write_text(
+        json.dumps(
+            {
+                "applicant": {"nationality": "SYR"},
+                "events": [
+                    {"kind": "application_lodged", "date": "2022-03-10"},
+                    {"kind": "appeal_lodged", "date": "2022-04-01"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, str(path), "--as-of", "2022-05-09", "--lang", "nl")
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"toevlucht assess: {path}: events[1]: Het beroep op 1 april 2022 is gericht tegen een "
+        "besluit, maar er is geen besluit van de IND aan voorafgegaan.\n"
+    )
+    code, _, err = run(capsys, str(path), "--as-of", "2022-05-09", "--lang", "en")
+    assert code == 2
+    assert "events[1]: The appeal on 1 April 2022 is an appeal against a decision" in err
+
+
+def test_a_date_before_the_laws_data_is_one_line_in_the_chosen_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An application lodged in 2010, before the law's data begin: a one-line error (it
+    was a KeyError traceback: the data error's data key was taken for a message key)."""
+    path = tmp_path / "case.json"
+    path.write_text(
+        json.dumps(
+            {
+                "applicant": {"nationality": "SYR"},
+                "events": [{"kind": "application_lodged", "date": "2010-03-10"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    for lang, says in (
+        ("en", "Toevlucht's legal data hold no rule in force on 10 March 2010"),
+        ("nl", "De juridische gegevens van Toevlucht bevatten geen regel die op 10 maart 2010"),
+    ):
+        code, out, err = run(capsys, str(path), "--as-of", "2022-05-09", "--lang", lang)
+        assert code == 2
+        assert out == ""
+        assert err.count("\n") == 1
+        assert says in err

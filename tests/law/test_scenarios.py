@@ -23,6 +23,7 @@ KNOWN_EXPECT = {
     "measures",
     "remedies",
     "error",
+    "error_key",
     "error_event",
     "notes",
     "next_steps",
@@ -69,6 +70,8 @@ def test_every_scenario_says_why_and_expects_something_known() -> None:
         assert sc.get("why"), f"{name}: no 'why'"
         assert sc.get("expect"), f"{name}: no expectations"
         assert set(sc["expect"]) <= KNOWN_EXPECT, f"{name}: unknown expectation keys"
+        if "error" in sc["expect"]:  # every impossible history says which message it gets
+            assert sc["expect"].get("error_key"), f"{name}: an error with no error_key"
 
 
 @pytest.mark.parametrize(("name", "sc"), SCENARIOS, ids=[n for n, _ in SCENARIOS])
@@ -82,6 +85,7 @@ def test_scenario(name: str, sc: dict[str, Any]) -> None:
         with pytest.raises(HistoryError) as info:
             assess(case, sc["as_of"])
         assert expect["error"] in str(info.value)
+        assert info.value.key == expect["error_key"]
         if "error_event" in expect:  # the index of the event named as out of place
             assert info.value.index == expect["error_event"]
         return

@@ -34,7 +34,7 @@ def test_every_message_key_in_the_code_exists_in_english() -> None:
     en = catalog("en")
     pattern = re.compile(
         r'"((?:atw|calendar|registration|gp|view|decision|measure|appeal|'
-        r'further|court_order|remedy_step|note|next)\.[a-z_]+)"'
+        r'further|court_order|remedy_step|note|next|error)\.[a-z0-9_.]+)"'
     )
     used: set[str] = set()
     for path in LAW.glob("*.py"):

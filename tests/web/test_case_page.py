@@ -332,11 +332,25 @@ def test_a_measure_touching_the_case_shows_its_period_on_the_case_page(
             "is not a step of the old procedure",
             "is geen stap van de oude procedure",
         ),
+        (  # an error that was told in English on Dutch pages before it had a message key
+            {"kind": "appeal_lodged", "against": "decision", "level": "court"},
+            "The appeal on 2 May 2022 is an appeal against a decision, but no decision",
+            "Het beroep op 2 mei 2022 is gericht tegen een besluit, maar er is geen besluit "
+            "van de IND aan voorafgegaan.",
+        ),
+        (
+            {"kind": "decision_term_extended", "months": "3", "ground": "42(5)"},
+            "is not preceded by an extension under art. 42(4)",
+            "Aan de verlenging op grond van art. 42 lid 5 Vw 2000 op 2 mei 2022 is geen "
+            "verlenging op grond van lid 4 voorafgegaan",
+        ),
     ],
 )
-def test_a_step_of_the_apr_on_an_old_case_is_refused_on_the_form_in_the_pages_language(
+def test_an_impossible_event_is_refused_on_the_form_in_the_pages_language(
     cw: Any, make_case: Any, data: dict[str, str], says_en: str, says_nl: str
 ) -> None:
+    """A step of the APR on an old case, an appeal without a decision, a 42(5) extension
+    without one under 42(4): the law's rejection in English and in Dutch."""
     app = make_case()  # lodged in 2022: the old rules
     for lang, says in (("en", says_en), ("nl", says_nl)):
         r = cw.post(
@@ -350,6 +364,29 @@ def test_a_step_of_the_apr_on_an_old_case_is_refused_on_the_form_in_the_pages_la
         )
         assert errors
         assert says in errors[0]
+        if lang == "nl":
+            assert says_en not in errors[0]
+    assert ProcedureEvent.objects.filter(application=app).count() == 1
+
+
+def test_a_field_the_law_refuses_is_told_in_the_pages_language(cw: Any, make_case: Any) -> None:
+    """A granted decision with a refusal ground: the law's input check, on the field."""
+    app = make_case()
+    data = {
+        "kind": "decision_notified",
+        "outcome": "granted",
+        "procedure": "general",
+        "refusal_ground": "unfounded",
+        "effective_date": "2022-05-02",
+    }
+    says = {
+        "en": "a granted application has no refusal ground",
+        "nl": "een ingewilligde aanvraag heeft geen afwijzingsgrond",
+    }
+    for lang in ("en", "nl"):
+        r = cw.post(f"/cases/{app.pk}/events/new/", data, headers={"Accept-Language": lang})
+        assert r.status_code == 400
+        assert r.context["event_form"].errors["refusal_ground"] == [says[lang]]
     assert ProcedureEvent.objects.filter(application=app).count() == 1
 
 

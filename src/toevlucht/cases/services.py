@@ -38,7 +38,7 @@ from toevlucht.errors import DuplicateSuspected, EventRejected, NotFound, Reject
 from toevlucht.law import LANGUAGES, CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
 from toevlucht.law.model import EventKind, country_codes
-from toevlucht.law.text import format_date, render_error
+from toevlucht.law.text import format_date, render_error, render_problem
 from toevlucht.law.view import AssessmentView, assessment_view
 from toevlucht.measures.selectors import all_measures
 
@@ -382,6 +382,12 @@ def applications_assign(
 # --- events ------------------------------------------------------------------------------------
 
 
+def _page_language() -> str:
+    """The language of the page (the request's), if the law's catalogue speaks it."""
+    lang = (get_language() or "en")[:2]
+    return lang if lang in LANGUAGES else "en"
+
+
 def _validate(
     kind: str, effective_date: dt.date, data: Mapping[str, Any], corrects: ProcedureEvent | None
 ) -> None:
@@ -404,7 +410,7 @@ def _validate(
             if field == "kind"
             else ("effective_date" if field == "date" else f"data.{field}")
         )
-        raise EventRejected(field, exc.problem) from None
+        raise EventRejected(field, render_problem(exc, _page_language())) from None
 
 
 def _append(
@@ -423,8 +429,7 @@ def _append(
     _validate(kind, effective_date, data, corrects)
     today = clock.today()
     if effective_date > today:
-        lang = (get_language() or "en")[:2]
-        lang = lang if lang in LANGUAGES else "en"
+        lang = _page_language()
         raise EventRejected(
             "effective_date",
             gettext("%(day)s is after today (%(today)s); record what happened, not what is planned")
@@ -447,11 +452,10 @@ def _append(
     try:
         assessment = assess(candidate, today, measures=_measures())
     except HistoryError as exc:
-        lang = (get_language() or "en")[:2]
-        problem = render_error(exc, lang if lang in LANGUAGES else "en")
+        problem = render_error(exc, _page_language())
         raise EventRejected("kind" if exc.index == seq else "history", problem) from None
-    except LawError as exc:
-        raise EventRejected("effective_date", str(exc)) from None
+    except LawError as exc:  # a date the law's calendar or data do not cover
+        raise EventRejected("effective_date", render_error(exc, _page_language())) from None
     event.save(force_insert=True)
     record(
         actor=actor,

@@ -247,19 +247,28 @@ def _extension(
     used = st.used.get(ground, 0)
     if exceeds_apr_max(months, used, limit):
         further = ""
+        key = "error.apr_extension_beyond_max"
+        params: dict[str, object] = {
+            "day": e.date,
+            "ground": ground.value,
+            "total": used + months,
+            "limit": limit,
+        }
         if ground is ExtensionGround.APR_35_5:
             extra = value("apr_regular_further_extension_months", e.date)
             further = (
                 f" (a further {extra.value} months reported in some copies of art. 35(5) is "
                 "not confirmed and is not applied)"
             )
+            key = "error.apr_extension_beyond_max_unconfirmed"
+            params["further"] = int(extra.value)
         raise HistoryError(
             f"a {months}-month extension on {e.date.isoformat()} would bring the extensions "
             f"under APR art. {ground.value} to {used + months} months; it allows at most "
             f"{limit}{further}",
             index=e.index,
-            key="error.apr_extension_beyond_max",
-            params={"day": e.date, "ground": ground.value, "total": used + months, "limit": limit},
+            key=key,
+            params=params,
         )
     if procedure is not wanted:
         # the procedure changed after the extension (say admissibility, then the merits):

@@ -222,7 +222,9 @@ class LegalCalendar:
         if not self.first_year <= day.year <= self.last_year:
             raise CalendarRangeError(
                 f"{day.isoformat()} is outside the legal calendar, which covers "
-                f"{self.first_year}–{self.last_year} (King's Day rule of 2014 onwards)"
+                f"{self.first_year}–{self.last_year} (King's Day rule of 2014 onwards)",
+                key="error.calendar_range",
+                params={"day": day, "first": self.first_year, "last": self.last_year},
             )
 
     def holiday_on(self, day: dt.date) -> Holiday | None:

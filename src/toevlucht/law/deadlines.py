@@ -119,6 +119,8 @@ def _gp_extension_days(h: History) -> tuple[int, int]:
             f"general_procedure_extended on {extra.date.isoformat()}: Vb 2000 art. 3.115 allows "
             "one extension before the general procedure starts and one after",
             index=extra.index,
+            key="error.gp_extension_twice",
+            params={"event": Label(f"event.{extra.kind.value}"), "day": extra.date},
         )
     if before and before[0].get("days") != exact_before:
         e = before[0]
@@ -127,6 +129,13 @@ def _gp_extension_days(h: History) -> tuple[int, int]:
             f"the general procedure starts; Vb 2000 art. 3.115(3) extends it by exactly "
             f"{exact_before}",
             index=e.index,
+            key="error.gp_extension_before_start",
+            params={
+                "event": Label(f"event.{e.kind.value}"),
+                "day": e.date,
+                "days": e.get("days"),
+                "exact": exact_before,
+            },
         )
     if after:
         e = after[0]
@@ -143,6 +152,18 @@ def _gp_extension_days(h: History) -> tuple[int, int]:
                 f"general_procedure_extended on {e.date.isoformat()} adds {e.get('days')} days "
                 f"after the start; Vb 2000 art. 3.115(3) allows at most {limit} {which}",
                 index=e.index,
+                key=(
+                    "error.gp_extension_after_start_on_ground"
+                    if ground is not None
+                    else "error.gp_extension_after_start"
+                ),
+                params={
+                    "event": Label(f"event.{e.kind.value}"),
+                    "day": e.date,
+                    "days": e.get("days"),
+                    "limit": limit,
+                    **({"ground": ground.value} if ground is not None else {}),
+                },
             )
     return (before[0].get("days") if before else 0, after[0].get("days") if after else 0)
 

@@ -271,6 +271,8 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
             f"expired on {st.due.isoformat()}; Vw 2000 art. 42(4)-(5) and 43 extend a running "
             "term only",
             index=e.index,
+            key="error.decision_extension_after_expiry",
+            params={"day": e.date, "due": st.due},
         )
     if ground.under_42_4:
         limit = int(value("decision_term_extension_42_4_max_months", e.date).value)
@@ -281,6 +283,13 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
                 f"under Vw 2000 art. 42(4) to {individual + months} months; art. 42(4) allows "
                 f"at most {limit}",
                 index=e.index,
+                key="error.decision_extension_42_4_beyond_max",
+                params={
+                    "day": e.date,
+                    "months": months,
+                    "total": individual + months,
+                    "limit": limit,
+                },
             )
         room = room_42_4(limit, st.used_42_4)
         capped = int(letter_months_42_4(months, room))
@@ -308,6 +317,8 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
                 "by an extension under art. 42(4); art. 42(5) allows a further extension only "
                 "after one",
                 index=e.index,
+                key="error.decision_extension_42_5_without_42_4",
+                params={"day": e.date},
             )
         if exceeds_42_5(months, st.used_42_5, limit):
             total = st.base_months + st.used_42_4 + st.used_42_5 + months
@@ -316,6 +327,13 @@ def _individual_extension(e: Event, st: _TermState, tr: Trace) -> None:
                 f"the decision term to {total} months; Vw 2000 art. 42(4)-(5) allow at most "
                 f"{st.base_months + st.used_42_4 + limit}",
                 index=e.index,
+                key="error.decision_extension_42_5_beyond_max",
+                params={
+                    "day": e.date,
+                    "months": months,
+                    "total": total,
+                    "limit": st.base_months + st.used_42_4 + limit,
+                },
             )
         st.used_42_5 += months
         source = cite("vw-42-5")

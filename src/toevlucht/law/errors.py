@@ -4,6 +4,13 @@ Every error a user can cause carries a message that says what was given, what th
 allows, and where (which file, key or event). Only the Django layer and the CLI turn them
 into form errors, HTTP 4xx or an exit code.
 
+An error a user can cause also carries a message ``key`` and its ``params``, which render
+it in the reader's language (:func:`toevlucht.law.text.render_error`); its ``problem`` is
+the English form, with the codes a developer needs. Every ``HistoryError``,
+``CaseInputError`` and ``CalendarRangeError`` has one (``tests/law/test_errors.py``); a
+``DataError`` (whose ``key`` is the data file's) has a ``message_key`` only where the
+user's date, not a malformed file, is the cause.
+
     LawError
     ├── DataError              a legal data file is malformed (names file and key)
     ├── CalendarRangeError     a date outside what the legal calendar knows
@@ -30,17 +37,43 @@ class LawError(Exception):
 
 
 class DataError(LawError):
-    """A legal data file is malformed: unknown key, overlap, missing source."""
+    """A legal data file is malformed: unknown key, overlap, missing source.
 
-    def __init__(self, file: str, key: str, problem: str) -> None:
+    ``key`` is the key in the data file; ``message_key`` and ``params``, when given, render
+    the message in the reader's language (only where the user's date is the cause).
+    """
+
+    def __init__(
+        self,
+        file: str,
+        key: str,
+        problem: str,
+        *,
+        message_key: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         self.file = file
         self.key = key
         self.problem = problem
+        self.message_key = message_key
+        self.params: Mapping[str, Any] = dict(params or {})
         super().__init__(f"{file}: {key}: {problem}")
 
 
 class CalendarRangeError(LawError):
     """A date falls outside the years the legal calendar can compute."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        key: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.key = key
+        self.params: Mapping[str, Any] = dict(params or {})
+        super().__init__(problem)
 
 
 class CaseInputError(LawError):
@@ -49,9 +82,18 @@ class CaseInputError(LawError):
     ``where`` points into the input ("events[3].date", "applicant.nationality").
     """
 
-    def __init__(self, where: str, problem: str) -> None:
+    def __init__(
+        self,
+        where: str,
+        problem: str,
+        *,
+        key: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         self.where = where
         self.problem = problem
+        self.key = key
+        self.params: Mapping[str, Any] = dict(params or {})
         super().__init__(f"{where}: {problem}")
 
 

@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from toevlucht.law.errors import CaseInputError
+from toevlucht.law.trace import Label
 
 __all__ = [
     "EVENT_FIELDS",
@@ -576,11 +577,21 @@ def parse_date(value: Any, where: str) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise CaseInputError(where, f"expected a date as YYYY-MM-DD, got {value!r}")
+        raise CaseInputError(
+            where,
+            f"expected a date as YYYY-MM-DD, got {value!r}",
+            key="error.input.date_format",
+            params={"value": repr(value)},
+        )
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CaseInputError(where, f"{value!r} is not a valid calendar date") from None
+        raise CaseInputError(
+            where,
+            f"{value!r} is not a valid calendar date",
+            key="error.input.date_invalid",
+            params={"value": repr(value)},
+        ) from None
 
 
 def _check_keys(obj: Mapping[str, Any], allowed: set[str], where: str) -> None:
@@ -589,6 +600,8 @@ def _check_keys(obj: Mapping[str, Any], allowed: set[str], where: str) -> None:
         raise CaseInputError(
             f"{where}.{unknown[0]}" if where else unknown[0],
             f"unknown field (allowed: {', '.join(sorted(allowed))})",
+            key="error.input.unknown_field",
+            params={"allowed": ", ".join(sorted(allowed))},
         )
 
 
@@ -597,20 +610,50 @@ def _parse_field(spec: FieldSpec, value: Any, where: str) -> Any:
         return parse_date(value, where)
     if spec.type is bool:
         if not isinstance(value, bool):
-            raise CaseInputError(where, f"expected true or false, got {value!r}")
+            raise CaseInputError(
+                where,
+                f"expected true or false, got {value!r}",
+                key="error.input.not_bool",
+                params={"value": repr(value)},
+            )
         return value
     if spec.type is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise CaseInputError(where, f"expected a whole number, got {value!r}")
+            raise CaseInputError(
+                where,
+                f"expected a whole number, got {value!r}",
+                key="error.input.not_int",
+                params={"value": repr(value)},
+            )
         if spec.minimum is not None and value < spec.minimum:
-            raise CaseInputError(where, f"must be at least {spec.minimum}, got {value}")
+            raise CaseInputError(
+                where,
+                f"must be at least {spec.minimum}, got {value}",
+                key="error.input.too_small",
+                params={"minimum": spec.minimum, "value": value},
+            )
         if spec.maximum is not None and value > spec.maximum:
-            raise CaseInputError(where, f"must be at most {spec.maximum}, got {value}")
+            raise CaseInputError(
+                where,
+                f"must be at most {spec.maximum}, got {value}",
+                key="error.input.too_large",
+                params={"maximum": spec.maximum, "value": value},
+            )
         return value
     if not isinstance(value, str):
-        raise CaseInputError(where, f"expected text, got {value!r}")
+        raise CaseInputError(
+            where,
+            f"expected text, got {value!r}",
+            key="error.input.not_text",
+            params={"value": repr(value)},
+        )
     if spec.choices and value not in spec.choices:
-        raise CaseInputError(where, f"{value!r} is not one of: {', '.join(spec.choices)}")
+        raise CaseInputError(
+            where,
+            f"{value!r} is not one of: {', '.join(spec.choices)}",
+            key="error.input.not_a_choice",
+            params={"value": repr(value), "choices": ", ".join(spec.choices)},
+        )
     return spec.enum(value) if spec.enum is not None else value
 
 
@@ -621,18 +664,26 @@ def parse_event(raw: Any, index: int = 0, where: str | None = None) -> Event:
     """Validate one event given as a JSON-like mapping."""
     where = where if where is not None else f"events[{index}]"
     if not isinstance(raw, Mapping):
-        raise CaseInputError(where, f"expected an object, got {type(raw).__name__}")
+        raise CaseInputError(
+            where,
+            f"expected an object, got {type(raw).__name__}",
+            key="error.input.not_object",
+            params={"type": type(raw).__name__},
+        )
     if "kind" not in raw:
-        raise CaseInputError(f"{where}.kind", "is required")
+        raise CaseInputError(f"{where}.kind", "is required", key="error.input.required", params={})
     try:
         kind = EventKind(raw["kind"])
     except ValueError:
         allowed = ", ".join(k.value for k in EventKind)
         raise CaseInputError(
-            f"{where}.kind", f"unknown event kind {raw['kind']!r} (known: {allowed})"
+            f"{where}.kind",
+            f"unknown event kind {raw['kind']!r} (known: {allowed})",
+            key="error.input.unknown_kind",
+            params={"value": repr(raw["kind"]), "known": allowed},
         ) from None
     if "date" not in raw:
-        raise CaseInputError(f"{where}.date", "is required")
+        raise CaseInputError(f"{where}.date", "is required", key="error.input.required", params={})
     specs = EVENT_FIELDS[kind]
     _check_keys(raw, _EVENT_KEYS | set(specs), where)
     date = parse_date(raw["date"], f"{where}.date")
@@ -643,21 +694,39 @@ def parse_event(raw: Any, index: int = 0, where: str | None = None) -> Event:
     for name, spec in specs.items():
         if raw.get(name) is None:
             if spec.required:
-                raise CaseInputError(f"{where}.{name}", f"is required for {kind.value}")
+                raise CaseInputError(
+                    f"{where}.{name}",
+                    f"is required for {kind.value}",
+                    key="error.input.required_for",
+                    params={"event": Label(f"event.{kind.value}")},
+                )
             continue
         data[name] = _parse_field(spec, raw[name], f"{where}.{name}")
     for key in ("id", "corrects"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
-            raise CaseInputError(f"{where}.{key}", f"expected text, got {raw[key]!r}")
+            raise CaseInputError(
+                f"{where}.{key}",
+                f"expected text, got {raw[key]!r}",
+                key="error.input.not_text",
+                params={"value": repr(raw[key])},
+            )
     if kind is EventKind.RETRACTION and not raw.get("corrects"):
-        raise CaseInputError(f"{where}.corrects", "a retraction must name the event it voids")
+        raise CaseInputError(
+            f"{where}.corrects",
+            "a retraction must name the event it voids",
+            key="error.input.retraction_without_target",
+            params={},
+        )
     if (
         kind is EventKind.DECISION_NOTIFIED
         and data.get("outcome") == DecisionOutcome.GRANTED
         and "refusal_ground" in data
     ):
         raise CaseInputError(
-            f"{where}.refusal_ground", "a granted application has no refusal ground"
+            f"{where}.refusal_ground",
+            "a granted application has no refusal ground",
+            key="error.input.granted_with_refusal_ground",
+            params={},
         )
     if (
         kind is EventKind.DECISION_NOTIFIED
@@ -665,7 +734,10 @@ def parse_event(raw: Any, index: int = 0, where: str | None = None) -> Event:
         and "granted_under" in data
     ):
         raise CaseInputError(
-            f"{where}.granted_under", "a refused application rests on no grant article"
+            f"{where}.granted_under",
+            "a refused application rests on no grant article",
+            key="error.input.refused_with_grant",
+            params={},
         )
     return Event(
         kind=kind,
@@ -680,7 +752,12 @@ def parse_event(raw: Any, index: int = 0, where: str | None = None) -> Event:
 
 def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Applicant:
     if not isinstance(raw, Mapping):
-        raise CaseInputError("applicant", "expected an object")
+        raise CaseInputError(
+            "applicant",
+            "expected an object",
+            key="error.input.not_object",
+            params={"type": type(raw).__name__},
+        )
     _check_keys(raw, {"nationality", "birth_date", "sex", "groups"}, "applicant")
     nationality = raw.get("nationality")
     if isinstance(nationality, str) and re.fullmatch(r"\s*[A-Za-z]{3}\s*", nationality):
@@ -689,10 +766,15 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
         raise CaseInputError(
             "applicant.nationality",
             f"expected an ISO 3166-1 alpha-3 code such as 'RUS', got {nationality!r}",
+            key="error.input.nationality_format",
+            params={"value": repr(nationality)},
         )
     if nationality not in country_codes():
         raise CaseInputError(
-            "applicant.nationality", f"{nationality!r} is not an ISO 3166-1 alpha-3 code"
+            "applicant.nationality",
+            f"{nationality!r} is not an ISO 3166-1 alpha-3 code",
+            key="error.input.nationality_unknown",
+            params={"value": repr(nationality)},
         )
     birth = None
     if raw.get("birth_date") is not None:
@@ -702,19 +784,30 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
         try:
             sex = Sex(raw["sex"])
         except ValueError:
+            choices = ", ".join(s.value for s in Sex)
             raise CaseInputError(
-                "applicant.sex", f"{raw['sex']!r} is not one of: male, female, x"
+                "applicant.sex",
+                f"{raw['sex']!r} is not one of: {choices}",
+                key="error.input.not_a_choice",
+                params={"value": repr(raw["sex"]), "choices": choices},
             ) from None
     recorded = raw.get("groups") is not None
     groups_raw = raw.get("groups") or []
     if not isinstance(groups_raw, list) or not all(isinstance(g, str) for g in groups_raw):
-        raise CaseInputError("applicant.groups", "expected a list of group names")
+        raise CaseInputError(
+            "applicant.groups",
+            "expected a list of group names",
+            key="error.input.groups_not_list",
+            params={},
+        )
     if known_groups is not None:
         for i, g in enumerate(groups_raw):
             if g not in known_groups:
                 raise CaseInputError(
                     f"applicant.groups[{i}]",
                     f"unknown group {g!r} (known: {', '.join(sorted(known_groups))})",
+                    key="error.input.unknown_group",
+                    params={"value": repr(g), "known": ", ".join(sorted(known_groups))},
                 )
     return Applicant(
         nationality=nationality,
@@ -728,23 +821,45 @@ def parse_applicant(raw: Any, known_groups: Sequence[str] | None = None) -> Appl
 def parse_case(raw: Any, known_groups: Sequence[str] | None = None) -> Case:
     """Validate a whole case file (the JSON of ``toevlucht assess``)."""
     if not isinstance(raw, Mapping):
-        raise CaseInputError("case", f"expected a JSON object, got {type(raw).__name__}")
+        raise CaseInputError(
+            "case",
+            f"expected a JSON object, got {type(raw).__name__}",
+            key="error.input.not_object",
+            params={"type": type(raw).__name__},
+        )
     _check_keys(raw, {"applicant", "events", "reference"}, "")
     if "applicant" not in raw:
-        raise CaseInputError("applicant", "is required")
+        raise CaseInputError("applicant", "is required", key="error.input.required", params={})
     applicant = parse_applicant(raw["applicant"], known_groups)
     events_raw = raw.get("events", [])
     if not isinstance(events_raw, list):
-        raise CaseInputError("events", "expected a list of events")
+        raise CaseInputError(
+            "events", "expected a list of events", key="error.input.events_not_list", params={}
+        )
     events = tuple(parse_event(e, i) for i, e in enumerate(events_raw))
     ids = [e.id for e in events if e.id is not None]
     if len(ids) != len(set(ids)):
         dup = next(i for i in ids if ids.count(i) > 1)
-        raise CaseInputError("events", f"event id {dup!r} is used twice")
+        raise CaseInputError(
+            "events",
+            f"event id {dup!r} is used twice",
+            key="error.input.duplicate_id",
+            params={"value": repr(dup)},
+        )
     for e in events:
         if e.corrects is not None and e.corrects not in ids:
-            raise CaseInputError(f"events[{e.index}].corrects", f"no event has id {e.corrects!r}")
+            raise CaseInputError(
+                f"events[{e.index}].corrects",
+                f"no event has id {e.corrects!r}",
+                key="error.input.unknown_id",
+                params={"value": repr(e.corrects)},
+            )
     reference = raw.get("reference", "")
     if not isinstance(reference, str):
-        raise CaseInputError("reference", "expected text")
+        raise CaseInputError(
+            "reference",
+            "expected text",
+            key="error.input.not_text",
+            params={"value": repr(reference)},
+        )
     return Case(applicant=applicant, events=events, reference=reference)

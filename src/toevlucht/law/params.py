@@ -72,6 +72,8 @@ class Parameter:
             "law/data/nl/terms.toml",
             self.name,
             f"no value in force on {date.isoformat()} (values start on {first})",
+            message_key="error.no_value_in_force",
+            params={"day": date, "first": self.values[0].valid_from},
         )
 
 

@@ -371,6 +371,12 @@ def transition_for(
             f"{event.kind.value} with these details is not a step of the procedure "
             f"({', '.join(f'{k}={v}' for k, v in sorted(event.data.items()))})",
             index=event.index,
+            key="error.not_a_step",
+            params={
+                "event": Label(f"event.{event.kind.value}"),
+                "day": event.date,
+                "details": tuple(_detail(k, v) for k, v in sorted(event.data.items())),
+            },
         )
     fitting = [t for t in rows if h.regime in t.regimes]
     if not fitting:
@@ -572,6 +578,22 @@ def _describe(e: Event) -> str:
     return f"{e.kind.value} on {e.date.isoformat()} (events[{e.index}])"
 
 
+def _label(e: Event) -> Label:
+    """The event's kind by its name in the catalogue, for a keyed error."""
+    return Label(f"event.{e.kind.value}")
+
+
+# data fields whose values the catalogue names (the section of the catalogue)
+_NAMED_VALUES = {"procedure": "procedure", "interview": "interview", "track": "track"}
+
+
+def _detail(name: str, value: object) -> Label | str:
+    """One data field of an event in a keyed error: by the catalogue's name where it has
+    one (a procedure, an interview, a track), else as ``name=value``."""
+    section = _NAMED_VALUES.get(name)
+    return Label(f"{section}.{value}") if section else f"{name}={value}"
+
+
 def _is_apr_marker(e: Event) -> bool:
     """An event that exists only under the APR (or carries a value only the APR knows)."""
     if e.kind in (EventKind.APPLICATION_REGISTERED, EventKind.PROCEDURE_ASSIGNED):
@@ -605,6 +627,12 @@ def _out_of_order(e: Event, stage_event: Event, stage: Stage, row: Transition) -
     the one whose position in the file disagrees with its date: when the event that brought
     the case to ``stage`` was given after ``e`` but is dated before it, that one is."""
     culprit, other = (stage_event, e) if stage_event.index > e.index else (e, stage_event)
+    params: dict[str, object] = {
+        "event": _label(culprit),
+        "day": culprit.date,
+        "other": _label(other),
+        "other_day": other.date,
+    }
     if culprit is stage_event:
         problem = (
             f"{_describe(culprit)} is dated before {_describe(other)}, which the procedure "
@@ -619,18 +647,8 @@ def _out_of_order(e: Event, stage_event: Event, stage: Stage, row: Transition) -
             f"'{row.latest.value}'"
         )
         key = "error.impossible_after"
-    return HistoryError(
-        problem,
-        index=culprit.index,
-        key=key,
-        params={
-            "event": Label(f"event.{culprit.kind.value}"),
-            "day": culprit.date,
-            "other": Label(f"event.{other.kind.value}"),
-            "other_day": other.date,
-            "stage": Label(f"stage.{stage.value}"),
-        },
-    )
+        params["stage"] = Label(f"stage.{stage.value}")
+    return HistoryError(problem, index=culprit.index, key=key, params=params)
 
 
 def replay(case: Case, as_of: dt.date) -> History:
@@ -661,6 +679,8 @@ def replay(case: Case, as_of: dt.date) -> History:
                 f"{_describe(e)} follows the decision of {h.decision.date.isoformat()}, "
                 "which no court has annulled",
                 index=e.index,
+                key="error.decision_after_decision",
+                params={"event": _label(e), "day": e.date, "other_day": h.decision.date},
             )
         if stage is not None and stage.rank > row.latest.rank:
             assert last is not None
@@ -691,19 +711,19 @@ def replay(case: Case, as_of: dt.date) -> History:
 def _check_regime_data(h: History, e: Event) -> None:
     """Event data that only one regime knows (a procedure, an extension ground, a grant
     article) on a case of the other regime."""
-    bad: str | None = None
+    bad: tuple[str, str, Label | str] | None = None  # (field, value, the value by its name)
     if e.kind is EventKind.DECISION_NOTIFIED:
         if e.procedure.apr != h.apr:
-            bad = f"procedure={e.procedure.value}"
+            bad = ("procedure", e.procedure.value, Label(f"procedure.{e.procedure.value}"))
         elif e.get("granted_under") is not None and not h.apr:
-            bad = f"granted_under={e.get('granted_under')}"
+            bad = ("granted_under", str(e.get("granted_under")), str(e.get("granted_under")))
     elif e.kind is EventKind.DECISION_TERM_EXTENDED:
         g = e.extension_ground
         if (g.apr and not h.apr) or (g.old_regime and h.apr):
-            bad = f"ground={g.value}"
+            bad = ("ground", g.value, Label(f"extension_ground.{g.value}"))
     elif e.kind is EventKind.INTERVIEW_SCHEDULED and h.apr:
         if e.interview is InterviewKind.REGISTRATION:
-            bad = "interview=registration"
+            bad = ("interview", e.interview.value, Label(f"interview.{e.interview.value}"))
     elif (
         e.kind is EventKind.PROCEDURE_ASSIGNED
         and e.get("relocation")
@@ -712,17 +732,21 @@ def _check_regime_data(h: History, e: Event) -> None:
         raise HistoryError(
             f"{_describe(e)}: relocation extends only the border procedure (Vw 2000 art. 3(6))",
             index=e.index,
+            key="error.relocation_not_border",
+            params={"event": _label(e), "day": e.date},
         )
     if bad is not None:
+        field, raw, named = bad
         raise HistoryError(
-            f"{_describe(e)} has {bad}, which is not part of {_REGIME_NAMES[h.regime]} that "
-            f"governs this application ({h.regime_reason()})",
+            f"{_describe(e)} has {field}={raw}, which is not part of {_REGIME_NAMES[h.regime]} "
+            f"that governs this application ({h.regime_reason()})",
             index=e.index,
             key="error.value_not_in_regime",
             params={
-                "event": Label(f"event.{e.kind.value}"),
+                "event": _label(e),
                 "day": e.date,
-                "value": bad,
+                "field": Label(f"field.{field}"),
+                "value": named,
                 "regime": Label(f"regime.{h.regime.value}"),
             },
         )
@@ -828,6 +852,8 @@ def _collect(h: History, e: Event) -> None:
                 f"{_describe(e)} follows the decision of {h.decision.date.isoformat()}, "
                 "which no court has annulled",
                 index=e.index,
+                key="error.decision_after_decision",
+                params={"event": _label(e), "day": e.date, "other_day": h.decision.date},
             )
         h.decisions.append(e)
     elif k is EventKind.NOTICE_OF_DEFAULT_RECEIVED:
@@ -849,10 +875,15 @@ def _check_appeal(h: History, e: Event) -> None:
             f"{_describe(e)} is an appeal against a decision, but no decision of the authority "
             "precedes it",
             index=e.index,
+            key="error.appeal_without_decision",
+            params={"event": _label(e), "day": e.date},
         )
     if level is AppealLevel.COURT and h.pending_appeals(AppealLevel.COURT):
         raise HistoryError(
-            f"{_describe(e)}: an appeal to the district court is already pending", index=e.index
+            f"{_describe(e)}: an appeal to the district court is already pending",
+            index=e.index,
+            key="error.appeal_pending",
+            params={"event": _label(e), "day": e.date},
         )
     if level is AppealLevel.COUNCIL_OF_STATE:
         if not h.rulings_at(AppealLevel.COURT):
@@ -860,12 +891,16 @@ def _check_appeal(h: History, e: Event) -> None:
                 f"{_describe(e)} is a further appeal, but no ruling of the district court "
                 "precedes it",
                 index=e.index,
+                key="error.further_appeal_without_ruling",
+                params={"event": _label(e), "day": e.date},
             )
         if against is not AppealAgainst.DECISION:
             raise HistoryError(
                 f"{_describe(e)}: a further appeal is against the district court's ruling; "
                 "give against='decision'",
                 index=e.index,
+                key="error.further_appeal_against_ruling",
+                params={"event": _label(e), "day": e.date},
             )
 
 
@@ -876,4 +911,10 @@ def _check_ruling(h: History, e: Event) -> None:
         raise HistoryError(
             f"{_describe(e)} is a ruling of the {where}, but no appeal is pending there",
             index=e.index,
+            key=(
+                "error.ruling_without_appeal"
+                if level is AppealLevel.COURT
+                else "error.ruling_without_further_appeal"
+            ),
+            params={"event": _label(e), "day": e.date},
         )

@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from toevlucht.law.calendar import Holiday
+from toevlucht.law.errors import CaseInputError, DataError, HistoryError, LawError
 from toevlucht.law.measures import Measure
 from toevlucht.law.trace import Label, Step
 
@@ -40,6 +41,7 @@ __all__ = [
     "plural_specs",
     "render_error",
     "render_key",
+    "render_problem",
     "render_step",
     "render_value",
 ]
@@ -217,16 +219,36 @@ def render_key(key: str, lang: str, params: Mapping[str, Any] | None = None) -> 
     return text
 
 
-def render_error(exc: Exception, lang: str) -> str:
-    """A law error in ``lang``: a :class:`~toevlucht.law.errors.HistoryError` with a message
-    key in its catalogue text (prefixed with the event it names), any other in English."""
-    key = getattr(exc, "key", None)
-    if not key:
-        return str(exc)
-    index = getattr(exc, "index", None)
-    where = f"events[{index}]: " if index is not None else ""
+def _message_key(exc: Exception) -> str | None:
+    if isinstance(exc, DataError):  # its ``key`` is the data file's
+        return exc.message_key
+    key = getattr(exc, "key", None) if isinstance(exc, LawError) else None
+    return key if isinstance(key, str) and key else None
+
+
+def render_problem(exc: Exception, lang: str) -> str:
+    """What is wrong, in ``lang``, without where: a law error with a message key in its
+    catalogue text, any other in English (its ``problem``, or the whole message)."""
+    key = _message_key(exc)
+    if key is None:
+        return str(getattr(exc, "problem", exc))
     text = render_key(key, lang, getattr(exc, "params", None))
-    return where + text[:1].upper() + text[1:]
+    if isinstance(exc, CaseInputError):  # a field's error: "is required", as in English
+        return text
+    return text[:1].upper() + text[1:]
+
+
+def render_error(exc: Exception, lang: str) -> str:
+    """A law error in ``lang``: one with a message key in its catalogue text, prefixed with
+    where it is (the event of a :class:`~toevlucht.law.errors.HistoryError`, the place in
+    the input of a :class:`~toevlucht.law.errors.CaseInputError`); any other in English."""
+    if _message_key(exc) is None:
+        return str(exc)
+    if isinstance(exc, CaseInputError):  # "events[3].date: expected a date ...", as in English
+        return f"{exc.where}: {render_problem(exc, lang)}"
+    index = exc.index if isinstance(exc, HistoryError) else None
+    where = f"events[{index}]: " if index is not None else ""
+    return where + render_problem(exc, lang)
 
 
 def render_step(step: Step, lang: str) -> str:
