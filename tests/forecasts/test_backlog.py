@@ -107,3 +107,61 @@ def test_working_days_only() -> None:
 def test_a_bad_queue_is_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="queue q"):
         Queue(name="q", **bad)  # type: ignore[arg-type]
+
+
+def test_a_case_known_on_the_fast_path_leaves_by_a_fast_wait_out_of_the_line() -> None:
+    # 40 cases in line at 1 a day, and one more that came last but is known to be in a short
+    # procedure (the APR's accelerated one): fast waits of 20-30 days seen, and it has
+    # waited 25 already, longer than fast_days — a case not known to be fast would now join
+    # the end of the line (after day 40)
+    n = 41
+    queue = Queue(
+        name="apr:decision",
+        rate=1.0,
+        fixed=True,
+        working_days=False,
+        fast_share=0.2,
+        fast_days=14,
+        fast_waits=(20, 22, 24, 26, 28, 30),
+    )
+    since = np.concatenate([-np.arange(60, 20, -1), [-25]]).astype(np.int64)
+    fast = np.zeros(n, dtype=bool)
+    fast[-1] = True
+    b = Backlog(
+        queue=np.zeros(n, dtype=np.int64),
+        since=since,
+        hold_until=np.zeros(n, dtype=np.int64),
+        queues=(queue,),
+        fast=fast,
+    )
+    f = simulate(b, replications=200, horizon=200, seed=5)
+    assert (f.decision[:, -1] <= 6).all()  # what is left of a wait of 26-30 days
+    unknown = Backlog(
+        queue=b.queue, since=b.since, hold_until=b.hold_until, queues=(queue,), fast=None
+    )
+    g = simulate(unknown, replications=200, horizon=200, seed=5)
+    assert np.median(g.decision[:, -1]) > 30  # not known to be fast: it waits its turn
+    # past every fast wait seen (61 days), its wait starts afresh: 20-30 days from day 1
+    late = Backlog(
+        queue=b.queue,
+        since=np.concatenate([since[:-1], [-61]]).astype(np.int64),
+        hold_until=b.hold_until,
+        queues=(queue,),
+        fast=fast,
+    )
+    h = simulate(late, replications=200, horizon=200, seed=5)
+    assert ((h.decision[:, -1] >= 21) & (h.decision[:, -1] <= 31)).all()
+
+
+def test_a_case_cannot_be_known_both_on_and_off_the_fast_path() -> None:
+    b = _one_queue(2, 1.0)
+    both = np.array([True, False])
+    with pytest.raises(ValueError, match="both on and off"):
+        Backlog(
+            queue=b.queue,
+            since=b.since,
+            hold_until=b.hold_until,
+            queues=b.queues,
+            slow=both,
+            fast=both,
+        )

@@ -240,3 +240,33 @@ def test_the_database_refuses_a_pace_out_of_range(db: None, pace: float) -> None
         CapacitySetting.objects.create(queue="vw2000:decision", per_week=pace)
     CapacitySetting.objects.create(queue="vw2000:decision", per_week=12.5)
     assert CapacitySetting.objects.count() == 1
+
+
+def test_the_demo_s_2026_background_is_lawful_and_the_apr_records_its_short_procedures() -> None:
+    """Every generated history of the months around the EU Pact reads under the law on the
+    day, in the regime its lodging gives it; under the APR the decision leg knows from the
+    assigned procedure whether it is one of the short ones (decided out of the line)."""
+    import random
+
+    from toevlucht.demo.backlog import pact_histories
+    from toevlucht.forecasts.snapshot import _legs
+    from toevlucht.law.model import parse_case
+    from toevlucht.law.procedure import replay
+    from toevlucht.law.regime import Regime
+
+    day = dt.date(2026, 12, 1)
+    cases = pact_histories(random.Random(3), day)
+    assert len(cases) > 300
+    flags: dict[str, set[bool | None]] = {"accelerated": set(), "regular": set()}
+    regimes = set()
+    for c in cases:
+        events = [{**e, "date": e["date"].isoformat()} for e in c.events]
+        h = replay(parse_case({"applicant": {"nationality": c.nationality}, "events": events}), day)
+        regimes.add(h.regime)
+        proc = h.assigned_procedure
+        if h.regime is Regime.APR and proc is not None and proc.value in flags:
+            decision = [leg for leg in _legs(h) if leg.queue == "apr:decision"]
+            flags[proc.value].add(decision[0].fast if decision else None)
+    assert regimes == {Regime.VW2000, Regime.APR}
+    assert flags == {"accelerated": {True}, "regular": {False}}
+    assert pact_histories(random.Random(3), dt.date(2025, 9, 30)) == []

@@ -24,7 +24,7 @@ from toevlucht.demo.fake import _wd, weighted_nationality
 from toevlucht.law.params import value
 
 START = dt.date(2021, 1, 4)
-END = dt.date(2022, 12, 30)  # the background's history stops here whatever the demo's date
+END = dt.date(2022, 12, 30)  # no one of this background applies after this day
 
 
 @dataclass(frozen=True)
@@ -80,27 +80,92 @@ def _decide_fast(rng: random.Random, c: BacklogCase, start: dt.date, until: dt.d
         add("decision_notified", _wd(start, 5), outcome="refused", procedure="general")
 
 
+class _OldChain:
+    """The IND's queues under the old rules: registration interviews, general procedures (a
+    share decided within it) and decisions in the extended procedure, each day for those who
+    have waited longest."""
+
+    def __init__(self) -> None:
+        self.interview_q: deque[tuple[BacklogCase, dt.date]] = deque()  # (case, lodged)
+        self.procedure_q: deque[tuple[BacklogCase, dt.date]] = deque()  # (case, may start)
+        self.extended_q: deque[BacklogCase] = deque()
+
+    def serve(
+        self,
+        rng: random.Random,
+        day: dt.date,
+        interviews: float,
+        procedures: float,
+        extended_decisions: float,
+        until: dt.date,
+    ) -> None:
+        for _ in range(_poisson(rng, interviews)):
+            if not self.interview_q or self.interview_q[0][1] >= day:
+                break
+            c, _lodged = self.interview_q.popleft()
+            c.events.append({"kind": "registration_interview_held", "date": day})
+            rest = int(value("rest_period_min_days", day).value)  # Vb 2000 art. 3.109
+            self.procedure_q.append((c, day + dt.timedelta(days=rest)))
+        for _ in range(_poisson(rng, procedures)):
+            if not self.procedure_q or self.procedure_q[0][1] > day:
+                break
+            c, _ready = self.procedure_q.popleft()
+            c.events.append({"kind": "general_procedure_started", "date": day})
+            c.events.append({"kind": "detailed_interview_held", "date": day})
+            if rng.random() < FAST_SHARE:
+                _decide_fast(rng, c, day, until)
+                continue
+            referred = _wd(day, 5)
+            if referred <= until:
+                c.events.append({"kind": "referred_to_extended_procedure", "date": referred})
+                self.extended_q.append(c)
+        for _ in range(_poisson(rng, extended_decisions)):
+            if not self.extended_q or self.extended_q[0].events[-1]["date"] >= day:
+                break
+            c = self.extended_q.popleft()
+            referred = c.events[-1]["date"]
+            outcome = "granted" if rng.random() < 0.6 else "refused"
+            if outcome == "refused" and (day - referred).days >= 4:
+                intention = max(referred + dt.timedelta(days=1), day - dt.timedelta(days=28))
+                view = max(intention + dt.timedelta(days=1), day - dt.timedelta(days=14))
+                c.events.append(
+                    {"kind": "intention_issued", "date": intention, "procedure": "extended"}
+                )
+                c.events.append({"kind": "view_submitted", "date": view})
+            else:
+                outcome = "granted"
+            c.events.append(
+                {
+                    "kind": "decision_notified",
+                    "date": day,
+                    "outcome": outcome,
+                    "procedure": "extended",
+                }
+            )
+
+
 def histories(
     rng: random.Random, until: dt.date, story: Sequence[tuple[dt.date, str]] = ()
 ) -> list[BacklogCase]:
-    """The background cases with their events up to ``until`` (at most :data:`END`), and
-    the ``story`` cases (request day, nationality) that go through the same queues: those
-    come first, in the given order, with their index as ``key``."""
-    until = min(until, END)
+    """The background cases with their events up to ``until``, and the ``story`` cases
+    (request day, nationality) that go through the same queues: those come first, in the
+    given order, with their index as ``key``. No one applies after :data:`END`; the queues
+    go on until they are empty (a demo set in 2026 does not hold 2022's cases still open)."""
     planned: dict[dt.date, list[tuple[int, str]]] = {}
     for k, (day, nat) in enumerate(story):
         planned.setdefault(day, []).append((k, nat))
     told: list[BacklogCase] = [BacklogCase(nat, [], k) for k, (_d, nat) in enumerate(story)]
     cases: list[BacklogCase] = []
-    interview_q: deque[tuple[BacklogCase, dt.date]] = deque()  # (case, lodged)
-    procedure_q: deque[tuple[BacklogCase, dt.date]] = deque()  # (case, may start from)
-    extended_q: deque[BacklogCase] = deque()
+    chain = _OldChain()
+    undecided: list[BacklogCase] = []  # Dublin cases still waiting for the other State
     day = START
     while day <= until:
+        if day > END and not (chain.interview_q or chain.procedure_q or chain.extended_q):
+            break
         if day.weekday() < 5 or day in planned:
             p = _pace(day)
             new = [told[k] for k, _nat in planned.get(day, [])]
-            if day.weekday() < 5:
+            if day.weekday() < 5 and day <= END:
                 new += [
                     BacklogCase(weighted_nationality(rng), [])
                     for _ in range(_poisson(rng, p.arrivals))
@@ -117,62 +182,157 @@ def histories(
                     c.events.append({"kind": "track_assigned", "date": lodged, "track": "dublin"})
                     decided = _wd(lodged, rng.randint(30, 90))
                     if rng.random() < 0.5 and decided <= until:
-                        c.events.append(
-                            {
-                                "kind": "decision_notified",
-                                "date": decided,
-                                "outcome": "refused",
-                                "procedure": "extended",
-                                "refusal_ground": "dublin",
-                            }
-                        )
+                        c.events.append(_dublin_decision(decided))
+                    elif c.key is None:
+                        undecided.append(c)
                     continue
-                interview_q.append((c, lodged))
+                chain.interview_q.append((c, lodged))
             if day.weekday() >= 5:
                 day += dt.timedelta(days=1)
                 continue  # requests come in at the weekend too; the IND works on weekdays
-            for _ in range(_poisson(rng, p.interviews)):
-                if not interview_q or interview_q[0][1] >= day:
-                    break
-                c, _lodged = interview_q.popleft()
-                c.events.append({"kind": "registration_interview_held", "date": day})
-                rest = int(value("rest_period_min_days", day).value)  # Vb 2000 art. 3.109
-                procedure_q.append((c, day + dt.timedelta(days=rest)))
-            for _ in range(_poisson(rng, p.procedures)):
-                if not procedure_q or procedure_q[0][1] > day:
-                    break
-                c, _ready = procedure_q.popleft()
-                c.events.append({"kind": "general_procedure_started", "date": day})
-                c.events.append({"kind": "detailed_interview_held", "date": day})
-                if rng.random() < FAST_SHARE:
-                    _decide_fast(rng, c, day, until)
-                    continue
-                referred = _wd(day, 5)
-                if referred <= until:
-                    c.events.append({"kind": "referred_to_extended_procedure", "date": referred})
-                    extended_q.append(c)
-            for _ in range(_poisson(rng, p.extended_decisions)):
-                if not extended_q or extended_q[0].events[-1]["date"] >= day:
-                    break
-                c = extended_q.popleft()
-                referred = c.events[-1]["date"]
-                outcome = "granted" if rng.random() < 0.6 else "refused"
-                if outcome == "refused" and (day - referred).days >= 4:
-                    intention = max(referred + dt.timedelta(days=1), day - dt.timedelta(days=28))
-                    view = max(intention + dt.timedelta(days=1), day - dt.timedelta(days=14))
-                    c.events.append(
-                        {"kind": "intention_issued", "date": intention, "procedure": "extended"}
-                    )
-                    c.events.append({"kind": "view_submitted", "date": view})
-                else:
-                    outcome = "granted"
-                c.events.append(
-                    {
-                        "kind": "decision_notified",
-                        "date": day,
-                        "outcome": outcome,
-                        "procedure": "extended",
-                    }
-                )
+            chain.serve(rng, day, p.interviews, p.procedures, p.extended_decisions, until)
         day += dt.timedelta(days=1)
+    # after the background's last applications, those still waiting for another Member
+    # State get their transfer decision within a year (drawn apart, so that the months
+    # before are as they were)
+    late = random.Random(len(cases))
+    for c in undecided:
+        decided = END + dt.timedelta(days=late.randint(5, 365))
+        if decided <= until:
+            c.events.append(_dublin_decision(decided))
     return told + cases
+
+
+def _dublin_decision(day: dt.date) -> dict[str, Any]:
+    """A refusal because another Member State is responsible (a transfer decision)."""
+    return {
+        "kind": "decision_notified",
+        "date": day,
+        "outcome": "refused",
+        "procedure": "extended",
+        "refusal_ground": "dublin",
+    }
+
+
+# The months around the EU Pact: a second stretch of background, from October 2025 to the end
+# of 2026, so that a demo set on a day of 2026 (``./start --as-of 2026-12-01``) holds the
+# history its forecasts need under both regimes. Applications lodged before the APR applies
+# (the law's own date, ``regime_rules``) go through the old chain above; from then, through
+# the APR's: registration (APR art. 27), lodging (art. 28) and the examination (art. 34-35),
+# a share of it in the accelerated procedure. From the APR's day the IND gives the new cases
+# priority: the old chain's paces drop. Round figures for a demo, like ``PACES``.
+PACT_START = dt.date(2025, 10, 1)
+PACT_END = dt.date(2026, 12, 31)
+
+
+@dataclass(frozen=True)
+class PactPace:
+    """Per working day: applications; the old chain's interviews, procedures and extended
+    decisions; the APR's registrations, lodgings and regular decisions."""
+
+    since: dt.date
+    arrivals: float
+    interviews: float
+    procedures: float
+    extended_decisions: float
+    registrations: float
+    lodgings: float
+    apr_decisions: float
+
+
+ACCELERATED_SHARE = 0.3  # APR cases assigned to the accelerated procedure, decided in weeks
+
+
+def _pact_paces(apr_from: dt.date) -> tuple[PactPace, ...]:
+    return (
+        PactPace(PACT_START, 2.2, 2.3, 2.2, 1.3, 0.0, 0.0, 0.0),
+        PactPace(apr_from, 2.4, 2.0, 1.6, 0.9, 3.0, 2.8, 1.5),
+    )
+
+
+def pact_histories(rng: random.Random, until: dt.date) -> list[BacklogCase]:
+    """The background cases of :data:`PACT_START` .. :data:`PACT_END`, with their events up
+    to ``until`` (none if ``until`` is before the start)."""
+    from toevlucht.law.regime import regime_rules
+
+    until = min(until, PACT_END)
+    if until < PACT_START:
+        return []
+    apr_from = regime_rules().apr_lodged_from
+    paces = _pact_paces(apr_from)
+    cases: list[BacklogCase] = []
+    chain = _OldChain()
+    register_q: deque[tuple[BacklogCase, dt.date]] = deque()
+    lodge_q: deque[tuple[BacklogCase, dt.date]] = deque()
+    examine_q: deque[tuple[BacklogCase, dt.date]] = deque()
+
+    def add(c: BacklogCase, kind: str, day: dt.date, **data: Any) -> bool:
+        if day > until:
+            return False
+        c.events.append({"kind": kind, "date": day, **data})
+        return True
+
+    day = PACT_START
+    while day <= until:
+        if day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+            continue
+        p = [x for x in paces if x.since <= day][-1]
+        for _ in range(_poisson(rng, p.arrivals)):
+            c = BacklogCase(weighted_nationality(rng), [{"kind": "asylum_requested", "date": day}])
+            cases.append(c)
+            lodged = _wd(day, rng.choice([1, 2, 3, 3, 3, 5]))
+            if day < apr_from and lodged < apr_from:
+                if not add(c, "application_lodged", lodged):
+                    continue
+                if rng.random() < DUBLIN_SHARE:
+                    add(c, "track_assigned", lodged, track="dublin")
+                    decided = _wd(lodged, rng.randint(30, 90))
+                    if decided <= until:
+                        c.events.append(_dublin_decision(decided))
+                    continue
+                chain.interview_q.append((c, lodged))
+            else:
+                register_q.append((c, day))
+        chain.serve(rng, day, p.interviews, p.procedures, p.extended_decisions, until)
+        # the APR's chain: registration, lodging, the examination
+        for _ in range(_poisson(rng, p.registrations)):
+            if not register_q or register_q[0][1] >= day:
+                break
+            c, _requested = register_q.popleft()
+            add(c, "application_registered", day)
+            lodge_q.append((c, day))
+        for _ in range(_poisson(rng, p.lodgings)):
+            if not lodge_q or lodge_q[0][1] >= day:
+                break
+            c, _registered = lodge_q.popleft()
+            add(c, "application_lodged", day)
+            if rng.random() < ACCELERATED_SHARE:
+                add(c, "procedure_assigned", day, procedure="accelerated")
+                add(
+                    c,
+                    "decision_notified",
+                    _wd(day, rng.randint(10, 30)),
+                    outcome="refused",
+                    procedure="accelerated",
+                    refusal_ground="manifestly_unfounded",
+                    no_suspensive_effect=True,
+                )
+                continue
+            add(c, "procedure_assigned", _wd(day, 2), procedure="regular")
+            examine_q.append((c, _wd(day, 2)))
+        for _ in range(_poisson(rng, p.apr_decisions)):
+            if not examine_q or examine_q[0][1] >= day:
+                break
+            c, _assigned = examine_q.popleft()
+            granted = rng.random() < 0.6
+            add(
+                c,
+                "decision_notified",
+                day,
+                outcome="granted" if granted else "refused",
+                procedure="regular",
+                **({"granted_under": "29"} if granted else {"refusal_ground": "unfounded"}),
+            )
+        day += dt.timedelta(days=1)
+    return cases

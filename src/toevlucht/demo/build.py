@@ -30,7 +30,7 @@ from toevlucht.cases.models import (
     ReceptionCentre,
 )
 from toevlucht.cases.refresh import recompute_applications
-from toevlucht.demo.backlog import BacklogCase
+from toevlucht.demo.backlog import BacklogCase, pact_histories
 from toevlucht.demo.backlog import histories as backlog_histories
 from toevlucht.demo.fake import Person, history, person, procedure_events, weighted_nationality
 
@@ -376,6 +376,8 @@ def build_demo(
     generated = backlog_histories(queue_rng, until, [(d, nat) for _k, d, nat in story])
     queued = {story[c.key][0]: c.events for c in generated if c.key is not None}
     background = [c for c in generated if c.key is None]
+    # the months around the EU Pact, for a demo set in 2026 (none before October 2025)
+    background += pact_histories(random.Random(seed + 2), until)
 
     logins: list[DemoLogin] = []
     users: dict[str, User] = {}

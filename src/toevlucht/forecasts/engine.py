@@ -373,7 +373,8 @@ def build(
         ),
         queues=tuple(queues),
         weekday0=snap.as_of.weekday(),
-        slow=np.array([_known_slow(r) for r in modelled], dtype=bool),
+        slow=np.array([_known(r, False) for r in modelled], dtype=bool),
+        fast=np.array([_known(r, True) for r in modelled], dtype=bool),
     )
     return Built(
         backlog=b,
@@ -450,9 +451,11 @@ def run(
     return res
 
 
-def _known_slow(r: CaseRow) -> bool:
-    """Referred to the extended procedure already: the fast path is closed to it."""
-    return bool(r.legs) and r.legs[-1].queue == r.queue and r.legs[-1].fast is False
+def _known(r: CaseRow, fast: bool) -> bool:
+    """Whether the case is known to be on (``fast``) or off the fast path of the queue it
+    waits in: referred to the extended procedure, or under the APR in its regular procedure
+    (off), or in one of the APR's short procedures (on)."""
+    return bool(r.legs) and r.legs[-1].queue == r.queue and r.legs[-1].fast is fast
 
 
 def _offset(day: dt.date | None, as_of: dt.date) -> int:

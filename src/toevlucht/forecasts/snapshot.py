@@ -68,6 +68,9 @@ CHAIN: dict[Regime, tuple[Step, ...]] = {
 }
 
 
+SHORT_APR_PROCEDURES = (Procedure.ADMISSIBILITY, Procedure.ACCELERATED, Procedure.BORDER)
+
+
 class Reason:
     """Why an open case gets no forecast from the chain (codes; the texts are the shell's)."""
 
@@ -83,8 +86,9 @@ class Leg:
     queue: str  # "<regime>:<step>"
     entered: dt.date
     left: dt.date | None
-    # the decision queue of the old rules: decided within the general procedure (True), or
-    # referred to the extended procedure (False), as recorded; None: not known (yet)
+    # the decision queue: decided within the general procedure (True), or referred to the
+    # extended procedure (False), as recorded; under the APR, in one of its short procedures
+    # (True) or the regular one (False); None: not known (yet)
     fast: bool | None = None
 
 
@@ -139,6 +143,14 @@ def _legs(h: History) -> tuple[Leg, ...]:
                 fast = False
             elif procedure in (Procedure.GENERAL, Procedure.EXTENDED):
                 fast = procedure == Procedure.GENERAL
+        elif step.ends_with is EventKind.DECISION_NOTIFIED and h.regime is Regime.APR:
+            # the APR records the procedure up front: the short ones (admissibility, APR art.
+            # 35(1); accelerated, 35(3) and 42; border, 43-44) are decided out of the line
+            first = h.decisions[0] if h.decisions else None
+            procedure = first.data.get("procedure") if first is not None else None
+            procedure = procedure or h.assigned_procedure
+            if procedure is not None:
+                fast = procedure in SHORT_APR_PROCEDURES
         legs.append(Leg(f"{h.regime.value}:{step.name}", entered, left, fast))
         if left is None:
             break

@@ -83,6 +83,7 @@ class Backlog:
     queues: tuple[Queue, ...]
     weekday0: int = 0  # the weekday of day 0 (Monday 0)
     slow: npt.NDArray[np.bool_] | None = None  # (n,) known to be off the fast path already
+    fast: npt.NDArray[np.bool_] | None = None  # (n,) known to be on it (a short procedure)
 
     def __post_init__(self) -> None:
         n = len(self.queue)
@@ -90,6 +91,8 @@ class Backlog:
             raise ValueError("queue, since and hold_until must have the same length")
         if n and (self.queue.min() < 0 or self.queue.max() >= len(self.queues)):
             raise ValueError("a case is in a queue that does not exist")
+        if self.slow is not None and self.fast is not None and (self.slow & self.fast).any():
+            raise ValueError("a case cannot be known both on and off the fast path")
         for i, q in enumerate(self.queues):
             if q.next != -1 and not i < q.next < len(self.queues):
                 raise ValueError(f"queue {q.name}: next must be a later queue or -1")
@@ -150,6 +153,7 @@ def _through(
     horizon: int,
     weekday0: int = 0,
     elapsed: Ints | None = None,
+    known_fast: npt.NDArray[np.bool_] | None = None,
 ) -> Ints:
     """(R, m) day each of m cases leaves queue ``q``, from their (R, m) arrival days
     (``horizon``: never), their (R, m) order of service among equal arrival days, and (R, m)
@@ -159,24 +163,27 @@ def _through(
     if m == 0:
         return leave
     elapsed = np.zeros(m, dtype=np.int64) if elapsed is None else elapsed
+    known = np.zeros(m, dtype=bool) if known_fast is None else known_fast
     fast = np.zeros((r, m), dtype=bool)
-    if q.fast_share > 0:
+    if q.fast_share > 0 or known.any():
         waits = np.sort(np.array(q.fast_waits or (q.fast_days,), dtype=np.int64))
         # a case that has waited e days already is fast with the share of the fast cases
         # that take longer than e, against those that are not fast; its wait is drawn
-        # among the fast waits longer than e, and what is left of it counts
+        # among the fast waits longer than e, and what is left of it counts. A case known
+        # to be on the fast path is on it; past every wait seen, its wait starts afresh
         longer = len(waits) - np.searchsorted(waits, elapsed, side="right")
         p_longer = longer / len(waits)
-        share = q.fast_share * p_longer / (q.fast_share * p_longer + (1 - q.fast_share))
-        fast = (rng.random((r, m)) < share[None, :]) & (arrival < horizon) & may_be_fast
-        fast &= (longer > 0)[None, :]
-        pick = (
-            len(waits) - 1 - (rng.random((r, m)) * np.maximum(longer, 1)[None, :]).astype(np.int64)
-        )
+        denom = q.fast_share * p_longer + (1 - q.fast_share)
+        share = np.where(known, 1.0, q.fast_share * p_longer / np.maximum(denom, 1e-12))
+        fast = (rng.random((r, m)) < share[None, :]) & (arrival < horizon)
+        fast &= may_be_fast | known[None, :]
+        fast &= ((longer > 0) | known)[None, :]
+        among = np.where(longer > 0, longer, len(waits))
+        pick = len(waits) - 1 - (rng.random((r, m)) * among[None, :]).astype(np.int64)
         drawn = waits[np.clip(pick, 0, len(waits) - 1)]
         # it entered ``elapsed`` days before it could first be served (day 0 for those that
         # wait already, its arrival for the others) and leaves once its wait is over
-        entered = arrival - np.where(elapsed > 0, elapsed + 1, 0)[None, :]
+        entered = arrival - np.where((elapsed > 0) & (longer > 0), elapsed + 1, 0)[None, :]
         leave[fast] = np.minimum(np.maximum(entered[fast] + drawn[fast], arrival[fast]), horizon)
     slow_arrival = np.where(fast, horizon, arrival)
     capacity = _capacity(q, rng, r, horizon, weekday0)
@@ -242,8 +249,9 @@ def simulate(b: Backlog, *, replications: int, horizon: int, seed: int = 0) -> F
             may_be_fast = may_be_fast & ~(starts & b.slow[members])[None, :]
         may_be_fast = np.broadcast_to(may_be_fast, arrival.shape)
         elapsed = np.where(starts, np.maximum(-b.since[members], 0), 0)
+        known = starts & b.fast[members] if b.fast is not None else None
         leave = _through(
-            q, arrival, order[:, members], may_be_fast, rng, horizon, b.weekday0, elapsed
+            q, arrival, order[:, members], may_be_fast, rng, horizon, b.weekday0, elapsed, known
         )
         first[:, members[starts]] = leave[:, starts]
         if q.next == -1:
