@@ -130,7 +130,7 @@ def test_each_past_day_is_widened_only_by_what_was_known_on_it() -> None:
     """The backtest's factor for a past day comes from the forecasts before it, scored
     against that day's snapshot: what is recorded later cannot change it. Here the queue
     serves one case a day until 1 March and then stops; on 1 April, the forecasts of
-    February and March have closed and missed, so April's bands are widened, and the factor
+    February have closed and missed (never come): no band is wide enough, and the factor
     April took does not change whatever 'today' holds."""
     start = dt.date(2021, 11, 1)
     rows_by_day: dict[dt.date, list[CaseRow]] = {}
@@ -176,4 +176,129 @@ def test_each_past_day_is_widened_only_by_what_was_known_on_it() -> None:
     scored(Snapshot(dt.date(2022, 6, 1), later))  # everything decided after all, recorded late
     assert seen == first  # the factors each past day took are the same
     assert first[0] == {}
-    assert first[-1].get(("decision", Q), 1.0) > 1.0
+    # on 1 April more of the closed forecasts never came than any band may miss
+    assert math.isinf(first[-1][("decision", Q)])
+
+
+def _fifo_queue(
+    seed: int, arrivals: float, capacity: float, same_day: bool, days: int = 800
+) -> Snapshot:
+    """A first-in-first-out queue served on working days at a Poisson capacity; a case can
+    be served on the day it arrives (``same_day``) or from the next working day."""
+    rng = np.random.default_rng(seed)
+    start = dt.date(2020, 1, 6)
+    line: list[tuple[int, dt.date]] = []
+    rows: list[CaseRow] = []
+    app = 0
+    for k in range(days):
+        day = start + dt.timedelta(days=k)
+        if day.weekday() >= 5:
+            continue
+        for _ in range(int(rng.poisson(arrivals))):
+            line.append((app, day))
+            app += 1
+        served = 0
+        cap = int(rng.poisson(capacity))
+        while line and served < cap and (same_day or line[0][1] < day):
+            a, entered = line.pop(0)
+            rows.append(_row(a, (Leg(Q, entered, day, False),), False))
+            served += 1
+    as_of = start + dt.timedelta(days=days)
+    rows += [_row(a, (Leg(Q, e, None, False),), True, Q) for a, e in line]
+    return Snapshot(as_of, rows)
+
+
+@pytest.mark.parametrize("same_day", [True, False])
+def test_the_pace_read_from_a_queue_is_its_capacity_whether_or_not_it_serves_the_same_day(
+    same_day: bool,
+) -> None:
+    p = engine.Params(window_days=700)
+    rates = []
+    for seed in range(6):
+        snap = _fifo_queue(seed, arrivals=2.7, capacity=3.0, same_day=same_day)
+        waiting = {r.application: r.since for r in snap.open_rows() if r.since is not None}
+        observed, days = engine._busy_pace(snap, Q, 0, p, waiting)
+        rates.append(observed / days * 7 / 5)  # per working day
+    assert np.mean(rates) == pytest.approx(3.0, rel=0.05)
+
+
+def test_a_queue_that_served_no_one_has_no_pace() -> None:
+    day = dt.date(2022, 3, 1)
+    rows = [
+        _row(k, (Leg(Q, day - dt.timedelta(days=100 + k), None, False),), True, Q) for k in range(5)
+    ]
+    waiting = {r.application: r.since for r in rows if r.since is not None}
+    assert engine._busy_pace(Snapshot(day, rows), Q, 0, engine.Params(), waiting) == (0, 91)
+    assert engine._censored_mle(np.zeros(30, dtype=np.int64), np.zeros(0, dtype=np.int64))[0] == 0
+
+
+def test_no_chance_of_a_decision_within_a_term_already_over() -> None:
+    draws = np.arange(1, 101, dtype=np.int64)
+    band = (26.0, 64.0, 95.0)
+    assert within(draws, band, 1.9, 0.0) == 0.0
+    assert within(draws, band, 1.9, -5.0) == 0.0
+    assert within(draws, band, 1.0, 0.0) == 0.0
+
+
+def test_a_case_withdrawn_after_its_band_closed_is_a_miss_and_one_withdrawn_inside_is_not() -> None:
+    from toevlucht.forecasts.backtest import _ended_in_band
+
+    made = dt.date(2022, 1, 1)
+    hi = 30.0  # the band closes on 31 January
+    inside = CaseRow(
+        1, "SYR", "vw2000", (), False, "", None, None, "", None, None, dt.date(2022, 1, 20)
+    )
+    after = CaseRow(
+        2, "SYR", "vw2000", (), False, "", None, None, "", None, None, dt.date(2022, 3, 1)
+    )
+    unknown = CaseRow(3, "SYR", "vw2000", (), False, "", None, None, "", None, None)
+    assert _ended_in_band(inside, made, hi)
+    assert not _ended_in_band(after, made, hi)
+    assert _ended_in_band(unknown, made, hi)
+    res = engine.Result(made, engine.Params())
+    for ended, expect in ((True, (0, 0, 1)), (False, (1, 0, 0))):
+        g = GroupScore("decision", Q, "SYR")
+        _add(g, res, (10.0, 20.0, hi), None, ended, dt.date(2022, 4, 1))
+        assert (g.outcomes, g.held, g.censored) == expect
+
+
+def test_the_gate_reads_a_small_group_by_its_queue_and_names_why_not() -> None:
+    from toevlucht.forecasts.models import BacktestGroup, BacktestRun
+    from toevlucht.forecasts.services import Unavailable, _gate, spread_of
+
+    def grp(
+        nat: str, outcomes: int, held: int, passes: bool, by_queue: bool = False
+    ) -> BacktestGroup:
+        return BacktestGroup(
+            target="decision", queue=Q, nationality_group=nat, forecasts=outcomes,
+            outcomes=outcomes,
+            held=held, censored=0, recent_outcomes=0, recent_held=0, passes=passes,
+            judged_by_queue=by_queue,
+        )  # fmt: skip
+
+    pooled = grp("all", 200, 170, True)
+    scores = {
+        ("decision", f"{Q}|all"): pooled,
+        ("decision", f"{Q}|GEO"): grp("GEO", 12, 10, True, True),
+        ("decision", f"{Q}|AFG"): grp("AFG", 15, 4, False, True),
+        ("decision", f"{Q}|RUS"): grp("RUS", 40, 15, False),
+    }
+    assert _gate(scores, "decision", Q, f"{Q}|GEO", 20) == ("", pooled)
+    assert _gate(scores, "decision", Q, f"{Q}|AFG", 20)[0] == Unavailable.FAILED
+    assert _gate(scores, "decision", Q, f"{Q}|RUS", 20)[0] == Unavailable.FAILED
+    assert _gate(scores, "decision", Q, f"{Q}|IRN", 20) == ("", pooled)  # none of its own
+    assert _gate(None, "decision", Q, f"{Q}|GEO", 20)[0] == Unavailable.NO_BACKTEST
+    few_pool = {("decision", f"{Q}|all"): grp("all", 5, 5, False)}
+    assert _gate(few_pool, "decision", Q, f"{Q}|GEO", 20)[0] == Unavailable.TOO_FEW
+    bad_pool = {("decision", f"{Q}|all"): grp("all", 200, 60, False)}
+    assert _gate(bad_pool, "decision", Q, f"{Q}|GEO", 20)[0] == Unavailable.FAILED
+    run = BacktestRun(
+        spread={
+            f"decision|{Q}": {"factor": None, "n": 30},
+            f"next_step|{Q}": {"factor": 1.5, "n": 40},
+        }
+    )
+    spread = spread_of(run)
+    assert math.isinf(spread[("decision", Q)].factor)
+    assert spread[("next_step", Q)].factor == 1.5
+    assert spread_of(None) == {}

@@ -9,9 +9,10 @@ forecast as on that day. Each forecast is then compared with today's snapshot:
 * a forecast is scored once its band has closed (today is past its p90): it *held* if the
   decision (or the next step) came on a day ``t`` with ``p10 <= t <= p90``, and did not hold if
   it came before or after, or has not come; its error is ``t - p50`` days;
-* while its band is open, or where the case ended without the step (withdrawn,
-  transferred), it has no outcome: counted as *censored*, left out of the coverage. (A step
-  that came before the p10 of a band still open is not scored either: see :func:`_add`.)
+* while its band is open, or where the case ended without the step by its band's end
+  (withdrawn; one withdrawn later had not had it by then: a miss), it has no outcome:
+  counted as *censored*, left out of the coverage. (A step that came before the p10 of a
+  band still open is not scored either: see :func:`_add`.)
 
 The coverage of a group (target, queue, nationality group) is held / outcomes. A group
 *passes* when it has at least ``min_outcomes`` outcomes and a coverage of at least
@@ -98,6 +99,14 @@ def _came(row: CaseRow | None, queue: str, decision: bool) -> tuple[dt.date | No
     return day, day is None and not row.open
 
 
+def _ended_in_band(row: CaseRow | None, made: dt.date, hi: float) -> bool:
+    """Whether a case that ended without the step (withdrawn) ended by its band's end, or on
+    a day not known: then no one can say whether the step would have come in the band. One
+    that ended after the band's end had not had it by then: a miss."""
+    end = row.ended_on if row is not None else None
+    return end is None or (end - made).days <= hi
+
+
 def _add(
     g: GroupScore,
     made: Result,
@@ -106,6 +115,7 @@ def _add(
     ended: bool,
     today: dt.date,
 ) -> None:
+    # ``ended``: the case ended without the step by the band's end (``_ended_in_band``)
     """Score one forecast once its band has closed (today is past its p90), else count it as
     censored. Scoring outcomes as they come would favour the early ones: on a day inside a
     band, a step that came before the p10 is a known miss while one still to come inside the
@@ -141,7 +151,7 @@ def _closed(
             if math.isnan(hi) or (at - day).days <= hi:
                 continue  # beyond the horizon, or still open on ``at``
             came, ended = _came(row, c.queue, target == "decision")
-            if came is None and ended:
+            if came is None and ended and _ended_in_band(row, day, hi):
                 continue
             yield Closed((target, c.queue), band, None if came is None else (came - day).days)
 
@@ -177,7 +187,9 @@ def score(
                 continue
             nat = c.group.split("|", 1)[1]
             for target, days in (("decision", c.decision_days), ("next_step", c.next_days)):
-                came, ended = _came(now.get(c.application), c.queue, target == "decision")
+                row = now.get(c.application)
+                came, ended = _came(row, c.queue, target == "decision")
+                ended = ended and _ended_in_band(row, snap.as_of, days[2])
                 for key, group_nat in ((c.group, nat), (f"{c.queue}|{POOLED}", POOLED)):
                     g = rep.groups.get((target, key))
                     if g is None:

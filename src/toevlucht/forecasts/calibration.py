@@ -95,22 +95,27 @@ def factors(
 
 
 def widen(band: Band, factor: float) -> Band:
-    """The band with each tail moved out by ``factor - 1`` of its half-width, not before day
-    1 (the day's own events are known); NaN where no band is (factor ``inf``, or none)."""
+    """The band with each tail moved out by ``factor - 1`` of its half-width, in whole days
+    rounded outwards and not before day 1 (the day's own events are known); NaN where no band
+    is (factor ``inf``, or none)."""
     lo, mid, hi = band
     if factor <= 1 or any(math.isnan(x) for x in band):
         return band
     if math.isinf(factor):
         return (math.nan, mid, math.nan)
-    lo2 = max(1.0, lo - (factor - 1) * max(mid - lo, 1.0))
-    hi2 = hi + (factor - 1) * max(hi - mid, 1.0)
+    # whole days, rounded outwards: the band shown holds the widened one
+    lo2 = max(1.0, math.floor(lo - (factor - 1) * max(mid - lo, 1.0)))
+    hi2 = float(math.ceil(hi + (factor - 1) * max(hi - mid, 1.0)))
     return (min(lo2, lo), mid, hi2)
 
 
 def within(draws: np.ndarray, band: Band, factor: float, due: float) -> float:
     """The probability of the step by day ``due`` under the widened distribution: the model's
     draws mapped by the same widening (a shift of each tail beyond the band, linear between
-    the p10, the p50 and the p90), so that its quantiles are :func:`widen`'s band."""
+    the p10, the p50 and the p90), so that its quantiles are :func:`widen`'s band; 0 for a
+    term ending before day 1, NaN where no band is wide enough."""
+    if due < 1:
+        return 0.0  # a term that ends before the first day to come: no decision within it
     if factor <= 1 or any(math.isnan(x) for x in band):
         return float((draws <= due).mean())
     if math.isinf(factor):

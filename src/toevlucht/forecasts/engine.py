@@ -21,10 +21,12 @@ Nothing here reads the database: :func:`toevlucht.forecasts.snapshot.take` does.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -64,7 +66,7 @@ class Params:
 @dataclass(frozen=True, slots=True)
 class QueueRate:
     queue: str
-    observed: int  # cases that left it (not on the fast path) on the window's busy days
+    observed: int  # the exits of a window as certain as the censored estimate (engine._busy_pace)
     per_week: float  # the rate used: observed, or as a supervisor set it
     fast_share: float
     waiting: int  # open cases in it on the day
@@ -204,35 +206,46 @@ def _censored_mle(
     """(rate per day, its Fisher information) of a Poisson capacity seen ``exact`` on some days
     (someone was still waiting: the queue served all it could) and at least ``censored`` on
     the others (it served everyone it had: it could have served more) — the maximum
-    likelihood of a right-censored Poisson count."""
+    likelihood of a right-censored Poisson count. (0, inf) when it served no one at all."""
     cens = censored[censored > 0]  # a day that served no one and had no one says nothing
+    if int(exact.sum()) + int(cens.sum()) == 0:
+        return 0.0, math.inf
 
     def nll(lam: float) -> float:
         return -float(poisson.logpmf(exact, lam).sum() + poisson.logsf(cens - 1, lam).sum())
 
     top = float(max(exact.max(initial=0), cens.max(initial=0))) * 3 + 10
     lam = float(minimize_scalar(nll, bounds=(1e-6, top), method="bounded").x)
-    h = max(1e-4, lam * 1e-3)
-    info = (nll(lam + h) - 2 * nll(lam) + nll(max(1e-9, lam - h))) / h**2
+    h = min(max(1e-4, lam * 1e-3), lam / 2)
+    info = (nll(lam + h) - 2 * nll(lam) + nll(lam - h)) / h**2
     return lam, max(float(info), 1e-12)
 
 
-def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[int, int]:
+def _busy_pace(
+    snap: Snapshot, queue: str, min_days: int, p: Params, waiting: Mapping[int, dt.date]
+) -> tuple[int, int]:
     """(exits, calendar days) that give the queue's pace and its certainty, from its exits
     (not on the fast path) on the working days of the window.
 
-    On a day when someone was still waiting to be served at its end (and was served later),
-    the queue worked at its full pace: its exits *are* that day's capacity. On the other
-    days it served everyone it had, so its capacity was *at least* its exits. Counting only
-    the first kind would pick the days of low capacity — with a short queue, a day leaves
-    someone waiting just when it served few — and underrate the pace; counting every day
-    would measure what came in, not what the queue could do. The rate is the maximum
-    likelihood of a Poisson capacity with the second kind right-censored
-    (:func:`_censored_mle`), returned as the exits and days of a window with the same rate
-    and the same Fisher information (for the Gamma posterior of :mod:`toevlucht.sim.backlog`).
-    A case still waiting at the day's end that is never served (one set aside) shows nothing
-    about the pace, and is not counted. With fewer than BUSY_DAYS_MIN days of the first kind,
-    the pace is every exit of the window over its days (a lower bound)."""
+    On a day when someone was still waiting to be served at its end, the queue worked at its
+    full pace: its exits *are* that day's capacity. On the other days it served everyone it
+    had, so its capacity was *at least* its exits. Counting only the first kind would pick
+    the days of low capacity — with a short queue, a day leaves someone waiting just when it
+    served few — and underrate the pace; counting every day would measure what came in, not
+    what the queue could do. The rate is the maximum likelihood of a Poisson capacity with
+    the second kind right-censored (:func:`_censored_mle`), returned as the exits and days of
+    a window with the same rate and the same Fisher information (for the Gamma posterior of
+    :mod:`toevlucht.sim.backlog`).
+
+    Who was waiting at the end of a day: the cases served later, and the open cases still in
+    the queue on the snapshot's day that the chain models (``waiting``: application -> the
+    day it entered; not one set aside, held or on another State's answer — those show
+    nothing about the pace). Whether a case can be served on the day it becomes ready is the
+    queue's own way, read from the window: if any case left on its ready day, one ready by
+    the end of a day was waiting on it; if none did, only those ready before it were (a
+    wrong guess either way would count exact days as censored, or the reverse). With fewer
+    than BUSY_DAYS_MIN days of the first kind, the pace is every exit of the window over its
+    days (a lower bound)."""
     start = snap.as_of - dt.timedelta(days=p.window_days)
     ready: list[int] = []
     left: list[int] = []
@@ -240,22 +253,44 @@ def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[in
         for leg in row.legs:
             if leg.queue != queue or leg.fast is True:
                 continue
-            if leg.left is None or leg.left < start:
-                continue  # only those served later show that the queue was busy
+            if leg.left is None:
+                if row.application in waiting:
+                    ready.append((leg.entered + dt.timedelta(days=min_days)).toordinal())
+                continue
+            if leg.left < start:
+                continue
             ready.append((leg.entered + dt.timedelta(days=min_days)).toordinal())
             left.append(leg.left.toordinal())
-    e, l_ = np.sort(np.array(ready, dtype=np.int64)), np.sort(np.array(left, dtype=np.int64))
+    n_left = len(left)
+    e = np.sort(np.array(ready, dtype=np.int64))
+    l_ = np.sort(np.array(left, dtype=np.int64))
     days = np.arange(start.toordinal(), snap.as_of.toordinal(), dtype=np.int64)
     working = np.array([dt.date.fromordinal(int(d)).weekday() < 5 for d in days], dtype=bool)
     exits = np.searchsorted(l_, days, side="right") - np.searchsorted(l_, days, side="left")
-    still = np.searchsorted(e, days, side="left") - np.searchsorted(l_, days, side="right")
+    same_day = _served_on_ready_day(snap, queue, min_days, start)
+    side: Literal["left", "right"] = "right" if same_day else "left"
+    still = np.searchsorted(e, days, side=side) - np.searchsorted(l_, days, side="right")
     busy = working & (still > 0)
     if int(busy.sum()) < BUSY_DAYS_MIN:
         in_window = (l_ >= start.toordinal()) & (l_ < snap.as_of.toordinal())
         return int(in_window.sum()), p.window_days
     lam, info = _censored_mle(exits[busy], exits[working & ~busy])
+    if lam == 0 or n_left == 0:
+        return 0, p.window_days  # it served no one: no pace
     n_eff = lam * info  # working days of exact counts that would be as certain
     return max(1, round(lam * n_eff)), max(1, round(n_eff * 7 / 5))
+
+
+def _served_on_ready_day(snap: Snapshot, queue: str, min_days: int, start: dt.date) -> bool:
+    """Whether any case left the queue (not on the fast path) in the window on the day it
+    became ready for it."""
+    for row in snap.rows:
+        for leg in row.legs:
+            if leg.queue != queue or leg.fast is True or leg.left is None or leg.left < start:
+                continue
+            if leg.left == leg.entered + dt.timedelta(days=min_days):
+                return True
+    return False
 
 
 OVERTAKEN_BY = 3  # cases that entered a queue after another and left it before it ...
@@ -327,6 +362,12 @@ def build(
     shares, waits, dispersion, fast_waits = _window_stats(snap, p)
     open_rows = snap.open_rows()
     waiting = Counter(r.queue for r in open_rows if r.queue)
+    aside = _set_aside(snap, open_rows, p)
+    # the open cases that show a queue busy: modelled, not held
+    waiting_in: dict[str, dict[int, dt.date]] = defaultdict(dict)
+    for r in open_rows:
+        if r.queue and r.since is not None and r.application not in aside and not r.hold_until:
+            waiting_in[r.queue][r.application] = r.since
     layout = _queues()
     index = {q: i for i, (q, _n, _e) in enumerate(layout)}
     queues: list[Queue] = []
@@ -335,7 +376,7 @@ def build(
     for name, nxt, _ends in layout:
         fixed = name in per_week
         share = min(shares.get(name, 0.0), 0.95)
-        observed, days = _busy_pace(snap, name, min_days.get(name, 0), p)
+        observed, days = _busy_pace(snap, name, min_days.get(name, 0), p, waiting_in[name])
         queues.append(
             Queue(
                 name=name,
@@ -363,7 +404,6 @@ def build(
     for queue, rows in waits.items():
         for nationality, days in rows:
             by_group[group_of(queue, nationality, groups)].append(days)
-    aside = _set_aside(snap, open_rows, p)
     modelled = [r for r in open_rows if r.queue and r.application not in aside]
     b = Backlog(
         queue=np.array([index[r.queue] for r in modelled], dtype=np.int64),
@@ -425,7 +465,7 @@ def run(
                     next_step=layout[index[r.queue]][2],
                     next_days=widen(raw_next, s_next),
                     decision_days=widen(raw_dec, s_dec),
-                    within_term=(
+                    within_term=_probability(
                         within(f.decision[:, j], raw_dec, s_dec, float(due[j]))
                         if r.decision_due
                         else None
@@ -456,6 +496,10 @@ def _known(r: CaseRow, fast: bool) -> bool:
     waits in: referred to the extended procedure, or under the APR in its regular procedure
     (off), or in one of the APR's short procedures (on)."""
     return bool(r.legs) and r.legs[-1].queue == r.queue and r.legs[-1].fast is fast
+
+
+def _probability(x: float | None) -> float | None:
+    return None if x is None or math.isnan(x) else x
 
 
 def _offset(day: dt.date | None, as_of: dt.date) -> int:

@@ -82,19 +82,27 @@ class ForecastSummary:
 
 
 def _gate(
-    scores: dict[tuple[str, str], BacktestGroup] | None, target: str, queue: str, group: str
+    scores: dict[tuple[str, str], BacktestGroup] | None,
+    target: str,
+    queue: str,
+    group: str,
+    min_outcomes: int,
 ) -> tuple[str, BacktestGroup | None]:
     """Whether the backtest lets a forecast of ``group`` be shown, and the score shown with it
-    (its queue's pooled score where the group was judged by it: ``backtest.judged``)."""
+    (its queue's pooled score where the group was judged by it: ``backtest.judged``).
+    ``min_outcomes``: the backtest run's own threshold."""
     if scores is None:
         return Unavailable.NO_BACKTEST, None
     g = scores.get((target, group))
     pooled = scores.get((target, f"{queue}|{POOLED}"))
+    pooled_failed = pooled is not None and not pooled.passes and pooled.outcomes >= min_outcomes
     if g is None:  # no forecast of such a case in the past: its queue's record, if it passes
-        return ("", pooled) if pooled is not None and pooled.passes else (Unavailable.TOO_FEW, None)
+        if pooled is not None and pooled.passes:
+            return "", pooled
+        return (Unavailable.FAILED if pooled_failed else Unavailable.TOO_FEW), None
     if g.passes:
         return "", pooled if g.judged_by_queue and pooled is not None else g
-    few = g.outcomes < settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES and not g.judged_by_queue
+    few = g.outcomes < min_outcomes and not g.judged_by_queue and not pooled_failed
     return (Unavailable.TOO_FEW if few else Unavailable.FAILED), g
 
 
@@ -137,6 +145,11 @@ def forecast_all(
     spread = spread_of(run)
     res = engine.run(snap, p, per_week=capacity_settings(), spread=spread)
     scores = {(g.target, g.group): g for g in run.groups.all()} if run is not None else None
+    min_out = int(
+        (run.params or {}).get("min_outcomes", settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES)
+        if run is not None
+        else settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES
+    )
     rows: list[Forecast] = []
     unavailable: dict[str, int] = {}
     shown = next_shown = 0
@@ -148,9 +161,9 @@ def forecast_all(
         next_reason = c.reason or _band_reason(c.next_days, rate, s_next)
         dec_score = next_score = None
         if not reason:
-            reason, dec_score = _gate(scores, "decision", c.queue, c.group)
+            reason, dec_score = _gate(scores, "decision", c.queue, c.group, min_out)
         if not next_reason:
-            next_reason, next_score = _gate(scores, "next_step", c.queue, c.group)
+            next_reason, next_score = _gate(scores, "next_step", c.queue, c.group, min_out)
         norm = res.norms.get(c.group, engine.Norm(0, None, None))
         shown += not reason
         next_shown += not next_reason

@@ -107,6 +107,7 @@ class CaseRow:
     reason: str  # "" or a :class:`Reason`
     decision_due: dt.date | None
     hold_until: dt.date | None  # a decision moratorium holds it until this day
+    ended_on: dt.date | None = None  # withdrawn on this day (closed without a decision)
 
 
 @dataclass
@@ -226,6 +227,7 @@ def _rows(
                 CaseRow(
                     pk, nationality, h.regime.value, _legs(h), False, "", None,
                     (h.requested or h.events[0]).date, "", None, None,
+                    h.withdrawn.date if h.withdrawn is not None else None,
                 )
             )  # fmt: skip
             continue

@@ -49,7 +49,9 @@ class Queue:
 
     name: str
     rate: float = 0.0  # cases served per day, when fixed (else drawn from the window)
-    observed: int = 0  # exits seen in the window (the Gamma posterior's evidence)
+    observed: int = (
+        0  # exits in the window, or as many as carry the same evidence (the Gamma posterior)
+    )
     window_days: int = 0
     fixed: bool = False  # a rate set by hand: no uncertainty about it
     fast_share: float = 0.0  # share of arrivals that leave after fast_days, not in turn
