@@ -16,6 +16,10 @@ CLI) turns these into a form error, an HTTP status or an exit code::
 
 A case the actor may not see is a :class:`NotFound`, never a :class:`NotAllowed`, so that
 its existence is not revealed.
+
+A ``message`` is for the reader: the service makes it with gettext when it raises, so it is in
+the request's language (a Dutch page, an API client's ``Accept-Language``; English on the
+command line and by default), with named placeholders and labels rather than codes.
 """
 
 from __future__ import annotations

@@ -180,7 +180,9 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("ru", "Русский"), ("uk", "Українська")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app's catalogues are in its own locale/ folder; the privacy module is no app, so its
+# folder is named here.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "privacy" / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -196,6 +196,60 @@ def test_staff_record_a_placement_and_the_previous_one_ends(
     assert r.status_code == 403
 
 
+NEWCOMER = {
+    "v_number": "2205100001",
+    "given_names_latin": "Ivan",
+    "family_name_latin": "Sidorov",
+    "nationality": "QQQ",
+}
+
+
+@pytest.mark.parametrize(
+    ("headers", "says"),
+    [
+        ({}, "'QQQ' is not an ISO 3166-1 alpha-3 code"),
+        ({"HTTP_ACCEPT_LANGUAGE": "en"}, "'QQQ' is not an ISO 3166-1 alpha-3 code"),
+        ({"HTTP_ACCEPT_LANGUAGE": "nl"}, "'QQQ' is geen ISO 3166-1 alpha-3-code"),
+        (
+            {"HTTP_ACCEPT_LANGUAGE": "nl-NL,nl;q=0.9,en;q=0.5"},
+            "'QQQ' is geen ISO 3166-1 alpha-3-code",
+        ),
+    ],
+)
+def test_a_refused_intake_is_told_in_english_unless_the_client_asks_for_dutch(
+    world: dict[str, Any], client_for: Any, headers: dict[str, str], says: str
+) -> None:
+    from toevlucht.cases.models import Applicant
+
+    r = client_for("caseworker").post("/api/applicants/", NEWCOMER, format="json", **headers)
+    assert r.status_code == 422
+    body = r.json()
+    assert (body["field"], body["detail"]) == ("nationality", says)
+    assert body["errors"] == [{"field": "nationality", "message": says}]
+    assert not Applicant.objects.filter(v_number=NEWCOMER["v_number"]).exists()
+
+
+def test_a_placement_and_a_role_refused_are_told_in_dutch_when_asked(
+    world: dict[str, Any], client_for: Any
+) -> None:
+    url = f"/api/cases/{world['own'].pk}/placements/"
+    body = {"centre": world["centre"].pk, "start": "2022-03-01"}  # before the current one
+    en = client_for("caseworker").post(url, body, format="json")
+    nl = client_for("caseworker").post(url, body, format="json", HTTP_ACCEPT_LANGUAGE="nl")
+    assert (en.status_code, nl.status_code) == (422, 422)
+    assert en.json()["detail"] == (
+        "the current placement started on 10 March 2022: a move starts after that day"
+    )
+    assert nl.json()["detail"] == (
+        "de huidige plaatsing begon op 10 maart 2022: een overplaatsing begint na die dag"
+    )
+    la = client_for("legal_aid").post(
+        url, {**body, "start": "2022-05-01"}, format="json", HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert la.status_code == 403
+    assert la.json()["detail"] == "alleen medewerkers van een autoriteit leggen plaatsingen vast"
+
+
 MEASURE = {
     "id": "test-syr-pause",
     "kind": "decision_moratorium",

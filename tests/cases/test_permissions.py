@@ -40,7 +40,7 @@ def test_legal_aid_may_not_record_a_decision_even_on_a_mandated_case(
     app = make_case()
     mandate(app.applicant, D(2022, 3, 10))
     before = _writes(app)
-    with pytest.raises(NotAllowed, match="legal_aid may not record decision_notified"):
+    with pytest.raises(NotAllowed, match="the role legal-aid worker may not record the decision"):
         services.event_record(
             actor=people["legal_aid"],
             application=app,

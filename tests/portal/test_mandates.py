@@ -64,3 +64,25 @@ def test_the_access_page_is_translated(
     client.force_login(applicant_of(reservist_case, language=lang))
     html = client.get("/portal/access/", headers={"accept-language": lang}).content.decode()
     assert "Nobody else has access to your case." not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "this request was confirmed or withdrawn already"),
+        ("nl", "dit verzoek is al bevestigd of ingetrokken"),
+        ("ru", "этот запрос уже подтверждён или отозван"),
+        ("uk", "цей запит уже підтверджено або відкликано"),
+    ],
+)
+def test_a_request_answered_twice_is_refused_in_the_applicants_language(
+    reservist_case: Any, applicant_of: Any, make_user: Any, client: Any, lang: str, says: str
+) -> None:
+    lawyer = make_user("la", "legal_aid", "vwn")
+    m = account_services.mandate_request(actor=lawyer, applicant=reservist_case.applicant)
+    client.force_login(applicant_of(reservist_case, language=lang))
+    client.post(f"/portal/access/{m.pk}/agree/")
+    r = client.post(f"/portal/access/{m.pk}/agree/", follow=True)
+    assert r.status_code == 200
+    assert says in r.content.decode()
+    assert AuditEntry.objects.filter(action="confirm", object_ids=[str(m.pk)]).count() == 1

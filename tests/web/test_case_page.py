@@ -174,7 +174,23 @@ def test_a_correction_needs_a_reason(cw: Any, make_case: Any) -> None:
         f"/cases/{app.pk}/events/{lodged.pk}/correct/", {"effective_date": "2022-03-08", "note": ""}
     )
     assert r.status_code == 400
-    assert "note" in r.context["form"].errors
+    assert r.context["form"].errors["note"] == ["say why the event is corrected"]
+
+
+def test_a_correction_without_a_reason_is_refused_in_dutch_on_the_dutch_page(
+    cw: Any, make_case: Any
+) -> None:
+    app = make_case()
+    lodged = app.events.get()
+    r = cw.post(
+        f"/cases/{app.pk}/events/{lodged.pk}/correct/",
+        {"effective_date": "2022-03-08", "note": " "},
+        headers={"Accept-Language": "nl"},
+    )
+    assert r.status_code == 400
+    assert r.context["form"].errors["note"] == ["geef aan waarom de gebeurtenis wordt gecorrigeerd"]
+    assert "geef aan waarom de gebeurtenis wordt gecorrigeerd" in r.content.decode()
+    assert app.events.count() == 1
 
 
 def test_a_retraction_voids_the_event(cw: Any, make_case: Any) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils.html import escape
 
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases.models import Applicant, Application
@@ -86,6 +87,83 @@ def test_bad_input_is_a_field_error_and_nothing_is_written(
     assert r.status_code == 400
     assert r.context["form"].errors[field]
     assert not Applicant.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "en", "nl"),
+    [
+        (
+            {"v_number": "abc"},
+            "v_number",
+            "'abc': a V-number is 10 digits",
+            "'abc': een V-nummer bestaat uit 10 cijfers",
+        ),
+        (
+            {"birth_date": "1990-02-30"},
+            "birth_date",
+            "1990-02-30 is not a date",
+            "1990-02-30 is geen datum",
+        ),
+        (
+            {"birth_date": "1990-13"},
+            "birth_date",
+            "13 is not a month",
+            "13 is geen maand",
+        ),
+        (
+            {"nationality": "QQQ"},
+            "nationality",
+            "'QQQ' is not an ISO 3166-1 alpha-3 code",
+            "'QQQ' is geen ISO 3166-1 alpha-3-code",
+        ),
+        (
+            {"languages": "russian"},
+            "languages",
+            "'russian' is not an ISO 639-1 code (two letters)",
+            "'russian' is geen ISO 639-1-code (twee letters)",
+        ),
+    ],
+)
+def test_the_intakes_refusals_are_in_the_pages_language(
+    caseworker: Any, client: Any, change: dict[str, str], field: str, en: str, nl: str
+) -> None:
+    for lang, says in (("en", en), ("nl", nl)):
+        r = client.post("/applicants/new/", {**FORM, **change}, headers={"Accept-Language": lang})
+        assert r.status_code == 400
+        assert r.context["form"].errors[field] == [says]
+        assert escape(says) in r.content.decode()  # shown on the page, by its field
+    assert not Applicant.objects.exists()
+
+
+def test_a_registered_v_number_and_a_possible_duplicate_are_told_in_dutch(
+    caseworker: Any, client: Any
+) -> None:
+    dutch = {"headers": {"Accept-Language": "nl"}}
+    client.post("/applicants/new/", FORM)
+    r = client.post("/applicants/new/", FORM, **dutch)
+    assert r.context["form"].errors["v_number"] == ["V-nummer 2205010001 is al geregistreerd"]
+    other = {**FORM, "v_number": "2205010002", "given_names": "", "family_name": ""}
+    r = client.post("/applicants/new/", {**other, "duplicate_check": "1"}, **dutch)
+    assert r.status_code == 409  # asked again without a reason
+    assert r.context["form"].errors["duplicate_reason"] == [
+        "1 geregistreerde aanvrager kan deze persoon zijn: controleer de registratie, of geef "
+        "aan waarom toch een tweede registratie wordt gemaakt"
+    ]
+    assert Applicant.objects.count() == 1
+
+
+def test_opening_a_second_first_application_is_refused_in_dutch(
+    caseworker: Any, client: Any
+) -> None:
+    r = client.post("/applicants/new/", FORM)
+    case_new = r["Location"]
+    client.post(case_new, {"kind": "first", "caseworker": caseworker.pk})
+    r = client.post(case_new, {"kind": "first"}, headers={"Accept-Language": "nl"})
+    assert r.status_code == 400
+    assert r.context["form"].errors["kind"] == [
+        "deze aanvrager heeft al een aanvraag: open een opvolgende aanvraag"
+    ]
+    assert Application.objects.count() == 1
 
 
 def test_legal_aid_cannot_register(make_user: Any, client: Any) -> None:

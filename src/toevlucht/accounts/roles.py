@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from toevlucht.accounts.models import User
 from toevlucht.errors import NotAllowed
 
@@ -28,4 +30,4 @@ def can_manage_mandates(user: Any) -> bool:
 def check_manage_mandates(actor: User | None) -> None:
     """``actor=None`` is the system itself (demo, seed, an operator's command)."""
     if actor is not None and not can_manage_mandates(actor):
-        raise NotAllowed("only authority staff record or revoke a mandate")
+        raise NotAllowed(gettext("only authority staff record or revoke a mandate"))

@@ -13,6 +13,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from toevlucht.accounts.models import User
 from toevlucht.analysis.models import SimulationRun
@@ -23,6 +25,11 @@ from toevlucht.sim.cost import Cost, estimate
 MAX_REPLICATIONS = 2000
 MAX_UPLOAD_BYTES = 200_000
 ANALYST_ROLES = (User.Role.ANALYST, User.Role.SUPERVISOR, User.Role.ADMINISTRATOR)
+
+
+def _n(number: int) -> str:
+    """A number with the request's language's thousands separator ("4,096", "4.096")."""
+    return number_format(number, force_grouping=True)
 
 
 def may_forecast(user: object) -> bool:
@@ -37,10 +44,15 @@ def check_scenario(*, name: str, uploaded: str) -> Scenario:
     try:
         if uploaded:
             if len(uploaded.encode()) > MAX_UPLOAD_BYTES:
-                raise RunRejected("upload", f"the file is larger than {MAX_UPLOAD_BYTES} bytes")
+                raise RunRejected(
+                    "upload",
+                    gettext("the file is larger than %(n)s bytes") % {"n": _n(MAX_UPLOAD_BYTES)},
+                )
             return load_uploaded(name, uploaded)
         if name not in bundled_scenarios():
-            raise RunRejected("scenario", f"{name!r} is not a bundled scenario")
+            raise RunRejected(
+                "scenario", gettext("%(name)s is not a bundled scenario") % {"name": repr(name)}
+            )
         return load_scenario(name)
     except SimError as exc:
         raise RunRejected("upload" if uploaded else "scenario", str(exc)) from None
@@ -52,8 +64,17 @@ def check_budget(cost: Cost) -> None:
     if cost.megabytes > mb or cost.seconds > seconds:
         raise RunRejected(
             "replications",
-            f"this run would need {cost} (estimated); the budget is {mb:,} MB and "
-            f"{seconds:,} s. Use fewer replications, or a scenario with fewer groups or days.",
+            gettext(
+                "this run would need about %(need_mb)s MB of memory and %(need_s)s s "
+                "(estimated); the budget is %(mb)s MB and %(s)s s. Use fewer replications, "
+                "or a scenario with fewer groups or days."
+            )
+            % {
+                "need_mb": _n(cost.megabytes),
+                "need_s": _n(cost.seconds),
+                "mb": _n(mb),
+                "s": _n(seconds),
+            },
         )
 
 
@@ -66,8 +87,11 @@ def check_queue(actor: User) -> None:
     if waiting >= limit:
         raise RunRejected(
             "scenario",
-            f"you have {waiting} forecasts waiting or running (at most {limit}); "
-            "request another when one of them has finished",
+            gettext(
+                "you have %(waiting)d forecasts waiting or running (at most %(limit)d); "
+                "request another when one of them has finished"
+            )
+            % {"waiting": waiting, "limit": limit},
         )
 
 
@@ -95,13 +119,18 @@ def run_request(
     seed: int = 0,
 ) -> SimulationRun:
     if not may_forecast(actor):
-        raise NotAllowed("forecasts are for analysts, supervisors and administrators")
+        raise NotAllowed(gettext("forecasts are for analysts, supervisors and administrators"))
     if not 1 <= replications <= MAX_REPLICATIONS:
-        raise RunRejected("replications", f"must be between 1 and {MAX_REPLICATIONS}")
+        raise RunRejected(
+            "replications",
+            gettext("must be between 1 and %(n)d") % {"n": MAX_REPLICATIONS},
+        )
     compare = [c for c in (compare or []) if c]
     for other in compare:
         if other not in bundled_scenarios():
-            raise RunRejected("compare", f"{other!r} is not a bundled scenario")
+            raise RunRejected(
+                "compare", gettext("%(name)s is not a bundled scenario") % {"name": repr(other)}
+            )
     main = check_scenario(name=scenario, uploaded=uploaded)
     check_budget(estimate([main, *(load_scenario(c) for c in compare)], replications))
     recover_stale()

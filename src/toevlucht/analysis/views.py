@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from toevlucht import clock
@@ -165,7 +166,7 @@ def backtest(request: HttpRequest) -> HttpResponse:
     form = PaceForm(request.POST or None)
     if request.method == "POST":
         if not may_set_pace(request.user):
-            raise NotAllowed("only a supervisor or an administrator sets a pace")
+            raise NotAllowed(gettext("only a supervisor or an administrator sets a pace"))
         if form.is_valid():
             queue = form.cleaned_data["queue"]
             if form.cleaned_data["remove"]:

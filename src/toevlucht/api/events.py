@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -70,10 +71,13 @@ class _StrictSerializer(serializers.Serializer[Any]):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                allowed = ", ".join(sorted(self.fields)) or "none"
-                raise serializers.ValidationError(
-                    {unknown[0]: [f"unknown field (allowed: {allowed})"]}
+                allowed = ", ".join(sorted(self.fields))
+                message = (
+                    gettext("unknown field (allowed: %(allowed)s)") % {"allowed": allowed}
+                    if allowed
+                    else gettext("unknown field (allowed: none)")
                 )
+                raise serializers.ValidationError({unknown[0]: [message]})
         return super().to_internal_value(data)
 
 
@@ -175,6 +179,6 @@ class EventCorrectionSerializer(serializers.Serializer[Any]):
             attrs["data"] = _json_data(dict(inner.validated_data))
         if attrs.get("retract") and (attrs.get("data") is not None or attrs.get("effective_date")):
             raise serializers.ValidationError(
-                {"retract": ["a retraction takes no new date or data"]}
+                {"retract": [gettext("a retraction takes no new date or data")]}
             )
         return attrs

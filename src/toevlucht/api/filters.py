@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext
 
 from toevlucht.cases.models import Application
 from toevlucht.law import Stage
@@ -25,7 +26,7 @@ class _StrictBooleanField(forms.Field):
             return None
         if value in ("true", "false"):
             return bool(value == "true")
-        raise forms.ValidationError("give true or false", code="invalid")
+        raise forms.ValidationError(gettext("give true or false"), code="invalid")
 
 
 class BooleanFilter(django_filters.BooleanFilter):  # type: ignore[misc]

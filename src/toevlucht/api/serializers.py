@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -60,6 +63,13 @@ V_NUMBER_PATTERN = r"^[0-9]{10}$"
 BIRTH_PATTERN = r"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
 
 
+# What an ``ExistingPk`` names (its label), in the request's language for its refusal.
+_NAMED: dict[str, Promise] = {
+    "reception centre": _("reception centre"),
+    "organisation": _("organisation"),
+}
+
+
 class ExistingPk(serializers.PrimaryKeyRelatedField[Any]):
     """A reference to a stored object by id. An id that is well formed but names nothing is
     a refusal of the input (422 ``input-rejected`` naming the field), as a V-number or a user
@@ -72,7 +82,12 @@ class ExistingPk(serializers.PrimaryKeyRelatedField[Any]):
         obj = queryset.filter(pk=data).first() if 0 < data < 2**63 else None
         if obj is None:
             name = str(self.field_name)
-            raise Rejected(name, f"no {self.label or name} with id {data}")
+            label = str(self.label or name)
+            raise Rejected(
+                name,
+                gettext("no %(what)s with id %(id)s")
+                % {"what": str(_NAMED.get(label, label)), "id": data},
+            )
         return obj
 
 
@@ -382,7 +397,11 @@ class DeadlinesQuerySerializer(serializers.Serializer[Any]):
         cal = legal_calendar()
         if value is not None and not cal.first_year <= value.year <= cal.last_year:
             # a well-formed date the law's data do not cover, as for an event's date: 422
-            raise Rejected("as_of", f"the legal calendar covers {cal.first_year}-{cal.last_year}")
+            raise Rejected(
+                "as_of",
+                gettext("the legal calendar covers %(first)d-%(last)d")
+                % {"first": cal.first_year, "last": cal.last_year},
+            )
         return value
 
 
@@ -523,7 +542,8 @@ class MeasureDefinitionField(serializers.DictField):
     def to_internal_value(self, data: Any) -> Any:
         value = super().to_internal_value(data)
         if _has_nul(value):  # as DRF's own strings: PostgreSQL cannot store a NUL
-            raise serializers.ValidationError("Null characters are not allowed.")
+            # DRF's own message, so DRF's catalogues translate it
+            raise serializers.ValidationError(gettext("Null characters are not allowed."))
         return value
 
 

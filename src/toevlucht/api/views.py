@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.csp import csp_override
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -197,12 +198,14 @@ class CaseCreate(CaseList):
         actor = _actor(request)
         applicant = applicant_for_intake(user=actor, pk=v["applicant"], purpose="api open case")
         if actor.organisation is None:
-            raise PermissionDenied("you belong to no authority")
+            raise PermissionDenied(gettext("you belong to no authority"))
         worker = None
         if v["caseworker"]:
             worker = User.objects.filter(username=v["caseworker"]).first()
             if worker is None:
-                raise Rejected("caseworker", f"no user {v['caseworker']!r}")
+                raise Rejected(
+                    "caseworker", gettext("no user %(name)s") % {"name": repr(v["caseworker"])}
+                )
         elif actor.role == User.Role.CASEWORKER:
             worker = actor
         app = application_open(
@@ -274,7 +277,7 @@ class MandateRequestCreate(APIView):
         v = s.validated_data
         applicant = Applicant.objects.filter(v_number=v["v_number"]).first()
         if applicant is None:
-            raise Rejected("v_number", "no applicant with this V-number")
+            raise Rejected("v_number", gettext("no applicant with this V-number"))
         m = mandate_request(
             actor=_actor(request),
             applicant=applicant,
@@ -290,7 +293,7 @@ class MandateRevoke(APIView):
         """End a mandate, or withdraw a request, from today."""
         m = mandates_visible_to(request.user).filter(pk=pk).first()
         if m is None:
-            raise NotFound("no such mandate")
+            raise NotFound(gettext("no such mandate"))
         m = mandate_revoke(actor=_actor(request), mandate=m)
         return Response(MandateSerializer(m).data)
 
@@ -363,7 +366,7 @@ class EventCorrection(APIView):
         app = _case(request, pk, "api correct event")
         event = events_for_application(app).filter(pk=event_pk).first()
         if event is None:
-            raise NotFound("no such event in this case")
+            raise NotFound(gettext("no such event in this case"))
         s = EventCorrectionSerializer(data=request.data, context={"kind": event.kind})
         s.is_valid(raise_exception=True)
         v = s.validated_data
@@ -450,7 +453,14 @@ def _lang(request: Request) -> str:
     """The ``lang`` query parameter; one the schema does not list is a 400 naming it."""
     lang = request.query_params.get("lang", "en")
     if lang not in LANGUAGES:
-        raise ValidationError({"lang": [f"{lang!r} is not one of {', '.join(LANGUAGES)}"]})
+        raise ValidationError(
+            {
+                "lang": [
+                    gettext("%(value)s is not one of %(choices)s")
+                    % {"value": repr(lang), "choices": ", ".join(LANGUAGES)}
+                ]
+            }
+        )
     return lang
 
 
@@ -503,7 +513,7 @@ class MeasureDetail(APIView):
         """One policy measure."""
         found = next((m for m in _measures(_lang(request)) if m["id"] == measure_id), None)
         if found is None:
-            raise NotFound("no such measure")
+            raise NotFound(gettext("no such measure"))
         return Response(MeasureSerializer(found).data)
 
 

@@ -25,12 +25,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+
 from toevlucht.accounts.models import User
 from toevlucht.accounts.roles import ANNOUNCERS, AUTHORITY
 from toevlucht.cases.models import Application
 from toevlucht.cases.selectors import applications_visible_to
 from toevlucht.errors import NotAllowed, NotFound
-from toevlucht.law import EventKind
+from toevlucht.law import LANGUAGES, EventKind
+from toevlucht.law.text import render_key
 
 __all__ = [
     "LEGAL_AID_KINDS",
@@ -90,8 +95,29 @@ def can_register(user: Any) -> bool:
     return _role(user) in AUTHORITY
 
 
+ROLE_LABELS: dict[str, Promise] = {
+    R.CASEWORKER: _("caseworker"),
+    R.SUPERVISOR: _("supervisor"),
+    R.LEGAL_AID: _("legal-aid worker"),
+    R.ANALYST: _("analyst"),
+    R.APPLICANT: _("applicant"),
+    R.ADMINISTRATOR: _("administrator"),
+}
+
+
 def _label(user: Any) -> str:
-    return _role(user) or "anonymous"
+    """The user's role by its name in the request's language."""
+    role = _role(user)
+    return str(ROLE_LABELS.get(role, role)) if role else gettext("anonymous")
+
+
+def _kind_label(kind: str) -> str:
+    """An event kind by the law's name for it ("the decision") in the request's language."""
+    lang = (get_language() or "en")[:2]
+    try:
+        return render_key(f"event.{kind}", lang if lang in LANGUAGES else "en")
+    except KeyError:
+        return kind
 
 
 def check_case_access(actor: User | None, application: Application) -> None:
@@ -99,7 +125,7 @@ def check_case_access(actor: User | None, application: Application) -> None:
     if actor is None:
         return
     if not applications_visible_to(actor).filter(pk=application.pk).exists():
-        raise NotFound("no such case")
+        raise NotFound(gettext("no such case"))
 
 
 def check_record_event(actor: User | None, application: Application, kind: str) -> None:
@@ -107,7 +133,10 @@ def check_record_event(actor: User | None, application: Application, kind: str) 
         return
     check_case_access(actor, application)
     if not can_record_event(actor, kind):
-        raise NotAllowed(f"the role {_label(actor)} may not record {kind}")
+        raise NotAllowed(
+            gettext("the role %(role)s may not record %(kind)s")
+            % {"role": _label(actor), "kind": _kind_label(kind)}
+        )
 
 
 def check_correct_event(actor: User | None, application: Application, kind: str) -> None:
@@ -115,17 +144,20 @@ def check_correct_event(actor: User | None, application: Application, kind: str)
         return
     check_case_access(actor, application)
     if not can_correct_event(actor, kind):
-        raise NotAllowed(f"the role {_label(actor)} may not correct {kind}")
+        raise NotAllowed(
+            gettext("the role %(role)s may not correct %(kind)s")
+            % {"role": _label(actor), "kind": _kind_label(kind)}
+        )
 
 
 def check_record_placement(actor: User | None) -> None:
     if actor is not None and not can_record_placement(actor):
-        raise NotAllowed("only authority staff record placements")
+        raise NotAllowed(gettext("only authority staff record placements"))
 
 
 def check_register(actor: User | None) -> None:
     if actor is not None and not can_register(actor):
-        raise NotAllowed("only authority staff register applicants and open applications")
+        raise NotAllowed(gettext("only authority staff register applicants and open applications"))
 
 
 def can_assign(user: Any) -> bool:
@@ -135,11 +167,11 @@ def can_assign(user: Any) -> bool:
 
 def check_assign(actor: User | None) -> None:
     if actor is not None and not can_assign(actor):
-        raise NotAllowed("only authority staff assign cases")
+        raise NotAllowed(gettext("only authority staff assign cases"))
 
 
 def check_announce_measures(actor: User | None) -> None:
     if actor is not None and not can_announce_measures(actor):
         raise NotAllowed(
-            "only a supervisor or an administrator previews or announces a policy measure"
+            gettext("only a supervisor or an administrator previews or announces a policy measure")
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from toevlucht import clock
 from toevlucht.accounts.models import Organisation, User
@@ -78,23 +78,27 @@ def parse_birth(text: str | dt.date | None) -> tuple[dt.date | None, int | None,
     m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", raw)
     if m is None:
         raise Rejected(
-            "birth_date", f"{raw!r}: give YYYY-MM-DD, YYYY-MM or YYYY (or leave it empty)"
+            "birth_date",
+            gettext("%(value)s: give YYYY-MM-DD, YYYY-MM or YYYY (or leave it empty)")
+            % {"value": repr(raw)},
         )
     year, month, day = int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
     today = clock.today()
     if not 1900 <= year <= today.year:
-        raise Rejected("birth_date", f"{year} is not a year of birth")
+        raise Rejected("birth_date", gettext("%(year)d is not a year of birth") % {"year": year})
     if month is not None and not 1 <= month <= 12:
-        raise Rejected("birth_date", f"{month} is not a month")
+        raise Rejected("birth_date", gettext("%(month)d is not a month") % {"month": month})
     full = None
     if day is not None:
         assert month is not None
         try:
             full = dt.date(year, month, day)
         except ValueError:
-            raise Rejected("birth_date", f"{raw} is not a date") from None
+            raise Rejected(
+                "birth_date", gettext("%(value)s is not a date") % {"value": raw}
+            ) from None
         if full > today:
-            raise Rejected("birth_date", f"{raw} is after today")
+            raise Rejected("birth_date", gettext("%(value)s is after today") % {"value": raw})
     return full, year, month
 
 
@@ -205,12 +209,14 @@ def applicant_register(
     permissions.check_register(actor)
     v_number = v_number.strip()
     if not V_NUMBER.fullmatch(v_number):
-        raise Rejected("v_number", f"{v_number!r}: a V-number is 10 digits")
+        raise Rejected(
+            "v_number", gettext("%(value)s: a V-number is 10 digits") % {"value": repr(v_number)}
+        )
     given_names_latin, family_name_latin = given_names_latin.strip(), family_name_latin.strip()
     if not family_name_latin:
-        raise Rejected("family_name_latin", "the family name in Latin letters is required")
+        raise Rejected("family_name_latin", gettext("the family name in Latin letters is required"))
     if not given_names_latin and not family_name_latin:
-        raise Rejected("given_names_latin", "a name is required")
+        raise Rejected("given_names_latin", gettext("a name is required"))
     given_names = given_names.strip() or given_names_latin
     family_name = family_name.strip() or family_name_latin
     for field_name, value in (
@@ -220,21 +226,39 @@ def applicant_register(
         ("family_name_latin", family_name_latin),
     ):
         if len(value) > 200:
-            raise Rejected(field_name, "at most 200 characters")
+            raise Rejected(field_name, gettext("at most 200 characters"))
     if nationality not in country_codes():
-        raise Rejected("nationality", f"{nationality!r} is not an ISO 3166-1 alpha-3 code")
+        raise Rejected(
+            "nationality",
+            gettext("%(value)s is not an ISO 3166-1 alpha-3 code") % {"value": repr(nationality)},
+        )
     full, year, month = parse_birth(birth_date)
     known = groups()
     for g in applicant_groups or []:
         if g not in known:
-            raise Rejected("groups", f"unknown group {g!r} (known: {', '.join(known)})")
+            dutch = _page_language() == "nl"
+            names = ", ".join(k.name_nl if dutch else k.name_en for k in known.values())
+            raise Rejected(
+                "groups",
+                gettext("unknown group %(value)s (known: %(known)s)")
+                % {"value": repr(g), "known": names},
+            )
     if sex and sex not in ("male", "female", "x"):
-        raise Rejected("sex", f"{sex!r} is not one of male, female, x")
+        raise Rejected(
+            "sex",
+            gettext("%(value)s is not a sex: choose male, female or X (neither male nor female)")
+            % {"value": repr(sex)},
+        )
     for lang in languages or []:
         if not LANGUAGE.fullmatch(lang):
-            raise Rejected("languages", f"{lang!r} is not an ISO 639-1 code (two letters)")
+            raise Rejected(
+                "languages",
+                gettext("%(value)s is not an ISO 639-1 code (two letters)") % {"value": repr(lang)},
+            )
     if Applicant.objects.filter(v_number=v_number).exists():
-        raise Rejected("v_number", f"V-number {v_number} is already registered")
+        raise Rejected(
+            "v_number", gettext("V-number %(value)s is already registered") % {"value": v_number}
+        )
     reason = (duplicate_reason or "").strip()
     if actor is not None:
         candidates = applicant_candidates(
@@ -249,8 +273,14 @@ def applicant_register(
         if candidates and not reason:
             raise DuplicateSuspected(
                 [c.applicant.pk for c in candidates],
-                f"{len(candidates)} applicant(s) on record may be this person: check them, "
-                "or say why a second record is made",
+                ngettext(
+                    "%(n)d applicant on record may be this person: check the record, "
+                    "or say why a second record is made",
+                    "%(n)d applicants on record may be this person: check them, "
+                    "or say why a second record is made",
+                    len(candidates),
+                )
+                % {"n": len(candidates)},
             )
     a = Applicant.objects.create(
         v_number=v_number,
@@ -299,28 +329,36 @@ def application_open(
     record the request or the lodging next."""
     permissions.check_register(actor)
     if organisation.kind != Organisation.Kind.AUTHORITY:
-        raise Rejected("organisation", "an application belongs to an authority")
+        raise Rejected("organisation", gettext("an application belongs to an authority"))
     if (
         actor is not None
         and actor.organisation_id not in (None, organisation.pk)
         and actor.role != User.Role.ADMINISTRATOR
     ):
-        raise Rejected("organisation", "you open applications at your own authority only")
+        raise Rejected("organisation", gettext("you open applications at your own authority only"))
     if kind not in Application.Kind.values:
-        raise Rejected("kind", f"{kind!r} is not one of {', '.join(Application.Kind.values)}")
+        raise Rejected(
+            "kind",
+            gettext(
+                "%(value)s is not a kind of application: choose a first or a subsequent application"
+            )
+            % {"value": repr(kind)},
+        )
     if applicant.erased_on is not None:
-        raise Rejected("applicant", "this applicant's personal data was erased")
+        raise Rejected("applicant", gettext("this applicant's personal data was erased"))
     earlier = Application.objects.filter(applicant=applicant).exists()
     if kind == Application.Kind.SUBSEQUENT and not earlier:
-        raise Rejected("kind", "a subsequent application needs an earlier one")
+        raise Rejected("kind", gettext("a subsequent application needs an earlier one"))
     if kind == Application.Kind.FIRST and earlier:
-        raise Rejected("kind", "this applicant has an application already: open a subsequent one")
+        raise Rejected(
+            "kind", gettext("this applicant has an application already: open a subsequent one")
+        )
     if caseworker is not None and (
         caseworker.role not in AUTHORITY
         or not caseworker.is_active
         or caseworker.organisation_id != organisation.pk
     ):
-        raise Rejected("caseworker", "assign the case to active staff of its authority")
+        raise Rejected("caseworker", gettext("assign the case to active staff of its authority"))
     app = Application.objects.create(
         reference=reference or _next_reference(),
         applicant=applicant,
@@ -353,20 +391,20 @@ def applications_assign(
     Returns how many cases were assigned; audited."""
     permissions.check_assign(actor)
     if not application_ids:
-        raise Rejected("cases", "choose at least one case")
+        raise Rejected("cases", gettext("choose at least one case"))
     ids = sorted(set(application_ids))
     visible = Application.objects.filter(pk__in=ids)
     if actor is not None:
         visible = applications_visible_to(actor).filter(pk__in=ids)
     apps = list(visible.select_for_update().only("pk", "organisation_id"))
     if len(apps) != len(ids):
-        raise NotFound("no such case")
+        raise NotFound(gettext("no such case"))
     if caseworker is not None:
         if caseworker.role not in AUTHORITY or not caseworker.is_active:
-            raise Rejected("caseworker", "cases are assigned to active authority staff")
+            raise Rejected("caseworker", gettext("cases are assigned to active authority staff"))
         foreign = [a for a in apps if a.organisation_id != caseworker.organisation_id]
         if foreign:
-            raise Rejected("caseworker", "the caseworker works for another authority")
+            raise Rejected("caseworker", gettext("the caseworker works for another authority"))
     n = Application.objects.filter(pk__in=ids).update(caseworker=caseworker)
     record(
         actor=actor,
@@ -392,7 +430,9 @@ def _validate(
     kind: str, effective_date: dt.date, data: Mapping[str, Any], corrects: ProcedureEvent | None
 ) -> None:
     if "note" in data:  # the law's case files may carry one; here it is the event's own field
-        raise EventRejected("data.note", "unknown field: an internal note is the event's note")
+        raise EventRejected(
+            "data.note", gettext("unknown field: an internal note is the event's note")
+        )
     raw = raw_event(
         kind=kind,
         effective_date=effective_date,
@@ -489,7 +529,9 @@ def event_record(
     contradicts the case's history."""
     permissions.check_record_event(actor, application, kind)
     if kind == EventKind.RETRACTION:
-        raise EventRejected("kind", "a retraction is recorded with event_correct")
+        raise EventRejected(
+            "kind", gettext("a retraction is recorded as a correction of the event it retracts")
+        )
     return _append(
         actor=actor,
         application=application,
@@ -517,7 +559,7 @@ def event_correct(
     stays in the history; from today the correction replaces it."""
     permissions.check_correct_event(actor, event.application, event.kind)
     if not note.strip():
-        raise EventRejected("note", "say why the event is corrected")
+        raise EventRejected("note", gettext("say why the event is corrected"))
     if retract:
         return _append(
             actor=actor,
@@ -580,7 +622,11 @@ def placement_record(
     )
     if current is not None:
         if start <= current.start:
-            raise Rejected("start", f"the current placement started on {current.start}")
+            raise Rejected(
+                "start",
+                gettext("the current placement started on %(day)s: a move starts after that day")
+                % {"day": format_date(current.start, _page_language())},
+            )
         Placement.objects.filter(pk=current.pk).update(end=start)
     p = Placement.objects.create(applicant=applicant, centre=centre, start=start)
     record(

@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from toevlucht import clock
 from toevlucht.audit.log import record
@@ -80,7 +81,7 @@ def letters_of(application: Application) -> list[SentLetter]:
 def letter_get(*, actor: Any, application: Application, pk: int) -> SentLetter:
     row = SentLetter.objects.filter(application=application, pk=pk).first()
     if row is None:
-        raise NotFound("no such letter in this case")
+        raise NotFound(gettext("no such letter in this case"))
     record(
         actor=actor,
         action="read",

@@ -12,9 +12,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import get_language, gettext
+
 from toevlucht.errors import MeasureRejected
-from toevlucht.law import DataError, Measure, load_measures
+from toevlucht.law import LANGUAGES, DataError, Measure, load_measures
 from toevlucht.law.measures import measure_from_dict
+from toevlucht.law.text import render_problem
 from toevlucht.measures.models import AnnouncedMeasure
 
 __all__ = ["all_measures", "as_json", "measure_parse", "with_dates"]
@@ -77,7 +80,12 @@ def measure_parse(definition: Mapping[str, Any]) -> Measure:
     try:
         m = measure_from_dict(with_dates(definition), where="measure")
     except DataError as exc:
-        raise MeasureRejected(exc.key, exc.problem) from None
+        lang = (get_language() or "en")[:2]
+        raise MeasureRejected(
+            exc.key, render_problem(exc, lang if lang in LANGUAGES else "en")
+        ) from None
     if m.id in load_measures() or AnnouncedMeasure.objects.filter(measure_id=m.id).exists():
-        raise MeasureRejected("id", f"a measure with id {m.id!r} already exists")
+        raise MeasureRejected(
+            "id", gettext("a measure with id %(id)s already exists") % {"id": repr(m.id)}
+        )
     return m

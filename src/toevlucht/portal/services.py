@@ -17,6 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from toevlucht import clock
@@ -148,7 +149,7 @@ def invitation_issue(*, actor: Any, application: Application, language: str) -> 
         ValueError: ``language`` is not a language of the portal.
     """
     if not can_issue_invitation(actor, application):
-        raise NotAllowed("only caseworkers and supervisors of the case's authority")
+        raise NotAllowed(gettext("only caseworkers and supervisors of the case's authority"))
     if language not in supported_languages():
         raise ValueError(f"{language!r} is not a portal language")
     applicant = application.applicant
@@ -241,7 +242,7 @@ def invitation_redeem(*, invitation_id: int, password: str) -> User:
             language=invitation.language,
         )
     elif user.role != User.Role.APPLICANT:  # pragma: no cover - the constraint forbids it
-        raise NotAllowed("the account of this applicant is not an applicant's account")
+        raise NotAllowed(gettext("the account of this applicant is not an applicant's account"))
     validate_password(password, user)
     user.set_password(password)
     user.is_active = True  # a caseworker's new invitation is how access is given back

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from toevlucht import clock
 from toevlucht.accounts.models import Mandate
@@ -47,7 +48,7 @@ def export_subject(
 ) -> dict[str, Any]:
     applicant = Applicant.objects.filter(v_number=v_number).first()
     if applicant is None:
-        raise SubjectNotFound(f"no applicant with V-number {v_number}")
+        raise SubjectNotFound(gettext("no applicant with V-number %(value)s") % {"value": v_number})
     apps = list(Application.objects.filter(applicant=applicant).order_by("pk"))
     out: dict[str, Any] = {
         "exported_on": clock.today().isoformat(),

@@ -19,6 +19,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from toevlucht import clock
 from toevlucht.audit.log import record
@@ -254,7 +256,9 @@ def queue_export(*, user: Any, filters: QueueFilters) -> list[Application]:
     rows = list(qs[: EXPORT_MAX + 1])
     if len(rows) > EXPORT_MAX:
         raise Rejected(
-            "export", f"more than {EXPORT_MAX:,} cases: narrow the filters to export them"
+            "export",
+            gettext("more than %(n)s cases: narrow the filters to export them")
+            % {"n": number_format(EXPORT_MAX, force_grouping=True)},
         )
     if rows:
         record(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from toevlucht.accounts.roles import AUTHORITY
@@ -72,7 +73,7 @@ def case_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         org = getattr(request.user, "organisation", None)
         if org is None:
-            form.add_error(None, "you belong to no authority")
+            form.add_error(None, gettext("you belong to no authority"))
         else:
             try:
                 app = application_open(
