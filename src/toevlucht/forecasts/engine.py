@@ -37,6 +37,9 @@ from toevlucht.law.params import value
 from toevlucht.law.regime import Regime
 from toevlucht.sim.backlog import Backlog, Queue, simulate, summarise
 
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
 __all__ = [
     "Built",
     "CaseForecast",
@@ -145,8 +148,65 @@ def _quick(leg: Leg, waited: int | None, p: Params) -> bool:
     return waited is not None and waited <= p.fast_days
 
 
+NOT_LEFT = np.iinfo(np.int64).max  # the day a leg still running left, in :class:`_Legs`
+
+
+@dataclass(frozen=True, slots=True)
+class _Legs:
+    """Every leg of a snapshot's cases as columns (one Python pass over the rows; the window's
+    counts below are then array operations, not a loop over the case core per queue)."""
+
+    names: list[str]  # the queues, by code
+    queue: Ints  # (L,) code of the leg's queue
+    entered: Ints  # (L,) ordinal day
+    left: Ints  # (L,) ordinal day, NOT_LEFT where it has not left
+    fast: npt.NDArray[np.int8]  # (L,) as recorded: 1 fast, 0 not, -1 not known
+    nationality: list[str]  # the case's nationality, per leg
+
+    @property
+    def has_left(self) -> Bools:
+        out: Bools = self.left != NOT_LEFT
+        return out
+
+    @classmethod
+    def of(cls, snap: Snapshot) -> _Legs:
+        legs = [leg for row in snap.rows for leg in row.legs]
+        codes: dict[str, int] = {}
+        queue = np.fromiter(
+            (codes.setdefault(leg.queue, len(codes)) for leg in legs), np.int64, len(legs)
+        )
+        entered = np.fromiter((leg.entered.toordinal() for leg in legs), np.int64, len(legs))
+        left = np.fromiter(
+            (NOT_LEFT if leg.left is None else leg.left.toordinal() for leg in legs),
+            np.int64,
+            len(legs),
+        )
+        fast = np.fromiter(
+            (-1 if leg.fast is None else int(leg.fast) for leg in legs), np.int8, len(legs)
+        )
+        nationality = [row.nationality for row in snap.rows for _leg in row.legs]
+        return cls(list(codes), queue, entered, left, fast, nationality)
+
+    def decision(self) -> Bools:
+        """(L,) whether the leg is in a decision queue."""
+        out: Bools = np.array([_is_decision(q) for q in self.names], dtype=bool)[self.queue]
+        return out
+
+    def quick(self, p: Params) -> Bools:
+        """(L,) :func:`_quick` of every leg."""
+        has_left = self.has_left
+        waited_fast = has_left & (self.left - self.entered <= p.fast_days)
+        recorded = (self.fast == 1) & has_left
+        out: Bools = self.decision() & np.where(self.fast == -1, waited_fast, recorded)
+        return out
+
+    def of_queue(self, queue: str) -> Bools:
+        out: Bools = self.queue == (self.names.index(queue) if queue in self.names else -1)
+        return out
+
+
 def _window_stats(
-    snap: Snapshot, p: Params
+    snap: Snapshot, p: Params, legs: _Legs | None = None
 ) -> tuple[
     dict[str, float],
     dict[str, list[tuple[str, int]]],
@@ -156,34 +216,41 @@ def _window_stats(
     """(fast share per decision queue, waits per queue with the
     nationality, dispersion of the weekly exits per queue, the fast cases' waits per decision
     queue) in the window before the day."""
-    start = snap.as_of - dt.timedelta(days=p.window_days)
-    fast_from = start - dt.timedelta(days=p.fast_days)
-    fast_to = snap.as_of - dt.timedelta(days=p.fast_days)
-    weekly: dict[str, Counter[int]] = defaultdict(Counter)
-    fast_waits: dict[str, list[int]] = defaultdict(list)
-    entered: Counter[str] = Counter()
-    fast: Counter[str] = Counter()
-    waits: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for row in snap.rows:
-        for leg in row.legs:
-            waited = (leg.left - leg.entered).days if leg.left is not None else None
-            quick = _quick(leg, waited, p)
-            if leg.left is not None and start <= leg.left < snap.as_of:
-                waits[leg.queue].append((row.nationality, waited or 0))
-                if not quick:
-                    weekly[leg.queue][(snap.as_of - leg.left).days // 7] += 1
-            if _is_decision(leg.queue) and fast_from <= leg.entered < fast_to:
-                entered[leg.queue] += 1
-                fast[leg.queue] += quick
-                if quick and waited is not None:
-                    fast_waits[leg.queue].append(waited)
-    shares = {q: fast[q] / entered[q] for q in entered if entered[q]}
+    legs = legs if legs is not None else _Legs.of(snap)
+    start = (snap.as_of - dt.timedelta(days=p.window_days)).toordinal()
+    fast_from = start - p.fast_days
+    fast_to = snap.as_of.toordinal() - p.fast_days
+    day = snap.as_of.toordinal()
+    has_left = legs.has_left
+    waited = np.where(has_left, legs.left - legs.entered, 0)
+    quick = legs.quick(p)
+    in_window = has_left & (start <= legs.left) & (legs.left < day)
+    entering = legs.decision() & (fast_from <= legs.entered) & (legs.entered < fast_to)
+    waits: dict[str, list[tuple[str, int]]] = {}
+    shares: dict[str, float] = {}
+    fast_waits: dict[str, list[int]] = {}
+    dispersion: dict[str, float] = {}
     weeks = max(1, p.window_days // 7)
-    dispersion = {}
-    for q, counts in weekly.items():
-        xs = np.array([counts.get(w, 0) for w in range(weeks)], dtype=np.float64)
-        mean = xs.mean()
-        dispersion[q] = max(1.0, float(xs.var(ddof=1) / mean)) if mean > 0 and weeks > 1 else 1.0
+    # by the first exit in the window, as a loop over the rows would meet them
+    first = {int(legs.queue[i]): int(i) for i in np.flatnonzero(in_window)[::-1]}
+    for code in sorted(first, key=first.__getitem__):
+        out = np.flatnonzero((legs.queue == code) & in_window)
+        waits[legs.names[code]] = [(legs.nationality[i], int(waited[i])) for i in out]
+    for code, q in enumerate(legs.names):
+        mine = legs.queue == code
+        counted = mine & in_window & ~quick
+        if counted.any():
+            week = (day - legs.left[counted]) // 7
+            xs = np.bincount(week, minlength=weeks)[:weeks].astype(np.float64)
+            mean = xs.mean()
+            dispersion[q] = (
+                max(1.0, float(xs.var(ddof=1) / mean)) if mean > 0 and weeks > 1 else 1.0
+            )
+        came = mine & entering
+        if came.any():
+            shares[q] = int((came & quick).sum()) / int(came.sum())
+            if (came & quick).any():
+                fast_waits[q] = waited[came & quick].tolist()
     return shares, waits, dispersion, fast_waits
 
 
@@ -217,7 +284,9 @@ def _censored_mle(
     return lam, max(float(info), 1e-12)
 
 
-def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[int, int]:
+def _busy_pace(
+    snap: Snapshot, queue: str, min_days: int, p: Params, legs: _Legs | None = None
+) -> tuple[int, int]:
     """(exits, calendar days) that give the queue's pace and its certainty, from its exits
     (not on the fast path) on the working days of the window.
 
@@ -234,17 +303,11 @@ def _busy_pace(snap: Snapshot, queue: str, min_days: int, p: Params) -> tuple[in
     about the pace, and is not counted. With fewer than BUSY_DAYS_MIN days of the first kind,
     the pace is every exit of the window over its days (a lower bound)."""
     start = snap.as_of - dt.timedelta(days=p.window_days)
-    ready: list[int] = []
-    left: list[int] = []
-    for row in snap.rows:
-        for leg in row.legs:
-            if leg.queue != queue or leg.fast is True:
-                continue
-            if leg.left is None or leg.left < start:
-                continue  # only those served later show that the queue was busy
-            ready.append((leg.entered + dt.timedelta(days=min_days)).toordinal())
-            left.append(leg.left.toordinal())
-    e, l_ = np.sort(np.array(ready, dtype=np.int64)), np.sort(np.array(left, dtype=np.int64))
+    legs = legs if legs is not None else _Legs.of(snap)
+    # only those served later show that the queue was busy
+    mine = legs.of_queue(queue) & (legs.fast != 1) & legs.has_left
+    mine &= legs.left >= start.toordinal()
+    e, l_ = np.sort(legs.entered[mine] + min_days), np.sort(legs.left[mine])
     days = np.arange(start.toordinal(), snap.as_of.toordinal(), dtype=np.int64)
     working = np.array([dt.date.fromordinal(int(d)).weekday() < 5 for d in days], dtype=bool)
     exits = np.searchsorted(l_, days, side="right") - np.searchsorted(l_, days, side="left")
@@ -262,30 +325,27 @@ OVERTAKEN_BY = 3  # cases that entered a queue after another and left it before 
 OVERTAKEN_AFTER_DAYS = 2  # ... entering more than this many days after it
 
 
-def _set_aside(snap: Snapshot, open_rows: list[CaseRow], p: Params) -> set[int]:
+def _set_aside(
+    snap: Snapshot, open_rows: list[CaseRow], p: Params, legs: _Legs | None = None
+) -> set[int]:
     """The open cases the queue has passed by: at least OVERTAKEN_BY cases that entered it
     more than OVERTAKEN_AFTER_DAYS days after them left it (not on the fast path) in the
     window. First in, first out does not hold for them, so the chain cannot say when their
     turn comes; and they do not hold up those behind them."""
-    start = snap.as_of - dt.timedelta(days=p.window_days)
-    entered: dict[str, list[int]] = defaultdict(list)
-    for row in snap.rows:
-        for leg in row.legs:
-            if leg.left is None or not start <= leg.left < snap.as_of:
-                continue
-            if _quick(leg, (leg.left - leg.entered).days, p):
-                continue
-            entered[leg.queue].append(leg.entered.toordinal())
-    sorted_entered = {q: np.sort(np.array(v, dtype=np.int64)) for q, v in entered.items()}
+    legs = legs if legs is not None else _Legs.of(snap)
+    start = (snap.as_of - dt.timedelta(days=p.window_days)).toordinal()
+    passed = legs.has_left & (start <= legs.left) & (legs.left < snap.as_of.toordinal())
+    passed &= ~legs.quick(p)
     out: set[int] = set()
-    for r in open_rows:
-        if not r.queue or r.since is None or r.queue not in sorted_entered:
+    for code, q in enumerate(legs.names):
+        arr = np.sort(legs.entered[passed & (legs.queue == code)])
+        rows = [r for r in open_rows if q and r.queue == q and r.since is not None]
+        if not arr.size or not rows:
             continue
-        arr = sorted_entered[r.queue]
-        later = r.since.toordinal() + OVERTAKEN_AFTER_DAYS
-        overtaken = len(arr) - int(np.searchsorted(arr, later, side="right"))
-        if overtaken >= OVERTAKEN_BY:
-            out.add(r.application)
+        since = np.array([r.since.toordinal() for r in rows if r.since is not None])
+        later = np.searchsorted(arr, since + OVERTAKEN_AFTER_DAYS, side="right")
+        overtaken = len(arr) - later
+        out.update(r.application for r, n in zip(rows, overtaken, strict=True) if n >= OVERTAKEN_BY)
     return out
 
 
@@ -324,7 +384,8 @@ def build(
     :func:`run` and the supervisors' counts (``forecasts.exposure``) run forward."""
     per_week = per_week or {}
     groups = groups if groups is not None else nationality_groups(snap, p.min_group)
-    shares, waits, dispersion, fast_waits = _window_stats(snap, p)
+    legs = _Legs.of(snap)
+    shares, waits, dispersion, fast_waits = _window_stats(snap, p, legs)
     open_rows = snap.open_rows()
     waiting = Counter(r.queue for r in open_rows if r.queue)
     layout = _queues()
@@ -335,7 +396,7 @@ def build(
     for name, nxt, _ends in layout:
         fixed = name in per_week
         share = min(shares.get(name, 0.0), 0.95)
-        observed, days = _busy_pace(snap, name, min_days.get(name, 0), p)
+        observed, days = _busy_pace(snap, name, min_days.get(name, 0), p, legs)
         queues.append(
             Queue(
                 name=name,
@@ -363,7 +424,7 @@ def build(
     for queue, rows in waits.items():
         for nationality, days in rows:
             by_group[group_of(queue, nationality, groups)].append(days)
-    aside = _set_aside(snap, open_rows, p)
+    aside = _set_aside(snap, open_rows, p, legs)
     modelled = [r for r in open_rows if r.queue and r.application not in aside]
     b = Backlog(
         queue=np.array([index[r.queue] for r in modelled], dtype=np.int64),
