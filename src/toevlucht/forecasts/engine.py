@@ -116,7 +116,18 @@ def nationality_groups(snap: Snapshot, min_group: int) -> dict[str, str]:
     """Nationality -> its group: itself where the case core holds ``min_group`` cases of it,
     else ``other``."""
     counts = Counter(r.nationality for r in snap.rows)
+    counts.update(snap.left_out)  # the cases the snapshot counted only (``looks_back_to``)
     return {nat: (nat if n >= min_group else "other") for nat, n in counts.items()}
+
+
+def looks_back_to(as_of: dt.date, p: Params) -> dt.date:
+    """The earliest day :func:`run` looks at: the fast share counts the decision legs that
+    began from ``fast_days`` before the window (:func:`_window_stats`); the paces, the waits,
+    the dispersion and the cases set aside count the legs that ended in the window. A closed
+    case whose every leg began and ended before this day changes nothing but the size of
+    its nationality's group, so the snapshot of a forecast may count it only
+    (``snapshot.take``'s ``leave_out_before``; ``tests/forecasts/test_fast_paths.py``)."""
+    return as_of - dt.timedelta(days=p.window_days + p.fast_days)
 
 
 def group_of(queue: str, nationality: str, groups: Mapping[str, str]) -> str:

@@ -206,7 +206,10 @@ def forecast_all(
     say = progress or (lambda _msg: None)
     p = params()
     say("reading the case core")
-    snap = take(as_of, all_measures(), processes=processes)
+    # the closed cases that the forecast does not look at are only counted, not listed
+    snap = take(
+        as_of, all_measures(), processes=processes, leave_out_before=engine.looks_back_to(as_of, p)
+    )
     say(f"running the chain forward for {len(snap.open_rows())} open cases")
     run = latest_backtest()
     spread = spread_of(run)
