@@ -1,19 +1,24 @@
 """The fast paths of the forecasts give what the plain ones gave (issue 12: 100,000 open
 cases in under a minute): the window's counts as array operations (``engine._Legs``) against
-the loops over every leg they replaced, kept here as the reference."""
+the loops over every leg they replaced, kept here as the reference; the snapshot of a
+forecast, read by the worker processes and without the closed cases it does not look at,
+against the snapshot of every case read here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from toevlucht.demo.seed import seed_cases
 from toevlucht.forecasts import engine
 from toevlucht.forecasts.engine import OVERTAKEN_AFTER_DAYS, OVERTAKEN_BY, Params, _quick
-from toevlucht.forecasts.snapshot import CaseRow, Leg, Snapshot
+from toevlucht.forecasts.snapshot import CaseRow, Leg, Snapshot, take
+from toevlucht.measures.selectors import all_measures
 
 DAY = dt.date(2022, 5, 10)
 QUEUES = (
@@ -169,3 +174,43 @@ def test_the_window_counted_in_arrays_is_the_window_counted_leg_by_leg(
     aside = engine._set_aside(snap, open_rows, p, legs)
     assert aside == ref_set_aside(snap, open_rows, p)
     assert aside or window_days == 7  # the test sees cases set aside
+
+
+# -- the snapshot of a forecast: the closed cases it does not look at, counted only -----------
+
+
+def _key(res: engine.Result) -> str:
+    cases = [
+        (c.application, c.queue, c.group, c.next_days, c.decision_days, c.within_term, c.reason)
+        for c in res.cases
+    ]
+    return repr((cases, res.rates, res.norms))  # repr: NaN (beyond the horizon) equals itself
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forecast_is_the_same_with_the_closed_cases_it_does_not_look_at_left_out() -> None:
+    seed_cases(1500, as_of=DAY, seed=4)
+    measures = all_measures()
+    p = Params(replications=40, seed=3)
+    full = take(DAY, measures, processes=1)  # every case, read and replayed in this process
+    cutoff = engine.looks_back_to(DAY, p)
+    # the workers read their own cases, and leave out the closed ones before the cutoff
+    lean = take(DAY, measures, processes=2, leave_out_before=cutoff)
+    gone = [r for r in full.rows if not r.open and all(
+        leg.entered < cutoff and (leg.left is None or leg.left < cutoff) for leg in r.legs
+    )]  # fmt: skip
+    assert len(gone) > len(full.rows) // 5  # a fair share of the seeded cases closed early
+    assert lean.rows == [r for r in full.rows if r not in gone]
+    assert lean.left_out == Counter(r.nationality for r in gone)
+    # the groups count them: with a group size that only they reach, it shows
+    nat, _n = lean.left_out.most_common(1)[0]
+    size = sum(r.nationality == nat for r in full.rows)
+    assert engine.nationality_groups(lean, size) == engine.nationality_groups(full, size)
+    assert engine.nationality_groups(lean, size)[nat] == nat
+    assert engine.nationality_groups(replace(lean, left_out=Counter()), size)[nat] == "other"
+    before = engine.run(full, p)
+    assert any(not np.isnan(c.decision_days[1]) for c in before.cases)
+    assert _key(engine.run(lean, p)) == _key(before)
+    # leaving out cases the window does look at changes the forecast: the test can fail
+    later = DAY - dt.timedelta(days=p.window_days // 2)
+    assert _key(engine.run(take(DAY, measures, leave_out_before=later), p)) != _key(before)
