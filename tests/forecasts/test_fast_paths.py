@@ -17,6 +17,8 @@ import pytest
 from toevlucht.demo.seed import seed_cases
 from toevlucht.forecasts import engine
 from toevlucht.forecasts.engine import OVERTAKEN_AFTER_DAYS, OVERTAKEN_BY, Params, _quick
+from toevlucht.forecasts.models import Forecast
+from toevlucht.forecasts.services import STORED, forecast_all
 from toevlucht.forecasts.snapshot import CaseRow, Leg, Snapshot, take
 from toevlucht.measures.selectors import all_measures
 
@@ -214,3 +216,20 @@ def test_a_forecast_is_the_same_with_the_closed_cases_it_does_not_look_at_left_o
     # leaving out cases the window does look at changes the forecast: the test can fail
     later = DAY - dt.timedelta(days=p.window_days // 2)
     assert _key(engine.run(take(DAY, measures, leave_out_before=later), p)) != _key(before)
+
+
+def test_the_forecasts_are_stored_as_the_orm_stores_them(db: None) -> None:
+    seed_cases(400, as_of=DAY, seed=5)
+    columns = {f.attname for f in Forecast._meta.concrete_fields if not f.primary_key}
+    assert {*STORED, "computed_on", "computed_at"} == columns  # every column, once
+    assert len(STORED) == len(set(STORED))
+    summary = forecast_all(DAY)
+    names = [*STORED, "computed_on"]
+    stored = list(Forecast.objects.order_by("application_id").values_list(*names))
+    assert len(stored) == summary.open_cases > 0
+    assert any(row[names.index("decision_p50")] is not None for row in stored)
+    assert all(row[names.index("computed_on")] == DAY for row in stored)
+    # the same values through the ORM's bulk_create read back the same
+    Forecast.objects.all().delete()
+    Forecast.objects.bulk_create(Forecast(**dict(zip(names, row, strict=True))) for row in stored)
+    assert list(Forecast.objects.order_by("application_id").values_list(*names)) == stored
