@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateField, Field, Min
+from django.db.models import Field, Min
 from django.utils import timezone
 
 from toevlucht import clock
@@ -123,9 +123,8 @@ def spread_of(run: BacktestRun | None) -> dict[tuple[str, str], Spread]:
     return out
 
 
-# The columns of a stored forecast, in the order :func:`forecast_all` builds its rows
-# (``computed_on`` and ``computed_at`` are the run's; the test checks that these are all of
-# the model's columns).
+# The columns of a stored forecast, in the order :func:`forecast_all` builds its rows (the
+# test checks that these are all of the model's columns).
 STORED = (
     "application_id",
     "queue",
@@ -150,49 +149,61 @@ STORED = (
     "usual_n",
     "usual_p50_days",
     "usual_p90_days",
+    "computed_on",
+    "computed_at",
 )
 STORE_BATCH = 10_000
 
 
 def _field(name: str) -> Field[Any, Any]:
-    f = Forecast._meta.get_field(name)
+    f = Forecast._meta.get_field(name.removesuffix("_id"))
     assert isinstance(f, Field)
     return f
 
 
-def _store(rows: Sequence[tuple[Any, ...]], as_of: dt.date) -> None:
-    """Insert the forecasts ``rows`` (values in the order of :data:`STORED`) made on
-    ``as_of``. One prepared INSERT executed many times, as ``cases.projection`` writes the
+class _Values:
+    """The values of a run's rows as the database takes them: a day as the ORM prepares it
+    (``get_db_prep_save``), once per distinct day; ``made``: the run's day and time. The
+    other values are already what the ORM would send (text, numbers, booleans, NULL)."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self._field = _field("decision_p50")
+        self._days: dict[int, Any] = {}
+        self.made = (
+            _field("computed_on").get_db_prep_save(as_of, connection),
+            _field("computed_at").get_db_prep_save(timezone.now(), connection),
+        )
+
+    def date(self, day: dt.date | None) -> Any:
+        return None if day is None else self.offset((day - self.as_of).days)
+
+    def offset(self, days: float) -> Any:
+        """The day ``days`` after the run's (``engine.Result.day``; NaN: none)."""
+        if math.isnan(days):
+            return None
+        k = int(days)
+        if k not in self._days:
+            self._days[k] = self._field.get_db_prep_save(
+                self.as_of + dt.timedelta(days=k), connection
+            )
+        return self._days[k]
+
+
+def _store(rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert the forecasts ``rows`` (the values of :data:`STORED`, as :class:`_Values` gives
+    them). One prepared INSERT executed many times, as ``cases.projection`` writes the
     statuses: ``bulk_create`` prepares each field of each model instance in Python, which
-    took most of a run of 100,000 cases. The date columns are prepared for the database as
-    the ORM prepares them (``get_db_prep_save``), once per distinct day; the other values
-    are already what the ORM would send (text, numbers, booleans, NULL). Call inside a
-    transaction."""
-    fields = [_field(name.removesuffix("_id")) for name in STORED]
-    made, stamp = _field("computed_on"), _field("computed_at")
-    fixed = [
-        made.get_db_prep_save(as_of, connection),
-        stamp.get_db_prep_save(timezone.now(), connection),
-    ]
+    took most of a run of 100,000 cases. Call inside a transaction."""
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column or f.name) for f in [*fields, made, stamp])
+    columns = ", ".join(qn(f.column or f.name) for f in map(_field, STORED))
     sql = (
         f"INSERT INTO {qn(Forecast._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * (len(fields) + 2))})"
+        f"VALUES ({', '.join(['%s'] * len(STORED))})"
     )
-    dates = [i for i, f in enumerate(fields) if isinstance(f, DateField)]
-    date_field = fields[dates[0]]
-    prepared = functools.cache(lambda d: date_field.get_db_prep_save(d, connection))
     with connection.cursor() as cursor:
         for k in range(0, len(rows), STORE_BATCH):
-            batch = []
-            for row in rows[k : k + STORE_BATCH]:
-                values = list(row)
-                for i in dates:
-                    if values[i] is not None:
-                        values[i] = prepared(values[i])
-                batch.append([*values, *fixed])
-            cursor.executemany(sql, batch)
+            cursor.executemany(sql, rows[k : k + STORE_BATCH])
 
 
 def forecast_all(
@@ -223,7 +234,8 @@ def forecast_all(
     factor = functools.cache(lambda target, queue: lookup(spread, target, queue))
     gate = functools.cache(lambda target, queue, group: _gate(scores, target, queue, group))
     no_norm = engine.Norm(0, None, None)
-    day = res.day
+    v = _Values(as_of)
+    day, made = v.offset, v.made
     for c in res.cases:
         rate = res.rates.get(c.queue)
         reason = c.reason or _band_reason(c.decision_days, rate, factor("decision", c.queue))
@@ -244,7 +256,7 @@ def forecast_all(
                 c.queue,
                 c.group,
                 c.next_step,
-                stage_since.get(c.application),
+                v.date(stage_since.get(c.application)),
                 day(c.next_days[0]),
                 day(c.next_days[1]),
                 day(c.next_days[2]),
@@ -263,12 +275,13 @@ def forecast_all(
                 norm.n,
                 norm.p50,
                 norm.p90,
+                *made,
             )
         )
     say(f"storing {len(rows)} forecasts")
     with transaction.atomic():
         Forecast.objects.all().delete()
-        _store(rows, as_of)
+        _store(rows)
         record(
             actor=None,
             action="create",
