@@ -21,6 +21,7 @@ Nothing here reads the database: :func:`toevlucht.forecasts.snapshot.take` does.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -476,23 +477,24 @@ def run(
     res = Result(snap.as_of, p, rates=bt.rates, norms=bt.norms)
     layout, index, groups = bt.layout, bt.index, bt.groups
     modelled = bt.modelled
+    # what is the same for every case of a queue, or of a queue and a nationality, once
+    group = functools.cache(lambda queue, nationality: group_of(queue, nationality, groups))
+    factor = functools.cache(lambda target, queue: lookup(spread, target, queue))
     if modelled:
         f = simulate(bt.backlog, replications=p.replications, horizon=p.horizon_days, seed=p.seed)
-        nq = summarise(f.next_step, f.horizon)
-        dec = summarise(f.decision, f.horizon)
-        due = np.array(
-            [_offset(r.decision_due, snap.as_of) if r.decision_due else -(10**9) for r in modelled]
-        )
+        nq = summarise(f.next_step, f.horizon).T.tolist()  # per case: p10, p50, p90
+        dec = summarise(f.decision, f.horizon).T.tolist()
+        due = [
+            _offset(r.decision_due, snap.as_of) if r.decision_due else -(10**9) for r in modelled
+        ]
         for j, r in enumerate(modelled):
-            raw_next = (float(nq[0, j]), float(nq[1, j]), float(nq[2, j]))
-            raw_dec = (float(dec[0, j]), float(dec[1, j]), float(dec[2, j]))
-            s_next = lookup(spread, "next_step", r.queue)
-            s_dec = lookup(spread, "decision", r.queue)
+            raw_next, raw_dec = tuple(nq[j]), tuple(dec[j])
+            s_next, s_dec = factor("next_step", r.queue), factor("decision", r.queue)
             res.cases.append(
                 CaseForecast(
                     application=r.application,
                     queue=r.queue,
-                    group=group_of(r.queue, r.nationality, groups),
+                    group=group(r.queue, r.nationality),
                     next_step=layout[index[r.queue]][2],
                     next_days=widen(raw_next, s_next),
                     decision_days=widen(raw_dec, s_dec),
@@ -511,7 +513,7 @@ def run(
             CaseForecast(
                 application=r.application,
                 queue=r.queue if known else "",
-                group=group_of(r.queue, r.nationality, groups) if known else "",
+                group=group(r.queue, r.nationality) if known else "",
                 next_step=layout[index[r.queue]][2] if known else "",
                 next_days=(np.nan, np.nan, np.nan),
                 decision_days=(np.nan, np.nan, np.nan),
