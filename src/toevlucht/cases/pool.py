@@ -1,9 +1,11 @@
 """Worker processes for the law engine, pipelined with the database work of this process.
 
-:func:`pipelined` reads chunks of work in this process (the only one that touches the
-database), hands each chunk's parts to forked worker processes and yields the results in
-order, keeping one chunk in flight: while the workers process it, this process reads the
-next one and the caller writes the previous one.
+:func:`pipelined` reads chunks of work in this process, hands each chunk's parts to forked
+worker processes and yields the results in order, keeping one chunk in flight: while the
+workers process it, this process reads the next one and the caller writes the previous one.
+The workers inherit no open connection; a work that reads the database itself (the
+forecasts' snapshot, ``forecasts.snapshot.take``, with ``read`` passing the ids on) opens
+its own in each worker.
 
 The work is a picklable callable (a module-level function, or a ``functools.partial`` of one
 with its context, e.g. the date and the measures): there is no module-global state, so the

@@ -21,6 +21,7 @@ Nothing here reads the database: :func:`toevlucht.forecasts.snapshot.take` does.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -38,6 +39,9 @@ from toevlucht.forecasts.snapshot import CHAIN, CaseRow, Leg, Reason, Snapshot
 from toevlucht.law.params import value
 from toevlucht.law.regime import Regime
 from toevlucht.sim.backlog import Backlog, Queue, simulate, summarise
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
 
 __all__ = [
     "Built",
@@ -115,7 +119,18 @@ def nationality_groups(snap: Snapshot, min_group: int) -> dict[str, str]:
     """Nationality -> its group: itself where the case core holds ``min_group`` cases of it,
     else ``other``."""
     counts = Counter(r.nationality for r in snap.rows)
+    counts.update(snap.left_out)  # the cases the snapshot counted only (``looks_back_to``)
     return {nat: (nat if n >= min_group else "other") for nat, n in counts.items()}
+
+
+def looks_back_to(as_of: dt.date, p: Params) -> dt.date:
+    """The earliest day :func:`run` looks at: the fast share counts the decision legs that
+    began from ``fast_days`` before the window (:func:`_window_stats`); the paces, the waits,
+    the dispersion and the cases set aside count the legs that ended in the window. A closed
+    case whose every leg began and ended before this day changes nothing but the size of
+    its nationality's group, so the snapshot of a forecast may count it only
+    (``snapshot.take``'s ``leave_out_before``; ``tests/forecasts/test_fast_paths.py``)."""
+    return as_of - dt.timedelta(days=p.window_days + p.fast_days)
 
 
 def group_of(queue: str, nationality: str, groups: Mapping[str, str]) -> str:
@@ -147,8 +162,69 @@ def _quick(leg: Leg, waited: int | None, p: Params) -> bool:
     return waited is not None and waited <= p.fast_days
 
 
+NOT_LEFT = np.iinfo(np.int64).max  # the day a leg still running left, in :class:`_Legs`
+
+
+@dataclass(frozen=True, slots=True)
+class _Legs:
+    """Every leg of a snapshot's cases as columns (one Python pass over the rows; the window's
+    counts below are then array operations, not a loop over the case core per queue)."""
+
+    names: list[str]  # the queues, by code
+    queue: Ints  # (L,) code of the leg's queue
+    entered: Ints  # (L,) ordinal day
+    left: Ints  # (L,) ordinal day, NOT_LEFT where it has not left
+    fast: npt.NDArray[np.int8]  # (L,) as recorded: 1 fast, 0 not, -1 not known
+    nationality: list[str]  # the case's nationality, per leg
+    application: Ints  # (L,) the case's application
+
+    @property
+    def has_left(self) -> Bools:
+        out: Bools = self.left != NOT_LEFT
+        return out
+
+    @classmethod
+    def of(cls, snap: Snapshot) -> _Legs:
+        legs = [leg for row in snap.rows for leg in row.legs]
+        codes: dict[str, int] = {}
+        queue = np.fromiter(
+            (codes.setdefault(leg.queue, len(codes)) for leg in legs), np.int64, len(legs)
+        )
+        entered = np.fromiter((leg.entered.toordinal() for leg in legs), np.int64, len(legs))
+        left = np.fromiter(
+            (NOT_LEFT if leg.left is None else leg.left.toordinal() for leg in legs),
+            np.int64,
+            len(legs),
+        )
+        fast = np.fromiter(
+            (-1 if leg.fast is None else int(leg.fast) for leg in legs), np.int8, len(legs)
+        )
+        nationality = [row.nationality for row in snap.rows for _leg in row.legs]
+        application = np.fromiter(
+            (row.application for row in snap.rows for _leg in row.legs), np.int64, len(legs)
+        )
+        return cls(list(codes), queue, entered, left, fast, nationality, application)
+
+    def decision(self) -> Bools:
+        """(L,) whether the leg is in a decision queue."""
+        out: Bools = np.array([_is_decision(q) for q in self.names], dtype=bool)[self.queue]
+        return out
+
+    def quick(self, p: Params) -> Bools:
+        """(L,) :func:`_quick` of every leg."""
+        has_left = self.has_left
+        waited_fast = has_left & (self.left - self.entered <= p.fast_days)
+        recorded = (self.fast == 1) & has_left
+        out: Bools = self.decision() & np.where(self.fast == -1, waited_fast, recorded)
+        return out
+
+    def of_queue(self, queue: str) -> Bools:
+        out: Bools = self.queue == (self.names.index(queue) if queue in self.names else -1)
+        return out
+
+
 def _window_stats(
-    snap: Snapshot, p: Params
+    snap: Snapshot, p: Params, legs: _Legs | None = None
 ) -> tuple[
     dict[str, float],
     dict[str, list[tuple[str, int]]],
@@ -158,34 +234,41 @@ def _window_stats(
     """(fast share per decision queue, waits per queue with the
     nationality, dispersion of the weekly exits per queue, the fast cases' waits per decision
     queue) in the window before the day."""
-    start = snap.as_of - dt.timedelta(days=p.window_days)
-    fast_from = start - dt.timedelta(days=p.fast_days)
-    fast_to = snap.as_of - dt.timedelta(days=p.fast_days)
-    weekly: dict[str, Counter[int]] = defaultdict(Counter)
-    fast_waits: dict[str, list[int]] = defaultdict(list)
-    entered: Counter[str] = Counter()
-    fast: Counter[str] = Counter()
-    waits: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for row in snap.rows:
-        for leg in row.legs:
-            waited = (leg.left - leg.entered).days if leg.left is not None else None
-            quick = _quick(leg, waited, p)
-            if leg.left is not None and start <= leg.left < snap.as_of:
-                waits[leg.queue].append((row.nationality, waited or 0))
-                if not quick:
-                    weekly[leg.queue][(snap.as_of - leg.left).days // 7] += 1
-            if _is_decision(leg.queue) and fast_from <= leg.entered < fast_to:
-                entered[leg.queue] += 1
-                fast[leg.queue] += quick
-                if quick and waited is not None:
-                    fast_waits[leg.queue].append(waited)
-    shares = {q: fast[q] / entered[q] for q in entered if entered[q]}
+    legs = legs if legs is not None else _Legs.of(snap)
+    start = (snap.as_of - dt.timedelta(days=p.window_days)).toordinal()
+    fast_from = start - p.fast_days
+    fast_to = snap.as_of.toordinal() - p.fast_days
+    day = snap.as_of.toordinal()
+    has_left = legs.has_left
+    waited = np.where(has_left, legs.left - legs.entered, 0)
+    quick = legs.quick(p)
+    in_window = has_left & (start <= legs.left) & (legs.left < day)
+    entering = legs.decision() & (fast_from <= legs.entered) & (legs.entered < fast_to)
+    waits: dict[str, list[tuple[str, int]]] = {}
+    shares: dict[str, float] = {}
+    fast_waits: dict[str, list[int]] = {}
+    dispersion: dict[str, float] = {}
     weeks = max(1, p.window_days // 7)
-    dispersion = {}
-    for q, counts in weekly.items():
-        xs = np.array([counts.get(w, 0) for w in range(weeks)], dtype=np.float64)
-        mean = xs.mean()
-        dispersion[q] = max(1.0, float(xs.var(ddof=1) / mean)) if mean > 0 and weeks > 1 else 1.0
+    # by the first exit in the window, as a loop over the rows would meet them
+    first = {int(legs.queue[i]): int(i) for i in np.flatnonzero(in_window)[::-1]}
+    for code in sorted(first, key=first.__getitem__):
+        out = np.flatnonzero((legs.queue == code) & in_window)
+        waits[legs.names[code]] = [(legs.nationality[i], int(waited[i])) for i in out]
+    for code, q in enumerate(legs.names):
+        mine = legs.queue == code
+        counted = mine & in_window & ~quick
+        if counted.any():
+            week = (day - legs.left[counted]) // 7
+            xs = np.bincount(week, minlength=weeks)[:weeks].astype(np.float64)
+            mean = xs.mean()
+            dispersion[q] = (
+                max(1.0, float(xs.var(ddof=1) / mean)) if mean > 0 and weeks > 1 else 1.0
+            )
+        came = mine & entering
+        if came.any():
+            shares[q] = int((came & quick).sum()) / int(came.sum())
+            if (came & quick).any():
+                fast_waits[q] = waited[came & quick].tolist()
     return shares, waits, dispersion, fast_waits
 
 
@@ -222,7 +305,12 @@ def _censored_mle(
 
 
 def _busy_pace(
-    snap: Snapshot, queue: str, min_days: int, p: Params, waiting: Mapping[int, dt.date]
+    snap: Snapshot,
+    queue: str,
+    min_days: int,
+    p: Params,
+    waiting: Mapping[int, dt.date],
+    legs: _Legs | None = None,
 ) -> tuple[int, int]:
     """(exits, calendar days) that give the queue's pace and its certainty, from its exits
     (not on the fast path) on the working days of the window.
@@ -247,27 +335,20 @@ def _busy_pace(
     than BUSY_DAYS_MIN days of the first kind, the pace is every exit of the window over its
     days (a lower bound)."""
     start = snap.as_of - dt.timedelta(days=p.window_days)
-    ready: list[int] = []
-    left: list[int] = []
-    for row in snap.rows:
-        for leg in row.legs:
-            if leg.queue != queue or leg.fast is True:
-                continue
-            if leg.left is None:
-                if row.application in waiting:
-                    ready.append((leg.entered + dt.timedelta(days=min_days)).toordinal())
-                continue
-            if leg.left < start:
-                continue
-            ready.append((leg.entered + dt.timedelta(days=min_days)).toordinal())
-            left.append(leg.left.toordinal())
-    n_left = len(left)
-    e = np.sort(np.array(ready, dtype=np.int64))
-    l_ = np.sort(np.array(left, dtype=np.int64))
+    legs = legs if legs is not None else _Legs.of(snap)
+    mine = legs.of_queue(queue) & (legs.fast != 1)
+    # those served later, and the open cases the chain models, show that the queue was busy
+    served = mine & legs.has_left & (legs.left >= start.toordinal())
+    still_in = mine & ~legs.has_left & np.isin(legs.application, np.fromiter(waiting, np.int64))
+    n_left = int(served.sum())
+    ready_served = legs.entered[served] + min_days
+    e = np.sort(np.concatenate([ready_served, legs.entered[still_in] + min_days]))
+    l_ = np.sort(legs.left[served])
+    # whether the queue serves a case on the day it becomes ready: any did, in the window
+    same_day = bool((legs.left[served] == ready_served).any())
     days = np.arange(start.toordinal(), snap.as_of.toordinal(), dtype=np.int64)
     working = np.array([dt.date.fromordinal(int(d)).weekday() < 5 for d in days], dtype=bool)
     exits = np.searchsorted(l_, days, side="right") - np.searchsorted(l_, days, side="left")
-    same_day = _served_on_ready_day(snap, queue, min_days, start)
     side: Literal["left", "right"] = "right" if same_day else "left"
     still = np.searchsorted(e, days, side=side) - np.searchsorted(l_, days, side="right")
     busy = working & (still > 0)
@@ -281,46 +362,31 @@ def _busy_pace(
     return max(1, round(lam * n_eff)), max(1, round(n_eff * 7 / 5))
 
 
-def _served_on_ready_day(snap: Snapshot, queue: str, min_days: int, start: dt.date) -> bool:
-    """Whether any case left the queue (not on the fast path) in the window on the day it
-    became ready for it."""
-    for row in snap.rows:
-        for leg in row.legs:
-            if leg.queue != queue or leg.fast is True or leg.left is None or leg.left < start:
-                continue
-            if leg.left == leg.entered + dt.timedelta(days=min_days):
-                return True
-    return False
-
-
 OVERTAKEN_BY = 3  # cases that entered a queue after another and left it before it ...
 OVERTAKEN_AFTER_DAYS = 2  # ... entering more than this many days after it
 
 
-def _set_aside(snap: Snapshot, open_rows: list[CaseRow], p: Params) -> set[int]:
+def _set_aside(
+    snap: Snapshot, open_rows: list[CaseRow], p: Params, legs: _Legs | None = None
+) -> set[int]:
     """The open cases the queue has passed by: at least OVERTAKEN_BY cases that entered it
     more than OVERTAKEN_AFTER_DAYS days after them left it (not on the fast path) in the
     window. First in, first out does not hold for them, so the chain cannot say when their
     turn comes; and they do not hold up those behind them."""
-    start = snap.as_of - dt.timedelta(days=p.window_days)
-    entered: dict[str, list[int]] = defaultdict(list)
-    for row in snap.rows:
-        for leg in row.legs:
-            if leg.left is None or not start <= leg.left < snap.as_of:
-                continue
-            if _quick(leg, (leg.left - leg.entered).days, p):
-                continue
-            entered[leg.queue].append(leg.entered.toordinal())
-    sorted_entered = {q: np.sort(np.array(v, dtype=np.int64)) for q, v in entered.items()}
+    legs = legs if legs is not None else _Legs.of(snap)
+    start = (snap.as_of - dt.timedelta(days=p.window_days)).toordinal()
+    passed = legs.has_left & (start <= legs.left) & (legs.left < snap.as_of.toordinal())
+    passed &= ~legs.quick(p)
     out: set[int] = set()
-    for r in open_rows:
-        if not r.queue or r.since is None or r.queue not in sorted_entered:
+    for code, q in enumerate(legs.names):
+        arr = np.sort(legs.entered[passed & (legs.queue == code)])
+        rows = [r for r in open_rows if q and r.queue == q and r.since is not None]
+        if not arr.size or not rows:
             continue
-        arr = sorted_entered[r.queue]
-        later = r.since.toordinal() + OVERTAKEN_AFTER_DAYS
-        overtaken = len(arr) - int(np.searchsorted(arr, later, side="right"))
-        if overtaken >= OVERTAKEN_BY:
-            out.add(r.application)
+        since = np.array([r.since.toordinal() for r in rows if r.since is not None])
+        later = np.searchsorted(arr, since + OVERTAKEN_AFTER_DAYS, side="right")
+        overtaken = len(arr) - later
+        out.update(r.application for r, n in zip(rows, overtaken, strict=True) if n >= OVERTAKEN_BY)
     return out
 
 
@@ -359,10 +425,11 @@ def build(
     :func:`run` and the supervisors' counts (``forecasts.exposure``) run forward."""
     per_week = per_week or {}
     groups = groups if groups is not None else nationality_groups(snap, p.min_group)
-    shares, waits, dispersion, fast_waits = _window_stats(snap, p)
+    legs = _Legs.of(snap)
+    shares, waits, dispersion, fast_waits = _window_stats(snap, p, legs)
     open_rows = snap.open_rows()
     waiting = Counter(r.queue for r in open_rows if r.queue)
-    aside = _set_aside(snap, open_rows, p)
+    aside = _set_aside(snap, open_rows, p, legs)
     # the open cases that show a queue busy: modelled, not held
     waiting_in: dict[str, dict[int, dt.date]] = defaultdict(dict)
     for r in open_rows:
@@ -376,7 +443,7 @@ def build(
     for name, nxt, _ends in layout:
         fixed = name in per_week
         share = min(shares.get(name, 0.0), 0.95)
-        observed, days = _busy_pace(snap, name, min_days.get(name, 0), p, waiting_in[name])
+        observed, days = _busy_pace(snap, name, min_days.get(name, 0), p, waiting_in[name], legs)
         queues.append(
             Queue(
                 name=name,
@@ -445,23 +512,24 @@ def run(
     res = Result(snap.as_of, p, rates=bt.rates, norms=bt.norms)
     layout, index, groups = bt.layout, bt.index, bt.groups
     modelled = bt.modelled
+    # what is the same for every case of a queue, or of a queue and a nationality, once
+    group = functools.cache(lambda queue, nationality: group_of(queue, nationality, groups))
+    factor = functools.cache(lambda target, queue: lookup(spread, target, queue))
     if modelled:
         f = simulate(bt.backlog, replications=p.replications, horizon=p.horizon_days, seed=p.seed)
-        nq = summarise(f.next_step, f.horizon)
-        dec = summarise(f.decision, f.horizon)
-        due = np.array(
-            [_offset(r.decision_due, snap.as_of) if r.decision_due else -(10**9) for r in modelled]
-        )
+        nq = summarise(f.next_step, f.horizon).T.tolist()  # per case: p10, p50, p90
+        dec = summarise(f.decision, f.horizon).T.tolist()
+        due = [
+            _offset(r.decision_due, snap.as_of) if r.decision_due else -(10**9) for r in modelled
+        ]
         for j, r in enumerate(modelled):
-            raw_next = (float(nq[0, j]), float(nq[1, j]), float(nq[2, j]))
-            raw_dec = (float(dec[0, j]), float(dec[1, j]), float(dec[2, j]))
-            s_next = lookup(spread, "next_step", r.queue)
-            s_dec = lookup(spread, "decision", r.queue)
+            raw_next, raw_dec = tuple(nq[j]), tuple(dec[j])
+            s_next, s_dec = factor("next_step", r.queue), factor("decision", r.queue)
             res.cases.append(
                 CaseForecast(
                     application=r.application,
                     queue=r.queue,
-                    group=group_of(r.queue, r.nationality, groups),
+                    group=group(r.queue, r.nationality),
                     next_step=layout[index[r.queue]][2],
                     next_days=widen(raw_next, s_next),
                     decision_days=widen(raw_dec, s_dec),
@@ -480,7 +548,7 @@ def run(
             CaseForecast(
                 application=r.application,
                 queue=r.queue if known else "",
-                group=group_of(r.queue, r.nationality, groups) if known else "",
+                group=group(r.queue, r.nationality) if known else "",
                 next_step=layout[index[r.queue]][2] if known else "",
                 next_days=(np.nan, np.nan, np.nan),
                 decision_days=(np.nan, np.nan, np.nan),

@@ -11,13 +11,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Min
+from django.db import connection, transaction
+from django.db.models import Field, Min
+from django.utils import timezone
 
 from toevlucht import clock
 from toevlucht.audit.log import record
@@ -128,6 +131,89 @@ def spread_of(run: BacktestRun | None) -> dict[tuple[str, str], Spread]:
     return out
 
 
+# The columns of a stored forecast, in the order :func:`forecast_all` builds its rows (the
+# test checks that these are all of the model's columns).
+STORED = (
+    "application_id",
+    "queue",
+    "group",
+    "next_step",
+    "stage_since",
+    "next_p10",
+    "next_p50",
+    "next_p90",
+    "decision_p10",
+    "decision_p50",
+    "decision_p90",
+    "within_term_probability",
+    "decision_shown",
+    "next_shown",
+    "unavailable_reason",
+    "next_unavailable_reason",
+    "backtest_coverage",
+    "next_backtest_coverage",
+    "track_held",
+    "track_total",
+    "usual_n",
+    "usual_p50_days",
+    "usual_p90_days",
+    "computed_on",
+    "computed_at",
+)
+STORE_BATCH = 10_000
+
+
+def _field(name: str) -> Field[Any, Any]:
+    f = Forecast._meta.get_field(name.removesuffix("_id"))
+    assert isinstance(f, Field)
+    return f
+
+
+class _Values:
+    """The values of a run's rows as the database takes them: a day as the ORM prepares it
+    (``get_db_prep_save``), once per distinct day; ``made``: the run's day and time. The
+    other values are already what the ORM would send (text, numbers, booleans, NULL)."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self._field = _field("decision_p50")
+        self._days: dict[int, Any] = {}
+        self.made = (
+            _field("computed_on").get_db_prep_save(as_of, connection),
+            _field("computed_at").get_db_prep_save(timezone.now(), connection),
+        )
+
+    def date(self, day: dt.date | None) -> Any:
+        return None if day is None else self.offset((day - self.as_of).days)
+
+    def offset(self, days: float) -> Any:
+        """The day ``days`` after the run's (``engine.Result.day``; NaN: none)."""
+        if math.isnan(days):
+            return None
+        k = int(days)
+        if k not in self._days:
+            self._days[k] = self._field.get_db_prep_save(
+                self.as_of + dt.timedelta(days=k), connection
+            )
+        return self._days[k]
+
+
+def _store(rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert the forecasts ``rows`` (the values of :data:`STORED`, as :class:`_Values` gives
+    them). One prepared INSERT executed many times, as ``cases.projection`` writes the
+    statuses: ``bulk_create`` prepares each field of each model instance in Python, which
+    took most of a run of 100,000 cases. Call inside a transaction."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column or f.name) for f in map(_field, STORED))
+    sql = (
+        f"INSERT INTO {qn(Forecast._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(STORED))})"
+    )
+    with connection.cursor() as cursor:
+        for k in range(0, len(rows), STORE_BATCH):
+            cursor.executemany(sql, rows[k : k + STORE_BATCH])
+
+
 def forecast_all(
     as_of: dt.date | None = None,
     *,
@@ -139,7 +225,10 @@ def forecast_all(
     say = progress or (lambda _msg: None)
     p = params()
     say("reading the case core")
-    snap = take(as_of, all_measures(), processes=processes)
+    # the closed cases that the forecast does not look at are only counted, not listed
+    snap = take(
+        as_of, all_measures(), processes=processes, leave_out_before=engine.looks_back_to(as_of, p)
+    )
     say(f"running the chain forward for {len(snap.open_rows())} open cases")
     run = latest_backtest()
     spread = spread_of(run)
@@ -150,57 +239,64 @@ def forecast_all(
         if run is not None
         else settings.TOEVLUCHT_FORECAST_MIN_OUTCOMES
     )
-    rows: list[Forecast] = []
+    rows: list[tuple[Any, ...]] = []
     unavailable: dict[str, int] = {}
     shown = next_shown = 0
-    stage_since = {r.application: r.since for r in snap.rows}
+    stage_since = {r.application: r.since for r in snap.open_rows()}
+    # what is the same for every case of a queue or group, once (there are a few dozen)
+    factor = functools.cache(lambda target, queue: lookup(spread, target, queue))
+    gate = functools.cache(
+        lambda target, queue, group: _gate(scores, target, queue, group, min_out)
+    )
+    no_norm = engine.Norm(0, None, None)
+    v = _Values(as_of)
+    day, made = v.offset, v.made
     for c in res.cases:
         rate = res.rates.get(c.queue)
-        s_dec, s_next = (lookup(spread, t, c.queue) for t in ("decision", "next_step"))
-        reason = c.reason or _band_reason(c.decision_days, rate, s_dec)
-        next_reason = c.reason or _band_reason(c.next_days, rate, s_next)
+        reason = c.reason or _band_reason(c.decision_days, rate, factor("decision", c.queue))
+        next_reason = c.reason or _band_reason(c.next_days, rate, factor("next_step", c.queue))
         dec_score = next_score = None
         if not reason:
-            reason, dec_score = _gate(scores, "decision", c.queue, c.group, min_out)
+            reason, dec_score = gate("decision", c.queue, c.group)
         if not next_reason:
-            next_reason, next_score = _gate(scores, "next_step", c.queue, c.group, min_out)
-        norm = res.norms.get(c.group, engine.Norm(0, None, None))
+            next_reason, next_score = gate("next_step", c.queue, c.group)
+        norm = res.norms.get(c.group, no_norm)
         shown += not reason
         next_shown += not next_reason
         if reason:
             unavailable[reason] = unavailable.get(reason, 0) + 1
         rows.append(
-            Forecast(
-                application_id=c.application,
-                computed_on=as_of,
-                queue=c.queue,
-                group=c.group,
-                next_step=c.next_step,
-                stage_since=stage_since.get(c.application),
-                next_p10=res.day(c.next_days[0]),
-                next_p50=res.day(c.next_days[1]),
-                next_p90=res.day(c.next_days[2]),
-                decision_p10=res.day(c.decision_days[0]),
-                decision_p50=res.day(c.decision_days[1]),
-                decision_p90=res.day(c.decision_days[2]),
-                within_term_probability=c.within_term,
-                decision_shown=not reason,
-                next_shown=not next_reason,
-                unavailable_reason=reason,
-                next_unavailable_reason=next_reason,
-                backtest_coverage=dec_score.coverage if dec_score is not None else None,
-                next_backtest_coverage=next_score.coverage if next_score is not None else None,
-                track_held=dec_score.recent_held if dec_score is not None else None,
-                track_total=dec_score.recent_outcomes if dec_score is not None else None,
-                usual_n=norm.n,
-                usual_p50_days=norm.p50,
-                usual_p90_days=norm.p90,
+            (
+                c.application,
+                c.queue,
+                c.group,
+                c.next_step,
+                v.date(stage_since.get(c.application)),
+                day(c.next_days[0]),
+                day(c.next_days[1]),
+                day(c.next_days[2]),
+                day(c.decision_days[0]),
+                day(c.decision_days[1]),
+                day(c.decision_days[2]),
+                c.within_term,
+                not reason,
+                not next_reason,
+                reason,
+                next_reason,
+                dec_score.coverage if dec_score is not None else None,
+                next_score.coverage if next_score is not None else None,
+                dec_score.recent_held if dec_score is not None else None,
+                dec_score.recent_outcomes if dec_score is not None else None,
+                norm.n,
+                norm.p50,
+                norm.p90,
+                *made,
             )
         )
     say(f"storing {len(rows)} forecasts")
     with transaction.atomic():
         Forecast.objects.all().delete()
-        Forecast.objects.bulk_create(rows, batch_size=2000)
+        _store(rows)
         record(
             actor=None,
             action="create",

@@ -15,9 +15,13 @@ moratorium holds its decision (``law.bulk``), and until when, as far as known th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
+
+from django.db import connection
 
 from toevlucht.cases.models import Application
 from toevlucht.cases.pool import pipelined, processes_for
@@ -70,6 +74,14 @@ CHAIN: dict[Regime, tuple[Step, ...]] = {
 
 SHORT_APR_PROCEDURES = (Procedure.ADMISSIBILITY, Procedure.ACCELERATED, Procedure.BORDER)
 
+# "<regime>:<step>", one string per queue: the legs of every case share it (and it is sent
+# once per batch from a worker process, not once per leg)
+QUEUE_NAMES: dict[tuple[Regime, str], str] = {
+    (regime, step.name): f"{regime.value}:{step.name}"
+    for regime, steps in CHAIN.items()
+    for step in steps
+}
+
 
 class Reason:
     """Why an open case gets no forecast from the chain (codes; the texts are the shell's)."""
@@ -91,6 +103,11 @@ class Leg:
     # (True) or the regular one (False); None: not known (yet)
     fast: bool | None = None
 
+    def __reduce__(self) -> tuple[type[Leg], tuple[str, dt.date, dt.date | None, bool | None]]:
+        # built by its constructor when unpickled (the worker processes send them): a
+        # frozen dataclass's own way sets each field in a Python loop, several times slower
+        return (Leg, (self.queue, self.entered, self.left, self.fast))
+
 
 @dataclass(frozen=True, slots=True)
 class CaseRow:
@@ -109,11 +126,24 @@ class CaseRow:
     hold_until: dt.date | None  # a decision moratorium holds it until this day
     ended_on: dt.date | None = None  # withdrawn on this day (closed without a decision)
 
+    def __reduce__(self) -> tuple[type[CaseRow], tuple[Any, ...]]:
+        return (
+            CaseRow,
+            (
+                self.application, self.nationality, self.regime, self.legs, self.open,
+                self.queue, self.since, self.waiting_since, self.reason, self.decision_due,
+                self.hold_until, self.ended_on,
+            ),
+        )  # fmt: skip
+
 
 @dataclass
 class Snapshot:
     as_of: dt.date
     rows: list[CaseRow] = field(default_factory=list)
+    # the nationalities of the cases left out of ``rows`` (``take``'s ``leave_out_before``):
+    # closed, and every leg of theirs began and ended before that day
+    left_out: Counter[str] = field(default_factory=Counter)
 
     def open_rows(self) -> list[CaseRow]:
         return [r for r in self.rows if r.open]
@@ -152,7 +182,7 @@ def _legs(h: History) -> tuple[Leg, ...]:
             procedure = procedure or h.assigned_procedure
             if procedure is not None:
                 fast = procedure in SHORT_APR_PROCEDURES
-        legs.append(Leg(f"{h.regime.value}:{step.name}", entered, left, fast))
+        legs.append(Leg(QUEUE_NAMES[h.regime, step.name], entered, left, fast))
         if left is None:
             break
         entered = left
@@ -162,7 +192,7 @@ def _legs(h: History) -> tuple[Leg, ...]:
 def _queue_of(h: History) -> str:
     for step in CHAIN[h.regime]:
         if h.stage in step.stages:
-            return f"{h.regime.value}:{step.name}"
+            return QUEUE_NAMES[h.regime, step.name]
     return ""
 
 
@@ -194,12 +224,25 @@ def _awaiting(h: History) -> bool:
     return h.stage is not None and h.stage.awaiting_decision and h.withdrawn is None
 
 
+def _before(legs: tuple[Leg, ...], day: dt.date) -> bool:
+    """Every leg began, and ended if it did, before ``day``."""
+    return all(leg.entered < day and (leg.left is None or leg.left < day) for leg in legs)
+
+
+Rows = tuple[list[CaseRow], Counter[str]]  # the rows, the nationalities of those left out
+
+
 def _rows(
-    as_of: dt.date, measures: Mapping[str, Measure], batch: Sequence[RawCase]
-) -> list[CaseRow]:
-    """Worker: the rows of a batch of cases on ``as_of``."""
+    as_of: dt.date,
+    measures: Mapping[str, Measure],
+    leave_out_before: dt.date | None,
+    batch: Sequence[RawCase],
+) -> Rows:
+    """Worker: the rows of a batch of cases on ``as_of``; a closed case whose legs all lie
+    before ``leave_out_before`` is only counted, by its nationality."""
     cases = [build_case(raw) for raw in batch]
     out: list[CaseRow] = []
+    left_out: Counter[str] = Counter()
     replayed: list[tuple[RawCase, Case, History | None]] = []
     for raw, case in zip(batch, cases, strict=True):
         try:
@@ -223,9 +266,13 @@ def _rows(
             continue  # nothing known yet on as_of
         awaiting = _awaiting(h)
         if not awaiting:
+            legs = _legs(h)
+            if leave_out_before is not None and _before(legs, leave_out_before):
+                left_out[nationality] += 1
+                continue
             out.append(
                 CaseRow(
-                    pk, nationality, h.regime.value, _legs(h), False, "", None,
+                    pk, nationality, h.regime.value, legs, False, "", None,
                     (h.requested or h.events[0]).date, "", None, None,
                     h.withdrawn.date if h.withdrawn is not None else None,
                 )
@@ -270,7 +317,17 @@ def _rows(
                 hold_until=until if held else None,
             )
         )
-    return out
+    return out, left_out
+
+
+def _read_rows(
+    as_of: dt.date,
+    measures: Mapping[str, Measure],
+    leave_out_before: dt.date | None,
+    ids: Sequence[int],
+) -> Rows:
+    """Worker: :func:`_rows` of the cases ``ids``, read here (the worker's own connection)."""
+    return _rows(as_of, measures, leave_out_before, fetch_raw(ids))
 
 
 def take(
@@ -279,9 +336,16 @@ def take(
     *,
     ids: Sequence[int] | None = None,
     processes: int | None = None,
+    leave_out_before: dt.date | None = None,
 ) -> Snapshot:
     """The snapshot of every case with an event effective and recorded by ``as_of`` (or of
-    ``ids``). The law engine runs in worker processes from 5,000 cases, as in a refresh."""
+    ``ids``). The law engine runs in worker processes from 5,000 cases, as in a refresh; the
+    workers read their cases themselves (outside a transaction: inside one, what it wrote
+    is seen only through this process's connection, which reads them then).
+
+    ``leave_out_before``: the closed cases whose every leg began and ended before that day
+    are only counted by nationality (``Snapshot.left_out``), not listed — for a forecast
+    that looks at nothing before it (``engine.looks_back_to``); a backtest needs them."""
     if ids is None:
         ids = list(
             Application.objects.filter(
@@ -292,10 +356,16 @@ def take(
             .values_list("pk", flat=True)
         )
     snap = Snapshot(as_of)
-    work = partial(_rows, as_of, measures)
-    for _chunk, _raw, parts in pipelined(
-        chunks(ids), fetch_raw, work, processes_for(processes, len(ids))
-    ):
-        for part in parts:
-            snap.rows.extend(part)
+    n = processes_for(processes, len(ids))
+    if n > 1 and not connection.in_atomic_block:
+        read: Callable[[list[int]], Sequence[Any]] = list
+        work: Callable[[Sequence[Any]], Rows] = partial(
+            _read_rows, as_of, measures, leave_out_before
+        )
+    else:
+        read, work = fetch_raw, partial(_rows, as_of, measures, leave_out_before)
+    for _chunk, _raw, parts in pipelined(chunks(ids), read, work, n):
+        for rows, left_out in parts:
+            snap.rows.extend(rows)
+            snap.left_out.update(left_out)
     return snap
