@@ -21,6 +21,7 @@ from toevlucht.errors import Rejected
 from toevlucht.web.access import CASE_READERS, MEASURE_READERS, is_htmx, safe_next, staff_page
 from toevlucht.web.forms.queue import AssignForm, QueueFilterForm, SearchForm, colleagues
 from toevlucht.web.labels import group_label, law_label
+from toevlucht.web.presenters import queue_rows
 from toevlucht.web.selectors import queue_export, search, work_queue
 
 __all__ = ["assign", "home", "queue_csv", "search_page"]
@@ -49,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "queue": queue,
+            "rows": queue_rows(queue.page.object_list),
             "legal_aid": legal_aid,
             "filtered": bool(request.GET),
             "can_assign": bool(staff),
