@@ -118,6 +118,14 @@ def test_filters_narrow_the_queue(
     assert names == expected
 
 
+def test_the_nationality_filter_offers_each_nationality_on_record_once(
+    queue_cases: dict[str, Any], make_case: Any
+) -> None:
+    make_case(nationality="AFG")
+    # of every authority's applicants (codes only): the foreign case's SYR counts too
+    assert selectors.nationalities() == ["AFG", "ERI", "RUS", "SYR"]
+
+
 def test_the_reception_centre_filter_takes_the_current_placement(
     queue_cases: dict[str, Any], make_user: Any, client: Any
 ) -> None:
