@@ -229,6 +229,20 @@ def test_counts_are_kept_for_a_while_but_the_rows_are_always_fresh(
     assert client.get("/").context["queue"].counts["open"] == before - 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_counts_are_computed_again_once_a_write_commits(
+    queue_cases: dict[str, Any], make_user: Any, client: Any, settings: Any
+) -> None:
+    settings.TOEVLUCHT_WEB_COUNT_CACHE_SECONDS = 30
+    client.force_login(make_user("cw", "caseworker", "ind"))
+    before = client.get("/").context["queue"].counts
+    services.event_record(  # commits (no test transaction around it)
+        actor=None, application=queue_cases["later"], kind="withdrawn", effective_date=D(2022, 5, 1)
+    )
+    after = client.get("/").context["queue"].counts
+    assert (after["open"], after["shown"]) == (before["open"] - 1, before["shown"] - 1)
+
+
 def test_filters_by_group_caseworker_my_cases_and_late(
     queue_cases: dict[str, Any], make_case: Any, make_user: Any, client: Any
 ) -> None:

@@ -23,6 +23,7 @@ from django.http import Http404
 
 from toevlucht import clock
 from toevlucht.audit.log import record
+from toevlucht.cases import changes
 from toevlucht.cases.announce import measure_preview
 from toevlucht.cases.models import (
     Applicant,
@@ -198,7 +199,9 @@ def _queue_counts(user: Any, q: Q) -> dict[str, int]:
     """Open, overdue, suspended (of all the user's cases) and ``shown`` (those the filters
     keep), in one pass over the user's cases. Kept ``TOEVLUCHT_WEB_COUNT_CACHE_SECONDS``
     (default 30; 0: off) in Django's cache under the SQL that computes them, which holds the
-    user's scope and filters: counts may lag that long, the rows shown never do."""
+    user's scope and filters, and the change mark (``cases.changes``), which a committed
+    write to case data renews: the counts are computed again after a write, and at the
+    latest when they expire; the rows shown are never cached."""
     visible = applications_visible_to(user)
     seconds = int(getattr(settings, "TOEVLUCHT_WEB_COUNT_CACHE_SECONDS", 30))
     key = ""
@@ -207,7 +210,8 @@ def _queue_counts(user: Any, q: Q) -> dict[str, int]:
             sql, params = visible.filter(q).query.sql_with_params()
         except EmptyResultSet:
             sql, params = "none", ()
-        key = "web-counts:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        key = f"{sql}|{params!r}|{changes.mark()}"
+        key = "web-counts:" + hashlib.sha256(key.encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:
             return dict(cached)
