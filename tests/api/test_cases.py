@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from tests.access import MATRIX as ALL_ROLES
 from toevlucht.audit.models import AuditEntry
@@ -127,6 +128,19 @@ def test_filters_narrow_the_list(world: dict[str, Any], client_for: Any) -> None
     assert refs("nationality=SYR") == set()
     assert refs("overdue=true") == set()
     assert len(refs("open=true&ordering=-reference")) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_count_is_counted_again_once_a_write_commits(
+    world: dict[str, Any], client_for: Any, make_case: Any, settings: Any
+) -> None:
+    settings.TOEVLUCHT_API_COUNT_CACHE_SECONDS = 30
+    c = client_for("administrator")
+    before = c.get("/api/cases/").json()["count"]
+    with transaction.atomic():
+        make_case(org="ind")
+        assert c.get("/api/cases/").json()["count"] == before  # kept until the commit
+    assert c.get("/api/cases/").json()["count"] == before + 1
 
 
 def test_pages_of_the_list(world: dict[str, Any], client_for: Any) -> None:

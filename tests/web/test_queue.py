@@ -118,6 +118,14 @@ def test_filters_narrow_the_queue(
     assert names == expected
 
 
+def test_the_nationality_filter_offers_each_nationality_on_record_once(
+    queue_cases: dict[str, Any], make_case: Any
+) -> None:
+    make_case(nationality="AFG")
+    # of every authority's applicants (codes only): the foreign case's SYR counts too
+    assert selectors.nationalities() == ["AFG", "ERI", "RUS", "SYR"]
+
+
 def test_the_reception_centre_filter_takes_the_current_placement(
     queue_cases: dict[str, Any], make_user: Any, client: Any
 ) -> None:
@@ -219,6 +227,20 @@ def test_counts_are_kept_for_a_while_but_the_rows_are_always_fresh(
     assert queue_cases["later"].reference not in _refs(r)  # the rows are not
     settings.TOEVLUCHT_WEB_COUNT_CACHE_SECONDS = 0
     assert client.get("/").context["queue"].counts["open"] == before - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counts_are_computed_again_once_a_write_commits(
+    queue_cases: dict[str, Any], make_user: Any, client: Any, settings: Any
+) -> None:
+    settings.TOEVLUCHT_WEB_COUNT_CACHE_SECONDS = 30
+    client.force_login(make_user("cw", "caseworker", "ind"))
+    before = client.get("/").context["queue"].counts
+    services.event_record(  # commits (no test transaction around it)
+        actor=None, application=queue_cases["later"], kind="withdrawn", effective_date=D(2022, 5, 1)
+    )
+    after = client.get("/").context["queue"].counts
+    assert (after["open"], after["shown"]) == (before["open"] - 1, before["shown"] - 1)
 
 
 def test_filters_by_group_caseworker_my_cases_and_late(

@@ -4,7 +4,9 @@ Counting the cases of one authority means joining tens of thousands of rows on e
 (90 ms of a 120 ms list request with 100,000 cases on SQLite), while the count of a work
 queue changes slowly. So the count of a query (its SQL and parameters: the user's scope and
 filters) is kept for ``TOEVLUCHT_API_COUNT_CACHE_SECONDS`` (default 30; 0 turns it off) in
-Django's cache: ``count`` may lag that long behind; the rows of the page never do.
+Django's cache, under the change mark too (``cases.changes``): a committed write to case
+data renews the mark, so the count is computed again; the rows of the page are never
+cached.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from toevlucht.cases import changes
+
 __all__ = ["CachedCountPaginator", "Pages"]
 
 
@@ -35,7 +39,8 @@ class CachedCountPaginator(Paginator):  # type: ignore[type-arg]
             sql, params = qs.query.sql_with_params()
         except EmptyResultSet:
             return 0
-        key = "api-count:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        key = f"{sql}|{params!r}|{changes.mark()}"
+        key = "api-count:" + hashlib.sha256(key.encode()).hexdigest()
         n = cache.get(key)
         if n is None:
             n = qs.count()

@@ -358,3 +358,10 @@ class Placement(models.Model):
                 name="one_open_placement_per_applicant",
             ),
         ]
+
+
+class ChangeMark(models.Model):
+    """One row: a token that :mod:`toevlucht.cases.changes` renews after every committed
+    write to case data, part of the key of counts kept in the cache."""
+
+    token = models.CharField(max_length=32, blank=True)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -24,6 +25,7 @@ from django.utils.translation import gettext
 
 from toevlucht import clock
 from toevlucht.audit.log import record
+from toevlucht.cases import changes
 from toevlucht.cases.announce import measure_preview
 from toevlucht.cases.models import (
     Applicant,
@@ -199,7 +201,9 @@ def _queue_counts(user: Any, q: Q) -> dict[str, int]:
     """Open, overdue, suspended (of all the user's cases) and ``shown`` (those the filters
     keep), in one pass over the user's cases. Kept ``TOEVLUCHT_WEB_COUNT_CACHE_SECONDS``
     (default 30; 0: off) in Django's cache under the SQL that computes them, which holds the
-    user's scope and filters: counts may lag that long, the rows shown never do."""
+    user's scope and filters, and the change mark (``cases.changes``), which a committed
+    write to case data renews: the counts are computed again after a write, and at the
+    latest when they expire; the rows shown are never cached."""
     visible = applications_visible_to(user)
     seconds = int(getattr(settings, "TOEVLUCHT_WEB_COUNT_CACHE_SECONDS", 30))
     key = ""
@@ -208,7 +212,8 @@ def _queue_counts(user: Any, q: Q) -> dict[str, int]:
             sql, params = visible.filter(q).query.sql_with_params()
         except EmptyResultSet:
             sql, params = "none", ()
-        key = "web-counts:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        key = f"{sql}|{params!r}|{changes.mark()}"
+        key = "web-counts:" + hashlib.sha256(key.encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:
             return dict(cached)
@@ -431,12 +436,21 @@ def announced_measures() -> dict[str, AnnouncedMeasure]:
 
 
 def nationalities() -> list[str]:
-    """Nationalities on record (codes only, no personal data), for the filter."""
-    return sorted(
-        n
-        for n in Applicant.objects.order_by().values_list("nationality", flat=True).distinct()
-        if n
+    """Nationalities on record (codes only, no personal data), for the filter.
+
+    One index probe per nationality (a recursive query: the next code after the last one),
+    not a ``DISTINCT`` over every applicant: PostgreSQL, which cannot skip through an index,
+    read all 100,000 applicants for that on every page of the queue (31 ms)."""
+    table = connection.ops.quote_name(Applicant._meta.db_table)
+    column = connection.ops.quote_name("nationality")
+    sql = (
+        f"WITH RECURSIVE codes(code) AS (SELECT MIN({column}) FROM {table} UNION ALL "
+        f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > codes.code) "
+        "FROM codes WHERE codes.code IS NOT NULL) SELECT code FROM codes"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return sorted(row[0] for row in cursor.fetchall() if row[0])
 
 
 def placements_for_application(application: Application) -> QuerySet[Placement]:

@@ -15,6 +15,7 @@ from toevlucht.law import Stage
 from toevlucht.law.measures import groups
 from toevlucht.law.regime import Regime
 from toevlucht.measures.selectors import all_measures
+from toevlucht.web.forms.widgets import QuickSelect
 from toevlucht.web.labels import group_label, law_label
 from toevlucht.web.selectors import SORTS, QueueFilters, nationalities
 
@@ -37,16 +38,17 @@ def _person(u: User) -> str:
 
 
 class QueueFilterForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), required=False)
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
-    measure = forms.ChoiceField(label=_("Measure in force"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False, widget=QuickSelect)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, widget=QuickSelect)
+    measure = forms.ChoiceField(label=_("Measure in force"), required=False, widget=QuickSelect)
     centre = forms.ModelChoiceField(
         label=_("Reception centre"),
         queryset=ReceptionCentre.objects.order_by("name"),
         required=False,
         empty_label=_("any"),
+        widget=QuickSelect,
     )
-    group = forms.ChoiceField(label=_("Group"), required=False)
+    group = forms.ChoiceField(label=_("Group"), required=False, widget=QuickSelect)
     regime = forms.ChoiceField(
         label=_("Procedure regime"),
         required=False,
@@ -55,8 +57,9 @@ class QueueFilterForm(forms.Form):
             ("vw2000", _("Vw 2000 (before 12 June 2026)")),
             ("apr", _("EU Pact (APR)")),
         ],
+        widget=QuickSelect,
     )
-    caseworker = forms.ChoiceField(label=_("Assigned to"), required=False)
+    caseworker = forms.ChoiceField(label=_("Assigned to"), required=False, widget=QuickSelect)
     mine = forms.BooleanField(label=_("My cases"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     late = forms.BooleanField(label=_("Late or missing next step"), required=False)
@@ -68,7 +71,7 @@ class QueueFilterForm(forms.Form):
         self.user = user
         anyone = [("", _("any"))]
         self._set_choices("group", anyone + sorted((g, group_label(g)) for g in groups()))
-        staff = colleagues(user)
+        self.staff = staff = colleagues(user)  # whom cases can be assigned to
         if staff:
             self._set_choices(
                 "caseworker",

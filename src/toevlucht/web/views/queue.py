@@ -19,8 +19,9 @@ from toevlucht.cases.selectors import aggregates
 from toevlucht.cases.services import applications_assign
 from toevlucht.errors import Rejected
 from toevlucht.web.access import CASE_READERS, MEASURE_READERS, is_htmx, safe_next, staff_page
-from toevlucht.web.forms.queue import AssignForm, QueueFilterForm, SearchForm, colleagues
+from toevlucht.web.forms.queue import AssignForm, QueueFilterForm, SearchForm
 from toevlucht.web.labels import group_label, law_label
+from toevlucht.web.presenters import queue_rows
 from toevlucht.web.selectors import queue_export, search, work_queue
 
 __all__ = ["assign", "home", "queue_csv", "search_page"]
@@ -42,13 +43,14 @@ def home(request: HttpRequest) -> HttpResponse:
         purpose="client list" if legal_aid else "work queue",
     )
     template = "web/queue_results.html" if is_htmx(request) else "web/queue.html"
-    staff = colleagues(request.user)
+    staff = form.staff
     return render(
         request,
         template,
         {
             "form": form,
             "queue": queue,
+            "rows": queue_rows(queue.page.object_list),
             "legal_aid": legal_aid,
             "filtered": bool(request.GET),
             "can_assign": bool(staff),
