@@ -253,7 +253,8 @@ def refresh_all(
     is an error) — or always with ``force``. The others only move their clock. The law
     engine runs in ``processes`` worker processes (default: one per core when there are
     5,000 cases to recompute); the database is read and written by this process only, one
-    transaction per chunk of 2,000 cases.
+    transaction per chunk of 2,000 cases; the clocks of the others move in the last one, so
+    a killed refresh has written whole chunks, or everything.
 
     A measure announced in the app whose cases a background task has not yet recomputed
     (the worker was down or killed) makes this a full recompute, after which it is marked
@@ -269,7 +270,8 @@ def refresh_all(
     ids = list(selected.order_by("pk").values_list("pk", flat=True))
     report = RefreshReport(as_of=as_of)
     total_open = open_.count()
-    for chunk, assessed, seen in _projected(ids, as_of, all_measures(), processes):
+    last = len(_chunks(ids)) - 1
+    for k, (chunk, assessed, seen) in enumerate(_projected(ids, as_of, all_measures(), processes)):
         with transaction.atomic():
             rows = _still_current(assessed, seen)
             old = {
@@ -280,15 +282,25 @@ def refresh_all(
                 report.changed += old.get(pk) != tuple(getattr(p, c) for c in CHANGE_COLUMNS)
                 report.errors += bool(p.error)
             projection_write(rows, as_of)
+            if k == last:
+                # the others only move their clock, with the last chunk: a killed refresh
+                # has written whole chunks, or everything
+                _finish(ids, as_of, pending)
         report.cases += len(chunk)
         if progress is not None:
             progress(report.cases, len(ids))
-    # the others only move their clock: their projection holds on as_of
-    with transaction.atomic():
-        _touch_clock(ids, as_of)
-        AnnouncedMeasure.objects.filter(pk__in=pending).update(recomputed_at=timezone.now())
+    if not ids:
+        with transaction.atomic():
+            _finish(ids, as_of, pending)
     report.unchanged = total_open - report.cases
     return report
+
+
+def _finish(recomputed: list[int], as_of: dt.date, pending: list[int]) -> None:
+    """The open cases not recomputed move their clock (their projection holds on as_of);
+    the announced measures whose cases were all recomputed are marked done."""
+    _touch_clock(recomputed, as_of)
+    AnnouncedMeasure.objects.filter(pk__in=pending).update(recomputed_at=timezone.now())
 
 
 def _touch_clock(recomputed: list[int], as_of: dt.date) -> None:
