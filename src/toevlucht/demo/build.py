@@ -38,9 +38,13 @@ DEMO_DATE = dt.date(2022, 5, 9)
 AUTHORITY = "Immigratie- en Naturalisatiedienst (IND)"
 LEGAL_AID = "VluchtelingenWerk Nederland"
 RECEPTION = "Centraal Orgaan opvang asielzoekers (COA)"
-# The IND's postal address for asylum correspondence (check it before sending a real letter);
-# the legal-aid office's address and phone are fictional.
-AUTHORITY_ADDRESS = "Postbus 287\n7600 AG Almelo"
+# The IND's postal address for a notice of default in an asylum case, as VluchtelingenWerk
+# Nederland gives it to applicants ("Asielprocedure: lang wachten op een beslissing? Dit kun
+# je doen!", vluchtelingenwerk.nl, read December 2026): the IND's asylum office in Ter Apel.
+# The demo's organisation data only: a real office enters the address the IND publishes on
+# the day (in the admin, Organisations). It replaces the Almelo address the demo had
+# without a source. The legal-aid office's address and phone are fictional.
+AUTHORITY_ADDRESS = "Postbus 14\n9560 AA Ter Apel"
 LEGAL_AID_ADDRESS = "Voorbeeldstraat 1\n1000 AA Amsterdam"
 LEGAL_AID_PHONE = "020 000 0000"
 CENTRES = [
