@@ -243,6 +243,12 @@ def test_a_placement_and_a_role_refused_are_told_in_dutch_when_asked(
     assert nl.json()["detail"] == (
         "de huidige plaatsing begon op 10 maart 2022: een overplaatsing begint na die dag"
     )
+    # the title follows the language; the type a client keys on does not
+    assert (en.json()["title"], nl.json()["title"]) == (
+        "The input was refused",
+        "De invoer is geweigerd",
+    )
+    assert en.json()["type"] == nl.json()["type"] == "urn:toevlucht:problem:input-rejected"
     la = client_for("legal_aid").post(
         url, {**body, "start": "2022-05-01"}, format="json", HTTP_ACCEPT_LANGUAGE="nl"
     )

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -41,13 +42,14 @@ __all__ = ["PROBLEM_CONTENT_TYPE", "PROBLEM_TYPES", "exception_handler", "proble
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 _URN = "urn:toevlucht:problem:"
 
-# name -> title; the type URI is urn:toevlucht:problem:<name>
+# name -> title (in the request's language, as RFC 9457 3.1.3 allows; the type is the
+# stable name); the type URI is urn:toevlucht:problem:<name>
 PROBLEM_TYPES = {
-    "invalid-input": "The request is not valid",
-    "input-rejected": "The input was refused",
-    "event-rejected": "The law engine refused the event",
-    "measure-rejected": "The measure was refused",
-    "duplicate-suspected": "The applicant may be on record already",
+    "invalid-input": _("The request is not valid"),
+    "input-rejected": _("The input was refused"),
+    "event-rejected": _("The law engine refused the event"),
+    "measure-rejected": _("The measure was refused"),
+    "duplicate-suspected": _("The applicant may be on record already"),
 }
 
 
@@ -64,7 +66,7 @@ def problem(
     """A problem document response."""
     body: dict[str, Any] = {
         "type": f"{_URN}{name}" if name else "about:blank",
-        "title": PROBLEM_TYPES[name] if name else HTTPStatus(status_code).phrase,
+        "title": str(PROBLEM_TYPES[name]) if name else HTTPStatus(status_code).phrase,
         "status": status_code,
         "detail": detail,
     }
