@@ -22,6 +22,16 @@ def test_choosing_dutch_shows_dutch_pages_and_dutch_law_texts(
     assert "beslissing op de aanvraag (beslistermijn)" in page.lower()  # the law's own Dutch
     assert "27 maart 2022" in page
     assert "Termijnen" in page
+    assert '<span class="role">(behandelaar)</span>' in html  # the header's role, not a code
+
+
+def test_the_headers_role_is_named_in_the_pages_language(
+    users: dict[str, Any], client_for: Any
+) -> None:
+    client = client_for(users["legal_aid"])
+    assert '<span class="role">(legal-aid worker)</span>' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    assert '<span class="role">(rechtshulpverlener)</span>' in client.get("/").content.decode()
 
 
 def test_languages_without_staff_translations_fall_back_to_english(

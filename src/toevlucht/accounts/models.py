@@ -6,13 +6,14 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        AUTHORITY = "authority", "authority (IND)"
-        LEGAL_AID = "legal_aid", "legal aid"
-        RECEPTION = "reception", "reception (COA)"
+        AUTHORITY = "authority", _("authority (IND)")
+        LEGAL_AID = "legal_aid", _("legal aid")
+        RECEPTION = "reception", _("reception (COA)")
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -27,12 +28,14 @@ class Organisation(models.Model):
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        CASEWORKER = "caseworker"
-        SUPERVISOR = "supervisor"
-        LEGAL_AID = "legal_aid", "legal-aid worker"
-        ANALYST = "analyst"
-        APPLICANT = "applicant"
-        ADMINISTRATOR = "administrator"
+        # the labels are the roles' names in the reader's language, as in a sentence
+        # ("the role legal-aid worker may not ..."), also the staff header's
+        CASEWORKER = "caseworker", _("caseworker")
+        SUPERVISOR = "supervisor", _("supervisor")
+        LEGAL_AID = "legal_aid", _("legal-aid worker")
+        ANALYST = "analyst", _("analyst")
+        APPLICANT = "applicant", _("applicant")
+        ADMINISTRATOR = "administrator", _("administrator")
 
     role = models.CharField(max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(

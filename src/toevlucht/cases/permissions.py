@@ -27,7 +27,6 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_lazy as _
 
 from toevlucht.accounts.models import User
 from toevlucht.accounts.roles import ANNOUNCERS, AUTHORITY
@@ -95,14 +94,7 @@ def can_register(user: Any) -> bool:
     return _role(user) in AUTHORITY
 
 
-ROLE_LABELS: dict[str, Promise] = {
-    R.CASEWORKER: _("caseworker"),
-    R.SUPERVISOR: _("supervisor"),
-    R.LEGAL_AID: _("legal-aid worker"),
-    R.ANALYST: _("analyst"),
-    R.APPLICANT: _("applicant"),
-    R.ADMINISTRATOR: _("administrator"),
-}
+ROLE_LABELS: dict[str, Promise] = {role.value: role.label for role in R}
 
 
 def _label(user: Any) -> str:
