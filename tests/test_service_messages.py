@@ -19,6 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "toevlucht"
 # Modules whose messages a user reads on the staff pages or in the API's problem documents.
 STAFF = [
     "accounts/roles.py",
+    "analysis/run_errors.py",
     "analysis/services.py",
     "analysis/views.py",
     "api/events.py",

@@ -81,8 +81,8 @@ def test_a_run_within_the_estimate_but_past_the_workers_memory_limit_fails_with_
         run = run_request(actor=analyst, scenario="nl-2022", replications=50)
     run.refresh_from_db()
     assert run.status == "failed"
-    assert "memory" in run.error
-    assert "300 MB" in run.error
+    assert "memory" in run.error_message
+    assert "300 MB" in run.error_message
     # the worker is still up: the next run, within the limits, is done
     settings.TOEVLUCHT_FORECAST_LIMIT_MB = 6144
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,7 +99,7 @@ def test_a_run_past_the_workers_time_limit_fails_with_the_reason(
         run = run_request(actor=analyst, scenario="nl-2022", replications=20)
     run.refresh_from_db()
     assert run.status == "failed"
-    assert "longer than the worker's limit of 1 s" in run.error
+    assert "longer than the worker's limit of 1 s" in run.error_message
 
 
 def test_a_stale_running_row_is_recovered_as_failed(analyst: Any, settings: Any) -> None:
@@ -122,7 +122,7 @@ def test_a_stale_running_row_is_recovered_as_failed(analyst: Any, settings: Any)
     old.refresh_from_db()
     fresh.refresh_from_db()
     assert (old.status, fresh.status) == ("failed", "running")
-    assert "worker stopped" in old.error
+    assert "worker stopped" in old.error_message
 
 
 def test_each_user_has_a_bounded_queue(analyst: Any, settings: Any, make_user: Any) -> None:

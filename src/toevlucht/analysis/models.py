@@ -29,6 +29,7 @@ class SimulationRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     summary = models.TextField(blank=True)
+    # why it failed, kept as JSON with its key and parameters (``analysis.run_errors``)
     error = models.TextField(blank=True)
 
     class Meta:
@@ -36,6 +37,13 @@ class SimulationRun(models.Model):
 
     def __str__(self) -> str:
         return f"simulation {self.pk} ({self.scenario})"
+
+    @property
+    def error_message(self) -> str:
+        """Why it failed, in the active language (the English of a run kept before)."""
+        from toevlucht.analysis.run_errors import error_text
+
+        return error_text(self.error) if self.error else ""
 
     @property
     def out_dir(self) -> Path:

@@ -18,6 +18,8 @@ from django.utils.translation import gettext
 
 from toevlucht.accounts.models import User
 from toevlucht.analysis.models import SimulationRun
+from toevlucht.analysis.run_errors import sim_error_text
+from toevlucht.analysis.sandbox import kept
 from toevlucht.errors import NotAllowed, RunRejected
 from toevlucht.sim import Scenario, SimError, bundled_scenarios, load_scenario, load_uploaded
 from toevlucht.sim.cost import Cost, estimate
@@ -39,8 +41,9 @@ def may_forecast(user: object) -> bool:
 
 
 def check_scenario(*, name: str, uploaded: str) -> Scenario:
-    """Load the scenario as the task will; a bad file is a RunRejected naming the problem.
-    An upload may extend a bundled scenario by name only (``sim.load_uploaded``)."""
+    """Load the scenario as the task will; a bad file is a RunRejected naming the problem
+    (its file and key, in the page's language). An upload may extend a bundled scenario by
+    name only (``sim.load_uploaded``)."""
     try:
         if uploaded:
             if len(uploaded.encode()) > MAX_UPLOAD_BYTES:
@@ -55,7 +58,7 @@ def check_scenario(*, name: str, uploaded: str) -> Scenario:
             )
         return load_scenario(name)
     except SimError as exc:
-        raise RunRejected("upload" if uploaded else "scenario", str(exc)) from None
+        raise RunRejected("upload" if uploaded else "scenario", sim_error_text(exc)) from None
 
 
 def check_budget(cost: Cost) -> None:
@@ -103,7 +106,9 @@ def recover_stale() -> int:
         status=SimulationRun.Status.RUNNING, started_at__lt=cutoff
     ).update(
         status=SimulationRun.Status.FAILED,
-        error="the task worker stopped while running this forecast; no result",
+        error=kept(
+            "worker_stopped", "the task worker stopped while running this forecast; no result"
+        ),
         finished_at=timezone.now(),
     )
 

@@ -26,7 +26,7 @@ def _fail(run_id: int, reason: str) -> dict[str, Any]:
 
 @task()
 def simulate(run_id: int) -> dict[str, Any]:
-    from toevlucht.analysis.sandbox import run_limited
+    from toevlucht.analysis.sandbox import kept, run_limited
     from toevlucht.analysis.services import recover_stale
 
     recover_stale()
@@ -53,7 +53,9 @@ def simulate(run_id: int) -> dict[str, Any]:
             seconds=settings.TOEVLUCHT_FORECAST_LIMIT_SECONDS,
         )
     except Exception as exc:  # never leave a run "running": say what went wrong
-        return _fail(run_id, f"the run could not be started: {exc}")
+        return _fail(
+            run_id, kept("not_started", f"the run could not be started: {exc}", detail=str(exc))
+        )
     if outcome.error:
         return _fail(run_id, outcome.error)
     SimulationRun.objects.filter(pk=run_id).update(

@@ -46,7 +46,7 @@ def runs(request: HttpRequest) -> HttpResponse:
                 seed=form.cleaned_data["seed"],
             )
         except UnicodeDecodeError:
-            form.add_error("upload", "the file is not UTF-8 text")
+            form.add_error("upload", gettext("the file is not UTF-8 text"))
         except RunRejected as exc:
             field = exc.field if exc.field in form.fields else None
             form.add_error(field, exc.message)

@@ -156,12 +156,20 @@ def simulated(r: Run, goal: Goal) -> F:
     if len(goal.period) == 4:
         year = int(goal.period)
         if year not in r.plan.years:
-            raise SimError(f"{goal.key} {goal.period}: not a year of the scenario")
+            raise SimError(
+                f"{goal.key} {goal.period}: not a year of the scenario",
+                message_key="error.goal_year",
+                params={"goal": goal.key, "period": goal.period},
+            )
         out: F = by_year(r, goal.key)[:, r.plan.years.index(year)]
         return out
     x = series_value(r, goal.key, dt.date.fromisoformat(goal.period))
     if x is None:
-        raise SimError(f"{goal.key} {goal.period}: not a day of the scenario")
+        raise SimError(
+            f"{goal.key} {goal.period}: not a day of the scenario",
+            message_key="error.goal_day",
+            params={"goal": goal.key, "period": goal.period},
+        )
     return x
 
 

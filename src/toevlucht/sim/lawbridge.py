@@ -173,7 +173,11 @@ def _due_cached(
     last = first + dt.timedelta(days=days - 1)
     r = compute(table, max(as_of, last), measures=measures)
     if r.error.any():
-        raise SimError(f"the law engine rejected a synthetic case of {nationality}: {profile}")
+        raise SimError(
+            f"the law engine rejected a synthetic case of {nationality}: {profile}",
+            message_key="error.synthetic_case",
+            params={"nationality": nationality, "profile": str(profile)},
+        )
     out = (r.decision_due - np.datetime64(first, "D")).astype(np.int64)
     return tuple(np.where(np.isnat(r.decision_due), NEVER, out).tolist())
 

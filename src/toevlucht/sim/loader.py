@@ -19,8 +19,8 @@ from toevlucht.law.errors import DataError, LawError
 from toevlucht.law.measures import Measure, MeasureKind, groups, load_measures, measure_from_dict
 from toevlucht.law.model import Sex, Stage, Track, country_codes
 from toevlucht.law.params import value
-from toevlucht.sim.errors import ScenarioError
-from toevlucht.sim.reader import Table, show
+from toevlucht.sim.errors import ScenarioError, Word
+from toevlucht.sim.reader import Table, show, shown
 from toevlucht.sim.scenario import (
     FAST,
     HOLDABLE,
@@ -53,12 +53,20 @@ def _profiles(t: Table, gkey: Table) -> tuple[Profile, ...]:
         try:
             sex = Sex(sex_raw) if sex_raw else None
         except ValueError:
-            raise p.err("sex", f"{sex_raw!r} is not one of: male, female, x") from None
+            raise p.err(
+                "sex",
+                f"{sex_raw!r} is not one of: male, female, x",
+                message_key="error.not_one_of",
+                params={"value": sex_raw, "allowed": "male, female, x"},
+            ) from None
         gs = p.texts("groups")
         for i, g in enumerate(gs):
             if g not in known:
                 raise p.err(
-                    f"groups[{i}]", f"unknown group {g!r} (known: {', '.join(sorted(known))})"
+                    f"groups[{i}]",
+                    f"unknown group {g!r} (known: {', '.join(sorted(known))})",
+                    message_key="error.unknown_group",
+                    params={"value": g, "known": ", ".join(sorted(known))},
                 )
         age = p.int_("age", required=False, default=-1)
         grant = p.dated("grant_rate", required=False, unit=True) if p.has("grant_rate") else None
@@ -77,10 +85,17 @@ def _profiles(t: Table, gkey: Table) -> tuple[Profile, ...]:
         return (Profile(id="all", share=1.0),)
     total = sum(x.share for x in out)
     if abs(total - 1) > 1e-6:
-        raise gkey.err("profile", f"the profiles' shares add up to {total:g}, not 1")
+        raise gkey.err(
+            "profile",
+            f"the profiles' shares add up to {total:g}, not 1",
+            message_key="error.profile_shares",
+            params={"total": total},
+        )
     ids = [x.id for x in out]
     if len(set(ids)) != len(ids):
-        raise gkey.err("profile", "profile ids must be unique")
+        raise gkey.err(
+            "profile", "profile ids must be unique", message_key="error.profile_ids", params={}
+        )
     return tuple(out)
 
 
@@ -89,9 +104,12 @@ def _group(t: Table) -> Group:
     nat = t.text("nationality")
     if nat not in country_codes():
         raise t.err(
-            "nationality", f"{nat!r} is not an ISO 3166-1 alpha-3 code (use XXX for 'other')"
+            "nationality",
+            f"{nat!r} is not an ISO 3166-1 alpha-3 code (use XXX for 'other')",
+            message_key="error.nationality",
+            params={"value": nat},
         )
-    seas = t.get("seasonality", (list,), "a list of 12 numbers", False)
+    seas = t.get("seasonality", (list,), "twelve_numbers", False)
     seasonality: tuple[float, ...]
     if seas is None:
         seasonality = (1.0,) * 12
@@ -99,7 +117,12 @@ def _group(t: Table) -> Group:
         if len(seas) != 12 or not all(
             isinstance(x, (int, float)) and not isinstance(x, bool) and x >= 0 for x in seas
         ):
-            raise t.err("seasonality", "expected 12 non-negative numbers, January first")
+            raise t.err(
+                "seasonality",
+                "expected 12 non-negative numbers, January first",
+                message_key="error.seasonality",
+                params={},
+            )
         seasonality = tuple(float(x) for x in seas)
     shocks: list[tuple[dt.date, dt.date, float]] = []
     for s in t.tables("shocks"):
@@ -109,10 +132,18 @@ def _group(t: Table) -> Group:
         f = s.num("factor")
         s.done()
         if b <= a:
-            raise s.err("until", f"{b} is not after from = {a}")
+            raise s.err(
+                "until",
+                f"{b} is not after from = {a}",
+                message_key="error.until_not_after_from",
+                params={"until": b, "start": a},
+            )
         if shocks and a < shocks[-1][1]:
             raise s.err(
-                "from", f"{a} overlaps the previous shock, which runs until {shocks[-1][1]}"
+                "from",
+                f"{a} overlaps the previous shock, which runs until {shocks[-1][1]}",
+                message_key="error.shock_overlaps",
+                params={"start": a, "until": shocks[-1][1]},
             )
         shocks.append((a, b, f))
     tr = t.table("tracks")
@@ -121,7 +152,12 @@ def _group(t: Table) -> Group:
     tr.done()
     total = sum(tracks.values())
     if abs(total - 1) > 1e-6:
-        raise t.err("tracks", f"the track shares add up to {total:g}, not 1")
+        raise t.err(
+            "tracks",
+            f"the track shares add up to {total:g}, not 1",
+            message_key="error.track_shares",
+            params={"total": total},
+        )
     g = Group(
         id=gid,
         nationality=nat,
@@ -145,7 +181,12 @@ def _group(t: Table) -> Group:
 def _stage(t: Table, stage: SimStage, names: Sequence[str]) -> StageSpec:
     days = t.text("days", required=False, default="working")
     if days not in ("working", "calendar"):
-        raise t.err("days", f"{days!r} is not one of: working, calendar")
+        raise t.err(
+            "days",
+            f"{days!r} is not one of: working, calendar",
+            message_key="error.not_one_of",
+            params={"value": days, "allowed": "working, calendar"},
+        )
     priority = t.texts("priority")
     allowed = [r.value for r in Route] + list(names)
     for i, name in enumerate(priority):
@@ -153,6 +194,8 @@ def _stage(t: Table, stage: SimStage, names: Sequence[str]) -> StageSpec:
             raise t.err(
                 f"priority[{i}]",
                 f"{name!r} is not a route, group, cohort or lane ({', '.join(allowed)})",
+                message_key="error.not_a_queue_name",
+                params={"value": name, "allowed": ", ".join(allowed)},
             )
     shares: list[tuple[str, Dated]] = []
     sh = t.table("shares", required=False)
@@ -160,7 +203,10 @@ def _stage(t: Table, stage: SimStage, names: Sequence[str]) -> StageSpec:
         for name in list(sh.t):
             if name not in allowed:
                 raise sh.err(
-                    name, f"{name!r} is not a route, group, cohort or lane ({', '.join(allowed)})"
+                    name,
+                    f"{name!r} is not a route, group, cohort or lane ({', '.join(allowed)})",
+                    message_key="error.not_a_queue_name",
+                    params={"value": name, "allowed": ", ".join(allowed)},
                 )
             shares.append((name, sh.dated(name, unit=True)))
         sh.done()
@@ -169,7 +215,10 @@ def _stage(t: Table, stage: SimStage, names: Sequence[str]) -> StageSpec:
             total = sum(v.on(d) for _, v in shares)
             if total > 1 + 1e-9:
                 raise t.err(
-                    "shares", f"the capacity shares add up to {total:g} on {d}, more than 1"
+                    "shares",
+                    f"the capacity shares add up to {total:g} on {d}, more than 1",
+                    message_key="error.capacity_shares",
+                    params={"total": total, "day": d},
                 )
     spec = StageSpec(
         stage=stage,
@@ -188,24 +237,54 @@ def _cohorts(top: Table, taken: Sequence[str], begin: dt.date) -> tuple[Cohort, 
     for i, c in enumerate(top.tables("cohort")):
         cid = c.text("id")
         if cid in taken or cid == FAST or cid in {x.id for x in out}:
-            raise c.err("id", f"{cid!r} is already a route, group, lane or cohort id")
+            raise c.err(
+                "id",
+                f"{cid!r} is already a route, group, lane or cohort id",
+                message_key="error.cohort_id_taken",
+                params={"value": cid},
+            )
         start = c.day("from", required=i > 0)
         if i == 0 and start is not None:
-            raise c.err("from", "the first cohort runs from the beginning: give no from")
+            raise c.err(
+                "from",
+                "the first cohort runs from the beginning: give no from",
+                message_key="error.first_cohort_from",
+                params={},
+            )
         if out and start is not None and out[-1].start is not None and start <= out[-1].start:
-            raise c.err("from", f"{start} is not after the previous cohort's from")
+            raise c.err(
+                "from",
+                f"{start} is not after the previous cohort's from",
+                message_key="error.cohort_not_after_previous",
+                params={"start": start},
+            )
         months = c.int_("decision_term_months", required=False, default=-1)
         source = c.text("source", required=months >= 0)
         if months == 0:
-            raise c.err("decision_term_months", "must be at least 1")
+            raise c.err(
+                "decision_term_months",
+                "must be at least 1",
+                message_key="error.at_least_one",
+                params={},
+            )
         param = c.text("decision_term", required=False)
         if param and months >= 0:
-            raise c.err("decision_term", "give decision_term or decision_term_months, not both")
+            raise c.err(
+                "decision_term",
+                "give decision_term or decision_term_months, not both",
+                message_key="error.term_twice",
+                params={},
+            )
         if param:
             try:
                 value(param, start or begin)
             except DataError as exc:
-                raise c.err("decision_term", f"not a term in the law's data: {exc}") from None
+                raise c.err(
+                    "decision_term",
+                    f"not a term in the law's data: {exc}",
+                    message_key="error.not_a_term",
+                    params={"detail": str(exc)},
+                ) from None
         out.append(
             Cohort(
                 id=cid,
@@ -229,14 +308,23 @@ def _holds(top: Table, measures: Sequence[str], law: Mapping[str, Measure]) -> t
             raise h.err(
                 "measure",
                 f"{mid!r} is not among law.measures, so it does not exist in this scenario",
+                message_key="error.hold_not_a_measure",
+                params={"value": mid},
             )
         m = law[mid]
         if m.kind is MeasureKind.DEPARTURE_MORATORIUM:
-            raise h.err("measure", f"{mid!r} is a departure moratorium; it holds no decisions")
+            raise h.err(
+                "measure",
+                f"{mid!r} is a departure moratorium; it holds no decisions",
+                message_key="error.hold_moratorium",
+                params={"value": mid},
+            )
         if m.scope.lodged_from is not None or m.scope.lodged_before is not None:
             raise h.err(
                 "measure",
                 f"{mid!r} is scoped by lodging date; holds by lodging date are not modelled",
+                message_key="error.hold_by_lodging",
+                params={"value": mid},
             )
         names = h.texts("stages") or [
             SimStage.GENERAL_PROCEDURE.value,
@@ -245,14 +333,21 @@ def _holds(top: Table, measures: Sequence[str], law: Mapping[str, Measure]) -> t
         stages: list[SimStage] = []
         for i, n in enumerate(names):
             if n not in {s.value for s in HOLDABLE}:
+                allowed = ", ".join(s.value for s in HOLDABLE)
                 raise h.err(
-                    f"stages[{i}]", f"{n!r} is not one of: {', '.join(s.value for s in HOLDABLE)}"
+                    f"stages[{i}]",
+                    f"{n!r} is not one of: {allowed}",
+                    message_key="error.not_one_of",
+                    params={"value": n, "allowed": allowed},
                 )
             stages.append(SimStage(n))
         assume = h.day("assume_from", required=False)
         if m.periods[0].start is None and assume is None:
             raise h.err(
-                "assume_from", f"the law does not know when {mid!r} started; give assume_from"
+                "assume_from",
+                f"the law does not know when {mid!r} started; give assume_from",
+                message_key="error.hold_start_unknown",
+                params={"value": mid},
             )
         out.append(Hold(measure=mid, stages=tuple(stages), assume_from=assume))
         h.done()
@@ -270,27 +365,57 @@ def _initial(top: Table, gids: Sequence[str]) -> tuple[tuple[InitialBacklog, ...
             continue
         if name not in {s.value for s in QUEUE_STAGES} or name == SimStage.APPEAL.value:
             allowed = [s.value for s in QUEUE_STAGES if s is not SimStage.APPEAL]
-            raise b.err("stage", f"{name!r} is not one of: {', '.join(allowed)}")
+            raise b.err(
+                "stage",
+                f"{name!r} is not one of: {', '.join(allowed)}",
+                message_key="error.not_one_of",
+                params={"value": name, "allowed": ", ".join(allowed)},
+            )
         stage = SimStage(name)
         if any(x.stage is stage for x in out):
-            raise b.err("stage", f"a second initial backlog for {name}; give one per stage")
+            raise b.err(
+                "stage",
+                f"a second initial backlog for {name}; give one per stage",
+                message_key="error.second_backlog",
+                params={"stage": name},
+            )
         a, u = b.day("lodged_from"), b.day("lodged_until")
         if a is not None and a.year < legal_calendar().first_year:
-            raise b.err("lodged_from", f"{a} is before the legal calendar's first year")
+            raise b.err(
+                "lodged_from",
+                f"{a} is before the legal calendar's first year",
+                message_key="error.before_calendar",
+                params={"day": a},
+            )
         assert a is not None
         assert u is not None
         if u <= a:
-            raise b.err("lodged_until", f"{u} is not after lodged_from = {a}")
+            raise b.err(
+                "lodged_until",
+                f"{u} is not after lodged_from = {a}",
+                message_key="error.until_not_after_lodged_from",
+                params={"until": u, "start": a},
+            )
         shares: dict[str, float] = {}
         st = b.table("shares", required=False)
         if st is not None:
             for k in list(st.t):
                 if k not in gids:
-                    raise st.err(k, f"unknown group {k!r} (groups: {', '.join(gids)})")
+                    raise st.err(
+                        k,
+                        f"unknown group {k!r} (groups: {', '.join(gids)})",
+                        message_key="error.unknown_scenario_group",
+                        params={"value": k, "known": ", ".join(gids)},
+                    )
                 shares[k] = st.share(k)
             st.done()
             if abs(sum(shares.values()) - 1) > 1e-6:
-                raise b.err("shares", f"the shares add up to {sum(shares.values()):g}, not 1")
+                raise b.err(
+                    "shares",
+                    f"the shares add up to {sum(shares.values()):g}, not 1",
+                    message_key="error.shares",
+                    params={"total": sum(shares.values())},
+                )
         out.append(
             InitialBacklog(
                 stage=stage, count=b.num("count"), lodged_from=a, lodged_until=u, shares=shares
@@ -309,6 +434,12 @@ def _initial(top: Table, gids: Sequence[str]) -> tuple[tuple[InitialBacklog, ...
                     f"{y.lodged_until} is after the {x.stage.value} backlog's lodged_from "
                     f"{x.lodged_from}: cases further along the procedure must have been lodged "
                     "earlier (first in, first out)",
+                    message_key="error.backlog_not_fifo",
+                    params={
+                        "until": y.lodged_until,
+                        "stage": x.stage.value,
+                        "start": x.lodged_from,
+                    },
                 )
     return tuple(out), holders
 
@@ -331,7 +462,12 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
     assert start is not None
     assert end is not None
     if end <= start:
-        raise meta.err("end", f"{end} is not after start = {start}")
+        raise meta.err(
+            "end",
+            f"{end} is not after start = {start}",
+            message_key="error.end_not_after_start",
+            params={"end": end, "start": start},
+        )
     cal = legal_calendar()
     for key, day in (("start", start), ("end", end)):
         if not cal.first_year <= day.year <= cal.last_year:
@@ -339,6 +475,12 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
                 key,
                 f"{day} is outside the legal calendar, which covers "
                 f"{cal.first_year}-{cal.last_year}",
+                message_key="error.outside_calendar",
+                params={
+                    "day": day,
+                    "first_year": str(cal.first_year),
+                    "last_year": str(cal.last_year),
+                },
             )
     name = meta.text("name")
     title = meta.text("title", required=False, default=name)
@@ -355,18 +497,32 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
         try:
             m = measure_from_dict(d.t, where=f"law.define[{i}]")
         except DataError as exc:
-            raise ScenarioError(file, f"law.define[{i}].{exc.key}", exc.problem) from None
+            raise ScenarioError(
+                file,
+                f"law.define[{i}].{exc.key}",
+                exc.problem,
+                message_key="error.law_define",
+                params={"problem": exc.problem},
+            ) from None
         if m.id in known:
-            raise d.err("id", f"{m.id!r} is already a measure of the law or of this file")
+            raise d.err(
+                "id",
+                f"{m.id!r} is already a measure of the law or of this file",
+                message_key="error.measure_id_taken",
+                params={"value": m.id},
+            )
         known[m.id] = m
         defined.append(m)
         if m.id not in ids:
             ids.append(m.id)  # a measure defined here exists in this scenario
     for i, mid in enumerate(ids):
         if mid not in known:
+            known_ids = ", ".join(sorted(load_measures()))
             raise law.err(
                 f"measures[{i}]",
-                f"unknown measure {mid!r} (the law knows: {', '.join(sorted(load_measures()))})",
+                f"unknown measure {mid!r} (the law knows: {known_ids})",
+                message_key="error.unknown_measure",
+                params={"value": mid, "known": known_ids},
             )
     law.done()
     holds = _holds(top, ids, known)
@@ -378,10 +534,17 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
 
     gs = [_group(g) for g in top.tables("group", required=True)]
     if not gs:
-        raise top.err("group", "a scenario needs at least one group")
+        raise top.err(
+            "group", "a scenario needs at least one group", message_key="error.no_group", params={}
+        )
     gids = [g.id for g in gs]
     if len(set(gids)) != len(gids):
-        raise top.err("group", f"group ids must be unique: {gids}")
+        raise top.err(
+            "group",
+            f"group ids must be unique: {gids}",
+            message_key="error.group_ids",
+            params={"ids": str(gids)},
+        )
 
     cohorts = _cohorts(top, [r.value for r in Route] + gids, start)
     named = [c.id for c in cohorts] if top.has("cohort") else []
@@ -411,8 +574,13 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
     for v in top.tables("validation"):
         metric = v.text("metric")
         if metric not in METRICS:
-            raise v.err("metric", f"{metric!r} is not one of: {', '.join(METRICS)}")
-        period = v.get("period", (int, dt.date), "a year or a date", True)
+            raise v.err(
+                "metric",
+                f"{metric!r} is not one of: {', '.join(METRICS)}",
+                message_key="error.not_one_of",
+                params={"value": metric, "allowed": ", ".join(METRICS)},
+            )
+        period = v.get("period", (int, dt.date), "year_or_date", True)
         targets.append(
             Target(
                 metric=metric,
@@ -464,6 +632,8 @@ def parse_scenario(file: str, content: Mapping[str, Any]) -> Scenario:
                 file,
                 f"initial ({b.stage.value}).lodged_until",
                 f"{b.lodged_until} is after the scenario start {start}",
+                message_key="error.backlog_after_start",
+                params={"until": b.lodged_until, "start": start},
             )
     return sc
 
@@ -489,29 +659,57 @@ def _check_values(display: str, content: Any) -> None:
         key, v, depth = stack.pop()
         if isinstance(v, (dict, list)):
             if depth >= MAX_DEPTH:
-                raise ScenarioError(display, key, f"nested deeper than {MAX_DEPTH} levels")
+                raise _too_deep(display, key)
             items = v.items() if isinstance(v, dict) else enumerate(v)
             for k, x in items:
                 sub = f"{key}[{k}]" if isinstance(v, list) else (f"{key}.{k}" if key else str(k))
                 stack.append((sub, x, depth + 1))
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             if v != v or v in (float("inf"), float("-inf")):
-                raise ScenarioError(display, key, f"expected a finite number, got {v}")
+                raise ScenarioError(
+                    display,
+                    key,
+                    f"expected a finite number, got {v}",
+                    message_key="error.not_finite",
+                    params={"got": str(v)},
+                )
             if abs(v) > MAX_NUMBER:
                 raise ScenarioError(
-                    display, key, f"{v:g} is too large for a scenario (at most {MAX_NUMBER:g})"
+                    display,
+                    key,
+                    f"{v:g} is too large for a scenario (at most {MAX_NUMBER:g})",
+                    message_key="error.too_large",
+                    params={"got": v, "most": MAX_NUMBER},
                 )
+
+
+def _too_deep(display: str, key: str) -> ScenarioError:
+    return ScenarioError(
+        display,
+        key,
+        f"nested deeper than {MAX_DEPTH} levels",
+        message_key="error.too_deep",
+        params={"depth": MAX_DEPTH},
+    )
 
 
 def _parse(display: str, raw: bytes) -> dict[str, Any]:
     try:
         content = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ScenarioError(display, "", "not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(display, "", f"not valid TOML: {exc}") from None
+        raise ScenarioError(
+            display, "", "not UTF-8 text", message_key="error.not_utf8", params={}
+        ) from None
+    except tomllib.TOMLDecodeError as exc:  # the parser's reason is in English
+        raise ScenarioError(
+            display,
+            "",
+            f"not valid TOML: {exc}",
+            message_key="error.not_toml",
+            params={"detail": str(exc)},
+        ) from None
     except RecursionError:
-        raise ScenarioError(display, "", f"nested deeper than {MAX_DEPTH} levels") from None
+        raise _too_deep(display, "") from None
     _check_values(display, content)
     return content
 
@@ -521,7 +719,11 @@ def _bundled(name: str) -> tuple[str, dict[str, Any]]:
     stem = name[:-5] if name.endswith(".toml") else name
     if stem not in bundled_scenarios():
         raise ScenarioError(
-            name, "", "no such bundled scenario (" + ", ".join(bundled_scenarios()) + ")"
+            name,
+            "",
+            "no such bundled scenario (" + ", ".join(bundled_scenarios()) + ")",
+            message_key="error.no_bundled",
+            params={"known": ", ".join(bundled_scenarios())},
         )
     display = f"{stem}.toml"
     return display, _parse(display, resources.files(BUNDLED).joinpath(display).read_bytes())
@@ -539,6 +741,8 @@ def _read(path: str) -> tuple[str, dict[str, Any]]:
                 str(path),
                 "",
                 "no such file (bundled scenarios: " + ", ".join(bundled_scenarios()) + ")",
+                message_key="error.no_file",
+                params={"known": ", ".join(bundled_scenarios())},
             )
         return _bundled(stem)
     return display, _parse(display, raw)
@@ -561,10 +765,20 @@ def _resolve(path: str, depth: int = 0) -> tuple[str, dict[str, Any]]:
     if parent is None:
         return display, content
     if not isinstance(parent, str):
-        raise ScenarioError(display, "scenario.extends", f"expected text, got {show(parent)}")
+        raise ScenarioError(
+            display,
+            "scenario.extends",
+            f"expected text, got {show(parent)}",
+            message_key="error.expected",
+            params={"expected": Word("expect.text"), "got": shown(parent)},
+        )
     if depth > 4:
         raise ScenarioError(
-            display, "scenario.extends", "scenarios extend each other too deeply (a cycle?)"
+            display,
+            "scenario.extends",
+            "scenarios extend each other too deeply (a cycle?)",
+            message_key="error.extends_too_deep",
+            params={},
         )
     p = Path(path)
     candidate = p.parent / parent if p.is_file() else Path(parent)
@@ -576,6 +790,8 @@ def _resolve(path: str, depth: int = 0) -> tuple[str, dict[str, Any]]:
             "scenario.extends",
             f"{parent!r} is neither a file next to this one nor a bundled scenario "
             f"({', '.join(bundled_scenarios())})",
+            message_key="error.extends_unknown",
+            params={"value": parent, "known": ", ".join(bundled_scenarios())},
         )
     _, base = _resolve(target, depth + 1)
     return display, _merge(base, content)
@@ -597,6 +813,8 @@ def _resolve_upload(name: str, text: str) -> tuple[str, dict[str, Any]]:
             "scenario.extends",
             f"an uploaded scenario extends a bundled scenario by name only "
             f"({', '.join(bundled_scenarios())}), got {show(parent)}",
+            message_key="error.extends_upload",
+            params={"known": ", ".join(bundled_scenarios()), "got": shown(parent)},
         )
     _, base = _resolve_bundled(stem)
     return display, _merge(base, content)
@@ -609,9 +827,26 @@ def _resolve_bundled(name: str, depth: int = 0) -> tuple[str, dict[str, Any]]:
     if parent is None:
         return display, content
     if not isinstance(parent, str) or depth > 4:
-        raise ScenarioError(display, "scenario.extends", "a bundled scenario is broken")
+        raise ScenarioError(
+            display,
+            "scenario.extends",
+            "a bundled scenario is broken",
+            message_key="error.bundled_broken",
+            params={},
+        )
     _, base = _resolve_bundled(parent, depth + 1)
     return display, _merge(base, content)
+
+
+def _law_unreadable(display: str, exc: LawError) -> ScenarioError:
+    """The law's own data failed to load: not the user's doing (its reason in English)."""
+    return ScenarioError(
+        display,
+        "",
+        f"the law's data could not be read: {exc}",
+        message_key="error.law_unreadable",
+        params={"detail": str(exc)},
+    )
 
 
 def load_uploaded(name: str, text: str) -> Scenario:
@@ -625,7 +860,7 @@ def load_uploaded(name: str, text: str) -> Scenario:
     try:
         return parse_scenario(display, content)
     except LawError as exc:
-        raise ScenarioError(display, "", f"the law's data could not be read: {exc}") from exc
+        raise _law_unreadable(display, exc) from exc
 
 
 def load_scenario(path: str) -> Scenario:
@@ -638,4 +873,4 @@ def load_scenario(path: str) -> Scenario:
     try:
         return parse_scenario(display, content)
     except LawError as exc:  # the law's own data failed to load: not the user's doing
-        raise ScenarioError(display, "", f"the law's data could not be read: {exc}") from exc
+        raise _law_unreadable(display, exc) from exc

@@ -185,7 +185,9 @@ def build_plan(sc: Scenario) -> Plan:
     if S == 0:
         raise SimError(
             f"{sc.file}: nothing flows: every group's requests are 0 in the scenario's period "
-            "and there is no initial backlog"
+            "and there is no initial backlog",
+            message_key="error.nothing_flows",
+            params={"file": sc.file},
         )
 
     capacity: dict[SimStage, F] = {}

@@ -48,7 +48,11 @@ class Run:
 
 def _batches(replications: int) -> list[int]:
     if replications < 1:
-        raise SimError(f"replications must be at least 1, got {replications}")
+        raise SimError(
+            f"replications must be at least 1, got {replications}",
+            message_key="error.replications",
+            params={"got": replications},
+        )
     full, rest = divmod(replications, BATCH)
     return [BATCH] * full + ([rest] if rest else [])
 
@@ -148,12 +152,18 @@ def _run_dask(
         distributed: Any = importlib.import_module("distributed")
     except ImportError:
         raise SimError(
-            "running on a Dask cluster needs the 'dask' extra: uv sync --extra dask"
+            "running on a Dask cluster needs the 'dask' extra: uv sync --extra dask",
+            message_key="error.no_dask",
+            params={},
         ) from None
     try:
         client = distributed.Client(address, timeout=timeout)
     except OSError as exc:
-        raise SimError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        raise SimError(
+            f"cannot reach the Dask scheduler at {address}: {exc}",
+            message_key="error.dask_unreachable",
+            params={"address": address, "detail": str(exc)},
+        ) from None
     with client:
         remote = client.scatter(plans, broadcast=True)
         futures = {

@@ -1,0 +1,1 @@
+"""Message catalogues of the simulator: one TOML file per language (see ``sim.text``)."""
