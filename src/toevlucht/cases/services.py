@@ -618,8 +618,17 @@ def placement_record(
     start: dt.date,
     purpose: str = "reception",
 ) -> Placement:
-    """Place an applicant in a centre from ``start``, ending the current placement."""
+    """Place an applicant in a centre from ``start`` (not after today), ending the current
+    placement."""
     permissions.check_record_placement(actor)
+    today = clock.today()
+    if start > today:  # a placement records what happened, as an event does
+        lang = _page_language()
+        raise Rejected(
+            "start",
+            gettext("%(day)s is after today (%(today)s)")
+            % {"day": format_date(start, lang), "today": format_date(today, lang)},
+        )
     current = (
         Placement.objects.select_for_update().filter(applicant=applicant, end__isnull=True).first()
     )
