@@ -58,3 +58,17 @@ def test_an_event_after_today_is_refused_in_the_pages_language(
         assert r.status_code == 400
         assert says in r.context["event_form"].errors["effective_date"][0]
     assert ProcedureEvent.objects.filter(application=app).count() == 1
+
+
+def test_the_users_role_in_the_header_is_in_the_pages_language(
+    users: dict[str, Any], client_for: Any
+) -> None:
+    for user, en, nl in (
+        ("caseworker", "(caseworker)", "(behandelaar)"),
+        ("legal_aid", "(legal-aid worker)", "(rechtshulpverlener)"),
+        ("supervisor", "(supervisor)", "(leidinggevende)"),
+    ):
+        client = client_for(users[user])
+        assert f'<span class="role">{en}</span>' in client.get("/search/").content.decode()
+        client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+        assert f'<span class="role">{nl}</span>' in client.get("/search/").content.decode()

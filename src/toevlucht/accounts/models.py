@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
@@ -26,13 +27,13 @@ class Organisation(models.Model):
 
 
 class User(AbstractUser):
-    class Role(models.TextChoices):
-        CASEWORKER = "caseworker"
-        SUPERVISOR = "supervisor"
-        LEGAL_AID = "legal_aid", "legal-aid worker"
-        ANALYST = "analyst"
-        APPLICANT = "applicant"
-        ADMINISTRATOR = "administrator"
+    class Role(models.TextChoices):  # labels in the reader's language (the pages' header)
+        CASEWORKER = "caseworker", _("caseworker")
+        SUPERVISOR = "supervisor", _("supervisor")
+        LEGAL_AID = "legal_aid", _("legal-aid worker")
+        ANALYST = "analyst", _("analyst")
+        APPLICANT = "applicant", _("applicant")
+        ADMINISTRATOR = "administrator", _("administrator")
 
     role = models.CharField(max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
