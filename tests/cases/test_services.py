@@ -230,3 +230,56 @@ def test_an_applicant_has_at_most_one_open_placement_in_the_database(
         actor=None, applicant=app.applicant, centre=centre, start=D(2022, 4, 1)
     )  # the service ends the open one first
     assert Placement.objects.filter(applicant=app.applicant, end__isnull=True).count() == 1
+
+
+def test_the_duplicate_check_compares_a_full_birth_date_stored_without_its_year(
+    make_user: Any,
+) -> None:
+    """The demo and the seed store a whole birth date in ``birth_date`` alone (``birth_year``
+    empty): the check must still compare it, not pass every birth date."""
+    from toevlucht.cases.models import Applicant
+
+    Applicant.objects.create(
+        v_number="5121280529",
+        given_names="Селиван",
+        family_name="Муравьев",
+        given_names_latin="Selivan",
+        family_name_latin="Muravev",
+        birth_date=D(1988, 12, 21),
+        nationality="RUS",
+    )
+    cw = make_user("cw", "caseworker", "ind")
+    ask = {"actor": cw, "given_names_latin": "Selivan", "family_name_latin": "Muravyov"}
+    same = services.applicant_candidates(**ask, birth="1988-12-21", nationality="RUS")
+    assert [c.reasons for c in same] == [("name", "birth_date", "nationality")]
+    assert services.applicant_candidates(**ask, birth="1988-12", nationality="RUS")
+    assert services.applicant_candidates(**ask, birth="1970-01-01", nationality="RUS") == []
+    assert services.applicant_candidates(**ask, birth="1988-11", nationality="RUS") == []
+
+
+def test_a_placement_cannot_start_after_today(make_case: Any, orgs: dict[str, Any]) -> None:
+    """Like an event or a mandate, a placement records what happened: one starting after
+    the case clock's today would count as the centre's current occupant and block every
+    earlier move."""
+    from toevlucht import clock
+    from toevlucht.cases.models import Placement, ReceptionCentre
+
+    app = make_case()
+    centre = ReceptionCentre.objects.create(
+        name="azc", municipality="Westerwolde", capacity=10, organisation=orgs["coa"]
+    )
+    n_audit = AuditEntry.objects.count()
+    with pytest.raises(Rejected) as info:
+        services.placement_record(
+            actor=None,
+            applicant=app.applicant,
+            centre=centre,
+            start=clock.today() + dt.timedelta(days=1),
+        )
+    assert info.value.field == "start"
+    assert not Placement.objects.filter(applicant=app.applicant).exists()
+    assert AuditEntry.objects.count() == n_audit
+    services.placement_record(
+        actor=None, applicant=app.applicant, centre=centre, start=clock.today()
+    )
+    assert Placement.objects.filter(applicant=app.applicant).count() == 1

@@ -169,6 +169,23 @@ def test_a_moratorium_is_told_as_one_with_its_article(
     assert "Мораторій" in html or "мораторій" in html
 
 
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_a_sentence_ending_in_a_date_has_one_full_stop(
+    make_case: Any, official: Any, settings: Any, lang: str
+) -> None:
+    """A Russian or Ukrainian date ends in the year's abbreviation ("2022 г.", "2022 р."):
+    its dot ends the sentence too, not "2022 г.." as the letter said."""
+    settings.TOEVLUCHT_AS_OF = "2022-09-01"
+    app = make_case(nationality="GEO", events=EXTENDED, languages=[lang])
+    letter = term_notice(
+        application=app, assessment=assessment_for(app, lang="nl"), sender=official
+    )
+    html = applicant_letter_html(letter)
+    year = {"ru": "г.", "uk": "р."}[lang]
+    assert f"10 {'декабря' if lang == 'ru' else 'грудня'} 2022 {year}" in html
+    assert f"{year}." not in html
+
+
 def test_an_unconfirmed_measure_is_no_extension(
     make_case: Any, official: Any, settings: Any
 ) -> None:

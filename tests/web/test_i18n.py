@@ -25,15 +25,6 @@ def test_choosing_dutch_shows_dutch_pages_and_dutch_law_texts(
     assert '<span class="role">(behandelaar)</span>' in html  # the header's role, not a code
 
 
-def test_the_headers_role_is_named_in_the_pages_language(
-    users: dict[str, Any], client_for: Any
-) -> None:
-    client = client_for(users["legal_aid"])
-    assert '<span class="role">(legal-aid worker)</span>' in client.get("/").content.decode()
-    client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
-    assert '<span class="role">(rechtshulpverlener)</span>' in client.get("/").content.decode()
-
-
 def test_languages_without_staff_translations_fall_back_to_english(
     users: dict[str, Any], client_for: Any
 ) -> None:
@@ -68,3 +59,17 @@ def test_an_event_after_today_is_refused_in_the_pages_language(
         assert r.status_code == 400
         assert says in r.context["event_form"].errors["effective_date"][0]
     assert ProcedureEvent.objects.filter(application=app).count() == 1
+
+
+def test_the_users_role_in_the_header_is_in_the_pages_language(
+    users: dict[str, Any], client_for: Any
+) -> None:
+    for user, en, nl in (
+        ("caseworker", "(caseworker)", "(behandelaar)"),
+        ("legal_aid", "(legal-aid worker)", "(rechtshulpverlener)"),
+        ("supervisor", "(supervisor)", "(leidinggevende)"),
+    ):
+        client = client_for(users[user])
+        assert f'<span class="role">{en}</span>' in client.get("/search/").content.decode()
+        client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+        assert f'<span class="role">{nl}</span>' in client.get("/search/").content.decode()

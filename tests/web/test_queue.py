@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from toevlucht import clock
 from toevlucht.accounts import services as account_services
 from toevlucht.audit.models import AuditEntry
 from toevlucht.cases import services
@@ -283,7 +284,10 @@ SORT_VALUE = {
     "reference": lambda a: a.reference,
     "applicant": lambda a: (a.applicant.family_name_latin, a.applicant.given_names_latin),
     "waiting": lambda a: a.status.waiting_since,
-    "in_stage": lambda a: a.status.stage_since,
+    # the column shows days in the stage: ascending is fewest days first
+    "in_stage": lambda a: (
+        (clock.today() - a.status.stage_since).days if a.status.stage_since else None
+    ),
     "due": lambda a: a.status.next_deadline_due,
 }
 

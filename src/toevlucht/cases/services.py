@@ -149,16 +149,19 @@ def applicant_candidates(
             words = set(a.search_key.split())
             if not (family & words and given & words):
                 continue
-            if year is not None and a.birth_year is not None:
-                if a.birth_year != year:
+            # a whole birth date may be stored without its year and month (demo, seed)
+            a_year = a.birth_date.year if a.birth_date is not None else a.birth_year
+            a_month = a.birth_date.month if a.birth_date is not None else a.birth_month
+            if year is not None and a_year is not None:
+                if a_year != year:
                     continue
-                if month is not None and a.birth_month is not None and a.birth_month != month:
+                if month is not None and a_month is not None and a_month != month:
                     continue
                 if full is not None and a.birth_date is not None and a.birth_date != full:
                     continue
             reasons = found.setdefault(a.pk, set())
             reasons.add("name")
-            if year is not None and a.birth_year == year:
+            if year is not None and a_year == year:
                 reasons.add("birth_date")
             if nationality and a.nationality == nationality:
                 reasons.add("nationality")
@@ -615,8 +618,17 @@ def placement_record(
     start: dt.date,
     purpose: str = "reception",
 ) -> Placement:
-    """Place an applicant in a centre from ``start``, ending the current placement."""
+    """Place an applicant in a centre from ``start`` (not after today), ending the current
+    placement."""
     permissions.check_record_placement(actor)
+    today = clock.today()
+    if start > today:  # a placement records what happened, as an event does
+        lang = _page_language()
+        raise Rejected(
+            "start",
+            gettext("%(day)s is after today (%(today)s)")
+            % {"day": format_date(start, lang), "today": format_date(today, lang)},
+        )
     current = (
         Placement.objects.select_for_update().filter(applicant=applicant, end__isnull=True).first()
     )

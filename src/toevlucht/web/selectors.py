@@ -115,8 +115,9 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-due": (F("status__next_deadline_due").desc(nulls_last=True), "-pk"),
     "waiting": (F("status__waiting_since").asc(nulls_last=True), "pk"),
     "-waiting": (F("status__waiting_since").desc(nulls_last=True), "-pk"),
-    "in_stage": (F("status__stage_since").asc(nulls_last=True), "pk"),
-    "-in_stage": (F("status__stage_since").desc(nulls_last=True), "-pk"),
+    # the column shows days in the stage: fewest first is the latest stage_since first
+    "in_stage": (F("status__stage_since").desc(nulls_last=True), "pk"),
+    "-in_stage": (F("status__stage_since").asc(nulls_last=True), "-pk"),
     "caseworker": (F("caseworker__username").asc(nulls_last=True), *URGENCY),
     "-caseworker": (F("caseworker__username").desc(nulls_last=True), *URGENCY),
 }
