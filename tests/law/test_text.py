@@ -85,3 +85,25 @@ def test_every_plural_has_the_forms_of_its_language(lang: str) -> None:
 )
 def test_counts_take_the_plural_form_of_the_language(lang: str, days: int, expected: str) -> None:
     assert render_key("ui.late_by", lang, {"days": days}) == expected
+
+
+def test_a_measure_shown_for_information_is_not_said_to_have_been_announced() -> None:
+    """The unconfirmed extension of the Iran moratorium (not known whether it exists) is
+    shown beside the decision term; the step must not say it was announced."""
+    import datetime as dt
+
+    from toevlucht.law import assess, parse_case
+    from toevlucht.law.text import render_step
+
+    case = parse_case(
+        {
+            "applicant": {"nationality": "IRN"},
+            "events": [{"kind": "application_lodged", "date": "2026-02-02"}],
+        }
+    )
+    steps = assess(case, dt.date(2026, 12, 1)).deadline("decision").steps
+    shown = [s for s in steps if s.key == "measure.unconfirmed"]
+    assert any("after 19 September 2026" in render_step(s, "en") for s in shown)
+    for s in shown:
+        for lang, announced in (("en", "announced"), ("nl", "aangekondigd")):
+            assert announced not in render_step(s, lang)
