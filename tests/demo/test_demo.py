@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections import Counter
 from typing import Any
 
 from toevlucht.accounts.models import Mandate, User
-from toevlucht.cases.models import Applicant, CaseStatus, ReceptionCentre
-from toevlucht.demo.build import build_demo, demo_exists
+from toevlucht.cases.models import (
+    Applicant,
+    Application,
+    CaseStatus,
+    Placement,
+    ProcedureEvent,
+    ReceptionCentre,
+)
+from toevlucht.demo.build import DEMO_DATE, build_demo, demo_exists
 
 
 def test_the_demo_has_the_people_and_cases_of_the_scenario(
@@ -42,6 +51,36 @@ def test_the_demo_has_the_people_and_cases_of_the_scenario(
     emails = list(User.objects.values_list("email", flat=True))
     assert all(e.endswith("@toevlucht-demo.example") for e in emails), emails
     assert len(set(emails)) == len(emails)
+    # nothing after the demo's clock: no case, event, mandate or placement of a later day
+    day = DEMO_DATE
+    assert not ProcedureEvent.objects.filter(effective_date__gt=day).exists()
+    assert not ProcedureEvent.objects.filter(recorded_on__gt=day).exists()
+    assert not Mandate.objects.filter(consent_date__gt=day).exists()
+    assert not Placement.objects.filter(start__gt=day).exists()
+    assert not Application.objects.filter(reference__startswith="TV-2026-").exists()
+
+
+def test_the_pact_cases_exist_from_their_first_event_with_what_is_known_by_the_clock(
+    db: None,
+) -> None:
+    from toevlucht.accounts.models import Organisation
+    from toevlucht.demo.build import PACT_CASES, _pact_cases
+
+    ind = Organisation.objects.create(name="IND", kind="authority")
+    vwn = Organisation.objects.create(name="VWN", kind="legal_aid")
+    by = User.objects.create(username="cw", role="caseworker", organisation=ind)
+    clock = dt.date(2026, 7, 1)
+    drawn = random.Random(1)
+    made = _pact_cases(drawn, clock, clock, ind, vwn, by)
+    started = [c for c in PACT_CASES if c[4][0]["date"] <= clock]
+    assert 0 < len(made) == len(started) < len(PACT_CASES)
+    assert not ProcedureEvent.objects.filter(effective_date__gt=clock).exists()
+    assert ProcedureEvent.objects.filter(effective_date=clock).exists()  # the clock's own day
+    assert not Mandate.objects.filter(consent_date__gt=clock).exists()
+    # every person is drawn whatever the clock: the rest of the demo does not depend on it
+    none = random.Random(1)
+    assert _pact_cases(none, clock, dt.date(2026, 1, 1), ind, vwn, by) == []
+    assert drawn.random() == none.random()
 
 
 def test_the_demo_shows_on_the_console_the_reminders_it_sends(tmp_path: Any) -> None:

@@ -59,8 +59,15 @@ def run(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     # the other commands run on this folder follow the demo's clock (settings.TOEVLUCHT_AS_OF)
     (settings.VAR_DIR / "demo-as-of").write_text(as_of.isoformat(), encoding="utf-8")
+    built_for = settings.VAR_DIR / "demo-built-for"
     if demo_exists():
         print("  demo data found: reusing it")
+        built = built_for.read_text(encoding="utf-8").strip() if built_for.exists() else ""
+        if built and built != as_of.isoformat():
+            print(
+                f"  note: this demo was made for {built}; its history runs to that day, not to "
+                f"{as_of.isoformat()} (make a new one in another folder: TOEVLUCHT_VAR=<dir>)"
+            )
         report = refresh_all(as_of)
         print(
             f"  recomputed {report.cases} open cases for {as_of.isoformat()} "
@@ -75,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
         logins = build_demo(history_until=as_of)
+        built_for.write_text(as_of.isoformat(), encoding="utf-8")
         if as_of != dt.date(2022, 5, 9):
             refresh_all(as_of)
     _forecasts(as_of)

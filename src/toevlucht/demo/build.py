@@ -275,12 +275,22 @@ PACT_CASES: list[tuple[str, str, int, list[str], list[dict[str, Any]]]] = [
 
 
 def _pact_cases(
-    rng: random.Random, today: dt.date, ind: Organisation, vwn: Organisation, by: User
+    rng: random.Random,
+    today: dt.date,
+    clock: dt.date,
+    ind: Organisation,
+    vwn: Organisation,
+    by: User,
 ) -> list[Application]:
-    """The 2026 cases of :data:`PACT_CASES`."""
+    """The 2026 cases of :data:`PACT_CASES` that exist by the demo's ``clock``, with their
+    events up to it: a demo set in 2022 holds no case, event or mandate of 2026 (each
+    person is still drawn, so that what follows is the same whatever the clock)."""
     out: list[Application] = []
-    for n, (nat, sex, age, groups, known) in enumerate(PACT_CASES, start=1):
-        p = person(rng, nat, sex=sex, age=age, on=known[0]["date"], groups=groups)
+    for n, (nat, sex, age, groups, events) in enumerate(PACT_CASES, start=1):
+        p = person(rng, nat, sex=sex, age=age, on=events[0]["date"], groups=groups)
+        known = [e for e in events if e["date"] <= clock]
+        if not known:
+            continue
         applicant = _applicant(p)
         app = Application.objects.create(
             reference=f"TV-2026-{n:04d}", applicant=applicant, organisation=ind, caseworker=by
@@ -465,7 +475,7 @@ def build_demo(
     )
     if revoked is not None:
         Mandate.objects.filter(pk=revoked.pk).update(revoked_on=dt.date(2022, 4, 20))
-    _pact_cases(rng, today, ind, vwn, caseworker)
+    _pact_cases(rng, today, until, ind, vwn, caseworker)
     n_background = _background(queue_rng, background, until, ind, caseworker, centres[1])
     applicant_user = users["applicant"]
     applicant_user.applicant = scenario_reservist
