@@ -302,9 +302,13 @@ def _misses_wait(actor: User) -> int | None:
     (counted in the audit log: the same across processes); None when they may ask."""
     limit = int(settings.TOEVLUCHT_MANDATE_REQUEST_MISSES)
     since = timezone.now() - dt.timedelta(hours=1)
+    # the log has no index on actor or time, but its seq rises with its time: the last
+    # entry before the hour, found walking the seq index back, bounds the scan to the hour
+    before = AuditEntry.objects.filter(at__lt=since).order_by("-seq")
+    first = before.values_list("seq", flat=True).first() or 0
     misses = AuditEntry.objects.filter(
-        actor_id=actor.pk, action="request", purpose=MISS, at__gte=since
-    ).order_by("-at")
+        seq__gt=first, actor_id=actor.pk, action="request", purpose=MISS, at__gte=since
+    ).order_by("-seq")
     times = list(misses.values_list("at", flat=True)[:limit])
     if len(times) < limit:
         return None
