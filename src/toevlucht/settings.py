@@ -271,6 +271,9 @@ TOEVLUCHT_BASE_URL = os.environ.get("TOEVLUCHT_BASE_URL", "http://127.0.0.1:8000
 TOEVLUCHT_REMINDER_WORKING_DAYS = int(os.environ.get("TOEVLUCHT_REMINDER_WORKING_DAYS", "5"))
 # Seconds an API list's count is cached (0: count on every request).
 TOEVLUCHT_API_COUNT_CACHE_SECONDS = int(os.environ.get("TOEVLUCHT_API_COUNT_CACHE_SECONDS", "30"))
+# Legal aid's mandate requests naming a V-number on no record, per user and hour, before
+# the API answers 429 (docs/api.md, "Asking for a mandate by V-number").
+TOEVLUCHT_MANDATE_REQUEST_MISSES = int(os.environ.get("TOEVLUCHT_MANDATE_REQUEST_MISSES", "10"))
 # Seconds between two runs of the periodic reminder task (it re-enqueues itself).
 TOEVLUCHT_REMINDER_INTERVAL = int(os.environ.get("TOEVLUCHT_REMINDER_INTERVAL", "3600"))
 

@@ -140,7 +140,8 @@ def test_bad_input_at_every_intake_endpoint_names_the_field_and_writes_nothing(
     assert r.status_code == 422
     assert r.json()["field"] == "kind"  # it has an application: a subsequent one
     r = cw.post("/api/cases/", {"applicant": 10**12, "kind": "first"}, format="json")
-    assert r.status_code == 404
+    assert r.status_code == 422  # an id in the body that names nobody: input, not a path
+    assert r.json()["field"] == "applicant"
     r = cw.post(
         "/api/mandates/",
         {"applicant": some.pk, "organisation": 10**6, "consent_date": "2022-10-01"},
@@ -151,3 +152,9 @@ def test_bad_input_at_every_intake_endpoint_names_the_field_and_writes_nothing(
     la = client("legalaid")
     r = la.post("/api/applicants/", {**NEW, "v_number": "2209300009"}, format="json")
     assert r.status_code == 403
+    r = la.post("/api/cases/", {"applicant": some.pk, "kind": "subsequent"}, format="json")
+    assert r.status_code == 403  # as at /api/applicants/: the role, not the applicant
+    assert r.json()["detail"] == "only authority staff register applicants and open applications"
+    r = la.post("/api/mandates/requests/", {"v_number": "12"}, format="json")
+    assert r.status_code == 400
+    assert "a V-number is 10 digits" in r.json()["detail"]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from toevlucht import clock
 from toevlucht.accounts.models import Mandate, Organisation, User
-from toevlucht.accounts.roles import check_manage_mandates, role_of
+from toevlucht.accounts.roles import check_manage_mandates, check_request_mandate, role_of
 from toevlucht.audit.log import record
 from toevlucht.errors import NotAllowed, NotFound, Rejected
 
@@ -116,8 +116,7 @@ def mandate_request(
 ) -> Mandate:
     """Legal aid asks the applicant for a mandate for its own organisation; the applicant
     confirms it in the portal. Until then it gives no access."""
-    if role_of(actor) != R.LEGAL_AID or actor.organisation_id is None:
-        raise NotAllowed(gettext("only legal aid requests a mandate"))
+    check_request_mandate(actor)
     org = actor.organisation
     assert org is not None
     today = clock.today()

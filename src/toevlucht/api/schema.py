@@ -41,6 +41,7 @@ _DESCRIPTIONS = {
     "404": "No such object, or not one the user may see",
     "415": "Unsupported media type: send application/json",
     "422": "Refused by the law engine or a service (a problem document naming the field)",
+    "429": "Too many V-numbers on no record within the hour (`Retry-After` says how long)",
 }
 
 
@@ -67,6 +68,8 @@ class ProblemAutoSchema(AutoSchema):
             codes.append("404")  # a write names objects (an applicant, a case) by id too
         if write:
             codes += ["415", "422"]
+        if write and self.path.endswith("/mandates/requests/"):
+            codes.append("429")  # legal aid naming V-numbers on no record (views._misses_wait)
         elif self._has_query_parameters() and self.path.endswith(("/candidates/", "/deadlines/")):
             codes.append("422")  # a birth date the service cannot read, a day the law's
             # calendar does not cover

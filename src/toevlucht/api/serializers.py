@@ -5,6 +5,7 @@ They render what a selector or service returned; none of them decides anything.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.functional import Promise
@@ -14,7 +15,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from toevlucht import clock
-from toevlucht.accounts.models import Mandate, Organisation
+from toevlucht.accounts.models import Mandate, Organisation, User
+from toevlucht.accounts.roles import AUTHORITY
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -60,11 +62,13 @@ __all__ = [
 
 # what the services accept (cases/services.py); declared here so the schema says it too
 V_NUMBER_PATTERN = r"^[0-9]{10}$"
+_V_NUMBER = re.compile(V_NUMBER_PATTERN)
 BIRTH_PATTERN = r"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
 
 
 # What an ``ExistingPk`` names (its label), in the request's language for its refusal.
 _NAMED: dict[str, Promise] = {
+    "applicant": _("applicant"),
     "reception centre": _("reception centre"),
     "organisation": _("organisation"),
 }
@@ -89,6 +93,34 @@ class ExistingPk(serializers.PrimaryKeyRelatedField[Any]):
                 % {"what": str(_NAMED.get(label, label)), "id": data},
             )
         return obj
+
+
+def no_such(what: str, pk: Any) -> Rejected:
+    """The refusal of an id that names nothing (or nothing the user may see: the same
+    answer, so it tells nobody whether the id exists)."""
+    return Rejected(
+        what,
+        gettext("no %(what)s with id %(id)s") % {"what": str(_NAMED.get(what, what)), "id": pk},
+    )
+
+
+class VNumberField(serializers.RegexField):
+    """A V-number: 10 digits (the schema's ``pattern``). Anything else is a 400 that says
+    so, in the service's words (``cases.services.applicant_register``), not DRF's generic
+    "does not match the required pattern"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(V_NUMBER_PATTERN, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = str(super().to_internal_value(data))
+        if not _V_NUMBER.fullmatch(value):
+            shown = value if len(value) <= 20 else value[:20] + "…"
+            raise serializers.ValidationError(
+                gettext("%(value)s: a V-number is 10 digits") % {"value": repr(shown)},
+                code="invalid",
+            )
+        return value
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -639,7 +671,7 @@ def measure_as_dict(m: Measure, row: Any | None, lang: str = "en") -> dict[str, 
 class ApplicantInputSerializer(serializers.Serializer[Any]):
     """A new applicant; the service validates the values (and names the wrong field)."""
 
-    v_number = serializers.RegexField(V_NUMBER_PATTERN, help_text="10 digits, unique")
+    v_number = VNumberField(help_text="10 digits, unique")
     given_names = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True, help_text="original script"
     )
@@ -726,8 +758,13 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class MandateSerializer(serializers.ModelSerializer[Mandate]):
+    """A mandate or a request. ``applicant`` (the internal id) is shown to authority staff,
+    and to legal aid only while the mandate gives it access (``active``): a request, a
+    future or an ended mandate names no applicant to legal aid, who know the client by the
+    V-number they gave. Needs ``context["viewer"]``; without it no id is shown."""
+
     organisation = OrganisationSerializer()
-    applicant = serializers.IntegerField(source="applicant_id")
+    applicant = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
 
     class Meta:
@@ -744,6 +781,18 @@ class MandateSerializer(serializers.ModelSerializer[Mandate]):
             "requested_on",
             "status",
         ]
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            allow_null=True,
+            help_text="the applicant's id; null for legal aid unless the mandate is active",
+        )
+    )
+    def get_applicant(self, obj: Mandate) -> int | None:
+        role = str(getattr(self.context.get("viewer"), "role", ""))
+        if role in AUTHORITY or (role == User.Role.LEGAL_AID and self.get_status(obj) == "active"):
+            return int(obj.applicant_id)
+        return None
 
     @extend_schema_field(serializers.ChoiceField(["requested", "active", "ended", "future"]))
     def get_status(self, obj: Mandate) -> str:
@@ -769,7 +818,7 @@ class MandateInputSerializer(serializers.Serializer[Any]):
 
 
 class MandateRequestSerializer(serializers.Serializer[Any]):
-    v_number = serializers.RegexField(V_NUMBER_PATTERN, help_text="the client's V-number")
+    v_number = VNumberField(help_text="the client's V-number (10 digits)")
     lawyer = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
 

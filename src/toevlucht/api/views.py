@@ -7,11 +7,14 @@ errors are problem documents (:mod:`toevlucht.api.problems`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views.decorators.csp import csp_override
@@ -21,13 +24,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from toevlucht import clock
 from toevlucht.accounts.models import Organisation, User
+from toevlucht.accounts.roles import check_manage_mandates, check_request_mandate
 from toevlucht.accounts.services import mandate_grant, mandate_request, mandate_revoke
 from toevlucht.api.events import (
     EVENT_INPUT_SCHEMA,
@@ -59,8 +63,10 @@ from toevlucht.api.serializers import (
     PlacementSerializer,
     TokenSerializer,
     measure_as_dict,
+    no_such,
 )
 from toevlucht.audit.log import record
+from toevlucht.audit.models import AuditEntry
 from toevlucht.cases.announce import measure_announce, measure_preview
 from toevlucht.cases.models import (
     Applicant,
@@ -69,6 +75,7 @@ from toevlucht.cases.models import (
     ProcedureEvent,
     ReceptionCentre,
 )
+from toevlucht.cases.permissions import check_record_placement, check_register
 from toevlucht.cases.selectors import (
     applicant_for_intake,
     application_get_for_user,
@@ -99,6 +106,18 @@ LANG_PARAM = OpenApiParameter(
 def _case(request: Request, pk: int, purpose: str) -> Application:
     """The case, if the user may see it (audited); 404 otherwise."""
     return application_get_for_user(user=request.user, pk=pk, purpose=purpose)
+
+
+def _applicant(actor: User, pk: int, purpose: str) -> Applicant:
+    """The applicant a request's body names, if the user may act on them (audited). An id
+    that names nobody, or someone the user may not see, is the same 422 naming the field
+    ``applicant`` (an id in a body is input, not a path; one answer for both, so it tells
+    nothing about who is on record). Check the role first: a role that may not write gets
+    its 403 whatever the id."""
+    try:
+        return applicant_for_intake(user=actor, pk=pk, purpose=purpose)
+    except Http404:
+        raise no_such("applicant", pk) from None
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -196,7 +215,8 @@ class CaseCreate(CaseList):
         s.is_valid(raise_exception=True)
         v = s.validated_data
         actor = _actor(request)
-        applicant = applicant_for_intake(user=actor, pk=v["applicant"], purpose="api open case")
+        check_register(actor)
+        applicant = _applicant(actor, v["applicant"], "api open case")
         if actor.organisation is None:
             raise PermissionDenied(gettext("you belong to no authority"))
         worker = None
@@ -244,7 +264,8 @@ class MandateList(APIView):
                 object_type="mandate",
                 object_ids=[m.pk for m in rows],
             )
-        return Response(MandateSerializer(rows, many=True).data)
+        ctx = {"viewer": request.user}
+        return Response(MandateSerializer(rows, many=True, context=ctx).data)
 
     @extend_schema(request=MandateInputSerializer, responses={201: MandateSerializer})
     def post(self, request: Request) -> Response:
@@ -254,7 +275,8 @@ class MandateList(APIView):
         s.is_valid(raise_exception=True)
         v = s.validated_data
         actor = _actor(request)
-        applicant = applicant_for_intake(user=actor, pk=v["applicant"], purpose="api mandate")
+        check_manage_mandates(actor)
+        applicant = _applicant(actor, v["applicant"], "api mandate")
         m = mandate_grant(
             actor=actor,
             organisation=v["organisation"],
@@ -264,27 +286,80 @@ class MandateList(APIView):
             valid_until=v["valid_until"],
             lawyer=v["lawyer"],
         )
-        return Response(MandateSerializer(m).data, status=status.HTTP_201_CREATED)
+        ctx = {"viewer": request.user}
+        return Response(MandateSerializer(m, context=ctx).data, status=status.HTTP_201_CREATED)
+
+
+# A mandate request's refusals name the service's own arguments (``applicant``,
+# ``organisation``); the API's input names the client by ``v_number``.
+_REQUEST_FIELDS = frozenset({"v_number", "lawyer", "valid_until"})
+MISS = "mandate request, no V-number match"  # the audit purpose of a V-number on no record
+
+
+def _misses_wait(actor: User) -> int | None:
+    """Seconds until legal aid may ask by V-number again, when ``actor`` named
+    ``TOEVLUCHT_MANDATE_REQUEST_MISSES`` V-numbers on no record within the last hour
+    (counted in the audit log: the same across processes); None when they may ask."""
+    limit = int(settings.TOEVLUCHT_MANDATE_REQUEST_MISSES)
+    since = timezone.now() - dt.timedelta(hours=1)
+    # the log has no index on actor or time, but its seq rises with its time: the last
+    # entry before the hour, found walking the seq index back, bounds the scan to the hour
+    before = AuditEntry.objects.filter(at__lt=since).order_by("-seq")
+    first = before.values_list("seq", flat=True).first() or 0
+    misses = AuditEntry.objects.filter(
+        seq__gt=first, actor_id=actor.pk, action="request", purpose=MISS, at__gte=since
+    ).order_by("-seq")
+    times = list(misses.values_list("at", flat=True)[:limit])
+    if len(times) < limit:
+        return None
+    return max(1, int((times[-1] - since).total_seconds()) + 1)
 
 
 class MandateRequestCreate(APIView):
-    @extend_schema(request=MandateRequestSerializer, responses={201: MandateSerializer})
+    @extend_schema(
+        request=MandateRequestSerializer,
+        responses={201: MandateSerializer},
+        description="Legal aid asks a client, by the V-number the client gave, for a mandate; "
+        "the client confirms it in the portal, and until then it gives no access. The answer "
+        "is the request (its id, status, organisation, lawyer, dates) without the applicant's "
+        "id. A V-number on no record is a 422 naming ``v_number`` (audited); after "
+        "``TOEVLUCHT_MANDATE_REQUEST_MISSES`` (10) of them within an hour, a 429 with "
+        "``Retry-After`` (docs/api.md, 'Asking for a mandate by V-number').",
+    )
     def post(self, request: Request) -> Response:
         """Legal aid asks a client (by V-number) for a mandate; the client confirms it in
         the portal. A request gives no access until then."""
         s = MandateRequestSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         v = s.validated_data
+        actor = _actor(request)
+        check_request_mandate(actor)  # other roles: 403, before any V-number is looked up
+        wait = _misses_wait(actor)
+        if wait is not None:
+            raise Throttled(
+                wait,
+                gettext("too many V-numbers on no record within the hour: try again later"),
+            )
         applicant = Applicant.objects.filter(v_number=v["v_number"]).first()
         if applicant is None:
+            # kept, although the request is refused: who probes V-numbers shows in the log
+            record(
+                actor=actor, action="request", purpose=MISS, object_type="mandate", object_ids=[]
+            )
             raise Rejected("v_number", gettext("no applicant with this V-number"))
-        m = mandate_request(
-            actor=_actor(request),
-            applicant=applicant,
-            lawyer=v["lawyer"],
-            valid_until=v["valid_until"],
-        )
-        return Response(MandateSerializer(m).data, status=status.HTTP_201_CREATED)
+        try:
+            m = mandate_request(
+                actor=actor,
+                applicant=applicant,
+                lawyer=v["lawyer"],
+                valid_until=v["valid_until"],
+            )
+        except Rejected as e:
+            if e.field in _REQUEST_FIELDS:
+                raise
+            raise Rejected("v_number", e.message) from None
+        ctx = {"viewer": actor}
+        return Response(MandateSerializer(m, context=ctx).data, status=status.HTTP_201_CREATED)
 
 
 class MandateRevoke(APIView):
@@ -295,7 +370,7 @@ class MandateRevoke(APIView):
         if m is None:
             raise NotFound(gettext("no such mandate"))
         m = mandate_revoke(actor=_actor(request), mandate=m)
-        return Response(MandateSerializer(m).data)
+        return Response(MandateSerializer(m, context={"viewer": request.user}).data)
 
 
 class PlacementCreate(APIView):
@@ -307,7 +382,8 @@ class PlacementCreate(APIView):
         s.is_valid(raise_exception=True)
         v = s.validated_data
         actor = _actor(request)
-        applicant = applicant_for_intake(user=actor, pk=v["applicant"], purpose="api placement")
+        check_record_placement(actor)
+        applicant = _applicant(actor, v["applicant"], "api placement")
         p = placement_record(
             actor=actor,
             applicant=applicant,
