@@ -7,7 +7,7 @@ from typing import Any
 
 from toevlucht.accounts.models import Mandate, User
 from toevlucht.cases.models import Applicant, CaseStatus, ReceptionCentre
-from toevlucht.demo.build import build_demo, demo_exists
+from toevlucht.demo.build import build_demo, demo_exists, give_demo_names
 
 
 def test_the_demo_has_the_people_and_cases_of_the_scenario(
@@ -42,6 +42,16 @@ def test_the_demo_has_the_people_and_cases_of_the_scenario(
     emails = list(User.objects.values_list("email", flat=True))
     assert all(e.endswith("@toevlucht-demo.example") for e in emails), emails
     assert len(set(emails)) == len(emails)
+    # every user has a first and last name, so letters are signed by a person, not a login
+    for u in User.objects.all():
+        assert u.first_name, u.username
+        assert u.last_name, u.username
+        assert u.get_full_name() != u.username
+    assert me.get_full_name() == me.applicant.display_name  # type: ignore[union-attr]
+    # a demo made before the names had them given on its next start
+    User.objects.filter(username="legalaid").update(first_name="", last_name="")
+    assert give_demo_names() == 1
+    assert User.objects.get(username="legalaid").get_full_name() == "Lotte Bakker"
 
 
 def test_the_demo_shows_on_the_console_the_reminders_it_sends(tmp_path: Any) -> None:
