@@ -298,6 +298,7 @@ def term_notice(
     decision = a.deadline(DeadlineKind.DECISION)
     assert decision is not None  # (decision_term_open)
     langs, second, fallback = _languages(application)
+    assert assessment is not None  # (a is its assessment)
     common = _common(
         application=application, assessment=assessment, sender=sender, signatory=signatory
     )
@@ -364,6 +365,7 @@ def interview_invitation(
     if a is None or not coming:
         raise LetterUnavailable("no interview is planned for this case after this day")
     langs, second, fallback = _languages(application)
+    assert assessment is not None  # (a is its assessment)
     common = _common(
         application=application, assessment=assessment, sender=sender, signatory=signatory
     )
