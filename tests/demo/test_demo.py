@@ -16,7 +16,7 @@ from toevlucht.cases.models import (
     ProcedureEvent,
     ReceptionCentre,
 )
-from toevlucht.demo.build import DEMO_DATE, build_demo, demo_exists
+from toevlucht.demo.build import DEMO_DATE, build_demo, demo_exists, give_demo_names
 
 
 def test_the_demo_has_the_people_and_cases_of_the_scenario(
@@ -58,6 +58,16 @@ def test_the_demo_has_the_people_and_cases_of_the_scenario(
     assert not Mandate.objects.filter(consent_date__gt=day).exists()
     assert not Placement.objects.filter(start__gt=day).exists()
     assert not Application.objects.filter(reference__startswith="TV-2026-").exists()
+    # every user has a first and last name, so letters are signed by a person, not a login
+    for u in User.objects.all():
+        assert u.first_name, u.username
+        assert u.last_name, u.username
+        assert u.get_full_name() != u.username
+    assert me.get_full_name() == me.applicant.display_name  # type: ignore[union-attr]
+    # a demo made before the names had them given on its next start
+    User.objects.filter(username="legalaid").update(first_name="", last_name="")
+    assert give_demo_names() == 1
+    assert User.objects.get(username="legalaid").get_full_name() == "Lotte Bakker"
 
 
 def test_the_pact_cases_exist_from_their_first_event_with_what_is_known_by_the_clock(

@@ -24,7 +24,12 @@ from toevlucht.letters.applicant import (
     interview_invitation,
     term_notice,
 )
-from toevlucht.letters.notice import LetterUnavailable, notice_of_default, notice_of_default_pdf
+from toevlucht.letters.notice import (
+    LetterUnavailable,
+    NoSignatory,
+    notice_of_default,
+    notice_of_default_pdf,
+)
 
 D = dt.date
 LODGED = [("asylum_requested", D(2022, 3, 1), {}), ("application_lodged", D(2022, 3, 10), {})]
@@ -285,10 +290,14 @@ def test_every_letter_pdf_is_tagged_with_its_language_and_title(
             ("application_lodged", D(2021, 9, 27), {}),
         ]
     )
-    lawyer = make_user("la", "legal_aid", "vwn")
+    lawyer = make_user("la", "legal_aid", "vwn")  # an account without a name
     notice = notice_of_default(
-        application=late, assessment=assessment_for(late, lang="nl"), sender=lawyer
+        application=late,
+        assessment=assessment_for(late, lang="nl"),
+        sender=lawyer,
+        signatory="  Ada   de Vries ",
     )
+    assert notice.sender_name == "Ada de Vries"
     bilingual = applicant_letter_pdf(invitation)
     # the Ukrainian part is marked as Ukrainian for a screen reader (WCAG 3.1.2)
     assert ("Sect", "uk") in struct_langs(bilingual)
@@ -332,7 +341,7 @@ def _template_msgids() -> set[str]:
 def test_every_text_of_the_letters_is_translated_into_dutch_russian_and_ukrainian() -> None:
     from toevlucht.letters.applicant import INTERVIEW_INVITATION, TERM_NOTICE, _title
 
-    used = _template_msgids()
+    used = _template_msgids() | {"%(first)s and %(last)s"}  # (applicant.informs_phrase)
     assert "Dear %(name)s," in used
     for lang in ("nl", "ru", "uk"):
         catalog = _catalog(lang)
@@ -349,3 +358,90 @@ def test_every_text_of_the_letters_is_translated_into_dutch_russian_and_ukrainia
             assert len(there) == len(en)
             assert all(a != b for a, b in zip(en, there, strict=True)), (lang, kind)
             assert _title(kind, lang, moratorium) != _title(kind, "en", moratorium)
+
+
+def _pages(pdf: bytes, tmp_path: Any) -> list[str]:
+    """The PDF's text page by page (pdftotext ends every page with a form feed)."""
+    return [" ".join(p.split()) for p in pdf_text(pdf, tmp_path).split("\f")]
+
+
+MORATORIUM_CASE: dict[str, Any] = {
+    "nationality": "RUS",
+    "events": [("asylum_requested", D(2022, 6, 1), {}), ("application_lodged", D(2022, 6, 10), {})],
+    "sex": "male",
+    "birth_date": D(1999, 1, 1),
+    "applicant_groups": ["conscript_refusing_service"],
+    "given_names": "Олег",
+    "family_name": "Коваленко",
+    "given_names_latin": "Oleh",
+    "family_name_latin": "Kovalenko",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("uk", "Ми повідомляємо вам про це на підставі"),
+        ("ru", "Мы сообщаем вам об этом на основании"),
+    ],
+)
+def test_one_sentence_names_the_rules_and_he_is_addressed_in_his_script(
+    make_case: Any, official: Any, settings: Any, tmp_path: Any, lang: str, told: str
+) -> None:
+    """The moratorium notice of 1 October 2022 rests on Vw 43(2) (the moratorium) and
+    Vw 42(7) (the general extension): one sentence names both, in each language, and it
+    stays on the page of the greeting and the signature. The Cyrillic name on record
+    addresses him in the Russian or Ukrainian part; the Dutch part uses the Latin one."""
+    settings.TOEVLUCHT_AS_OF = "2022-10-01"
+    app = make_case(languages=[lang], **MORATORIUM_CASE)
+    letter = term_notice(
+        application=app, assessment=assessment_for(app, lang="nl"), sender=official
+    )
+    assert [s.label for s in letter.informs] == ["Vw 2000 art. 43(2)", "Vw 2000 art. 42(7)"]
+    pdf = applicant_letter_pdf(letter)
+    pages = _pages(pdf, tmp_path)
+    both = "Vw 2000 art. 43(2) {} Vw 2000 art. 42(7).".format
+    text = " ".join(pages)
+    assert text.count("Wij laten u dit weten op grond van") == 1
+    assert f"Wij laten u dit weten op grond van {both('en')}" in text
+    assert text.count(told) == 1
+    assert f"{told} {both({'uk': 'і', 'ru': 'и'}[lang])}" in text
+    # the closing keeps its last sentence, the greeting and the name on one page
+    for greeting in ("Met vriendelijke groet,", {"uk": "З повагою,", "ru": "С уважением,"}[lang]):
+        page = next(p for p in pages if greeting in p)
+        assert "Carla Wouters" in page.split(greeting, 1)[1]
+        assert "op grond van" in page or told in page
+    assert "Beste Oleh Kovalenko," in text  # the Dutch part: the Latin name
+    salute = {"uk": "Шановний(-а)", "ru": "Уважаемый(-ая)"}[lang]
+    assert f"{salute} Олег Коваленко!" in text
+    assert f"{salute} Oleh" not in text
+
+
+def test_a_letter_is_never_signed_with_a_login_name(make_case: Any, make_user: Any) -> None:
+    """An account without a first or last name signs no letter: the letter's sender name is
+    empty (not the login name) and the PDF refuses until a signatory's name is given."""
+    nameless = make_user("cw9", "caseworker", "ind")
+    app = make_case(nationality="GEO", events=PLANNED, languages=["uk"])
+    a = assessment_for(app, lang="nl")
+    invitation = interview_invitation(application=app, assessment=a, sender=nameless)
+    assert invitation.sender_name == ""
+    with pytest.raises(NoSignatory):
+        applicant_letter_pdf(invitation)
+    assert "cw9" not in applicant_letter_html(invitation)
+    signed = interview_invitation(
+        application=app, assessment=a, sender=nameless, signatory="Bram Mulder"
+    )
+    assert signed.sender_name == "Bram Mulder"
+    lawyer = make_user("la9", "legal_aid", "vwn")
+    late = make_case(
+        events=[
+            ("asylum_requested", D(2021, 9, 20), {}),
+            ("application_lodged", D(2021, 9, 27), {}),
+        ]
+    )
+    notice = notice_of_default(
+        application=late, assessment=assessment_for(late, lang="nl"), sender=lawyer
+    )
+    assert notice.sender_name == ""
+    with pytest.raises(NoSignatory):
+        notice_of_default_pdf(notice)

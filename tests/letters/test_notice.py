@@ -57,7 +57,12 @@ def test_the_letter_takes_its_dates_and_sources_from_the_assessment(
     assert "27 maart 2022" in html
     assert "27 september 2021" in html
     assert "Dmitrii Sokolov (Дмитрий Соколов)" in html
-    assert "https://wetten.overheid.nl/BWBR0005537/2024-01-01#Artikel612" in html
+    # the data's Awb consolidation (2024-01-01) is after the letter (9 May 2022) and it holds
+    # no earlier one: the link has no version date; the Vw 2000 of 2022-01-01 keeps its own
+    assert "BWBR0005537/2024-01-01" not in html
+    assert "&lt;https://wetten.overheid.nl/BWBR0005537#Artikel612&gt;" in html
+    assert "&lt;https://wetten.overheid.nl/BWBR0011823/2022-01-01#Artikel42&gt;" in html
+    assert "wettelijke bepalingen zoals geldend op 9 mei 2022" in html
     assert "binnen twee weken na de dag waarop u deze brief ontvangt" in html
     assert "artikel 6:12 van de Algemene wet bestuursrecht" in html
     assert "dwangsom" not in html.lower().split("wat de wet verder opent")[0]
@@ -145,3 +150,31 @@ def test_the_pdf_is_a_dutch_letter_with_the_cyrillic_name(
     assert "Ingebrekestelling" in text
     assert "Дмитрий Соколов" in text
     assert "De beslistermijn is verstreken op 27 maart 2022" in " ".join(text.split())
+
+
+def test_a_letter_cites_the_version_in_force_on_its_date(
+    make_case: Any, sender: Any, settings: Any
+) -> None:
+    """Dated on or after the data's Awb consolidation (2024-01-01), the letter links to it;
+    dated before it, to no version (never to a later one)."""
+    from toevlucht.law.sources import load_sources
+    from toevlucht.letters.citing import cited_url
+
+    awb = load_sources()["awb-6-12"]
+    assert awb.consolidation_date == D(2024, 1, 1)
+    assert cited_url(awb, D(2024, 1, 1)) == awb.url
+    assert cited_url(awb, D(2023, 12, 31)) == "https://wetten.overheid.nl/BWBR0005537#Artikel612"
+    # an article the data holds in two consolidations: the one in force on the day
+    new, old = load_sources()["vw26-43"], load_sources()["vw-43-1"]
+    assert (new.bwb_id, new.article) == (old.bwb_id, old.article)
+    assert cited_url(new, D(2025, 1, 1)) == old.url
+    assert cited_url(new, D(2026, 7, 1)) == new.url
+    settings.TOEVLUCHT_AS_OF = "2024-02-01"
+    app = make_case(events=LATE)
+    letter = notice_of_default(
+        application=app, assessment=assessment_for(app, lang="nl"), sender=sender
+    )
+    urls = {s.label: s.url for s in letter.sources}
+    assert (
+        urls["Awb art. 6:12(2)"] == "https://wetten.overheid.nl/BWBR0005537/2024-01-01#Artikel612"
+    )

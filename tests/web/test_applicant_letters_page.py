@@ -210,3 +210,24 @@ def test_without_recorded_languages_the_letter_is_in_english_and_the_page_says_s
     page = client_for(users["caseworker"]).get(f"/cases/{app.pk}/letters/interview/")
     assert "languages are not recorded" in page.content.decode()
     assert page.context["letter"].language == "en"
+
+
+def test_a_caseworker_without_a_name_types_the_signatory(
+    make_case: Any, make_user: Any, client_for: Any, tmp_path: Any
+) -> None:
+    """The letter to the applicant is never signed with a login name: the form of an
+    account without a name requires the signatory's name, which then signs the PDF."""
+    app = make_case(nationality="GEO", events=EXTENDED, languages=["uk"])
+    c = client_for(make_user("official9", "caseworker", "ind"))
+    page = c.get(f"/cases/{app.pk}/letters/term/")
+    assert next(iter(page.context["form"].fields)) == "signatory"
+    data = {"body_nl": "Tekst.", "body_other": "Текст."}
+    r = c.post(f"/cases/{app.pk}/letters/term/", data)
+    assert r.status_code == 400
+    assert list(r.context["form"].errors) == ["signatory"]
+    assert not SentLetter.objects.exists()
+    r = c.post(f"/cases/{app.pk}/letters/term/", {**data, "signatory": "Joris Kok"})
+    assert r.status_code == 302
+    text = text_of(bytes(SentLetter.objects.get().pdf), tmp_path)
+    assert text.count("Joris Kok") == 2  # both parts signed
+    assert "official9" not in text

@@ -53,7 +53,13 @@ def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from toevlucht.cases.refresh import refresh_all
-    from toevlucht.demo.build import build_demo, demo_exists, give_demo_emails, read_logins
+    from toevlucht.demo.build import (
+        build_demo,
+        demo_exists,
+        give_demo_emails,
+        give_demo_names,
+        read_logins,
+    )
     from toevlucht.reminders.services import reminders_send
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -75,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         )
         logins = read_logins()
         give_demo_emails()
+        give_demo_names()
     else:
         print(
             "  loading the spring-2022 demo (about 200 applicants, and about a thousand "

@@ -62,6 +62,29 @@ ROLES = [
 ]
 
 
+# The demo's users' first and last names: fictional people (any likeness is chance), so that
+# the letters are signed with a person's name, not a login name. The applicant's login takes
+# the name of the applicant it belongs to.
+DEMO_NAMES = {
+    "caseworker": ("Sanne", "Visser"),
+    "supervisor": ("Pieter", "de Boer"),
+    "legalaid": ("Lotte", "Bakker"),
+    "analyst": ("Daan", "Smit"),
+    "admin": ("Noor", "Mulder"),
+}
+
+
+def give_demo_names() -> int:
+    """Give the demo's staff without a name theirs (a demo made before they had one);
+    returns how many were given one."""
+    n = 0
+    for username, (first, last) in DEMO_NAMES.items():
+        n += User.objects.filter(username=username, first_name="", last_name="").update(
+            first_name=first, last_name=last
+        )
+    return n
+
+
 @dataclass
 class DemoLogin:
     username: str
@@ -398,8 +421,11 @@ def build_demo(
     for username, role, org_name in ROLES:
         password = secrets.token_urlsafe(12)
         org = {AUTHORITY: ind, LEGAL_AID: vwn}.get(org_name or "")
+        given, family = DEMO_NAMES.get(username, ("", ""))
         u = User(
             username=username,
+            first_name=given,
+            last_name=family,
             role=role,
             organisation=org,
             email=demo_email(username),
@@ -479,6 +505,9 @@ def build_demo(
     n_background = _background(queue_rng, background, until, ind, caseworker, centres[1])
     applicant_user = users["applicant"]
     applicant_user.applicant = scenario_reservist
+    if scenario_reservist is not None:
+        applicant_user.first_name = scenario_reservist.given_names_latin
+        applicant_user.last_name = scenario_reservist.family_name_latin
     applicant_user.language = "ru"
     applicant_user.save()
 

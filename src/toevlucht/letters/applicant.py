@@ -14,6 +14,7 @@ assessment's (the case clock).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -34,8 +35,10 @@ from toevlucht.law.informing import (
     term_extensions,
     term_limits,
 )
+from toevlucht.law.sources import Citation
 from toevlucht.law.text import format_date
-from toevlucht.letters.notice import LetterUnavailable, Source
+from toevlucht.letters.citing import NoSignatory, Source, signatory_name, source_on
+from toevlucht.letters.notice import LetterUnavailable
 from toevlucht.letters.pdf import letter_pdf
 
 __all__ = [
@@ -47,8 +50,10 @@ __all__ = [
     "applicant_letter_html",
     "applicant_letter_pdf",
     "default_body",
+    "informs_phrase",
     "interview_invitation",
     "letter_languages",
+    "salutation_name",
     "term_notice",
 ]
 
@@ -137,6 +142,8 @@ class LetterPart:
     caveats: tuple[str, ...] = ()
     interview: InterviewLine | None = None
     fallback_note: str = ""
+    salutation_name: str = ""  # the applicant's name as this part addresses him
+    informs_text: str = ""  # the rules that require telling him, in one phrase
 
     @property
     def paragraphs(self) -> list[str]:
@@ -191,16 +198,56 @@ def _fallback_note(lang: str, fallback_from: str) -> str:
         ) % {"language": fallback_from}
 
 
-def _sources(lines: list[tuple[str, str | None]]) -> tuple[Source, ...]:
+def _sources(lines: list[tuple[str, Citation | None]], day: dt.date) -> tuple[Source, ...]:
+    """The letter's sources, each linked to the version in force on the letter's ``day``
+    as far as the law's data records it (``letters.citing``)."""
     seen: dict[str, Source] = {}
-    for label, url in lines:
+    for label, citation in lines:
         if label and label not in seen:
-            seen[label] = Source(label=label, url=url)
+            seen[label] = source_on(label, citation, None, day)
     return tuple(seen.values())
 
 
+# the scripts the letter's languages are written in, besides the Latin one
+_SCRIPTS = {"ru": "CYRILLIC", "uk": "CYRILLIC"}
+
+
+def _in_script(name: str, script: str) -> bool:
+    """Whether ``name`` is written in ``script``: every letter of it is (``CYRILLIC``)."""
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and all(unicodedata.name(c, "").startswith(script) for c in letters)
+
+
+def salutation_name(lang: str, latin: str, original: str) -> str:
+    """The applicant's name in the part of the letter in ``lang``: in the original script
+    when that is the language's (Cyrillic for Russian and Ukrainian), else the Latin one.
+
+    >>> salutation_name("uk", "Oleh Kovalenko", "Олег Коваленко")
+    'Олег Коваленко'
+    >>> salutation_name("nl", "Oleh Kovalenko", "Олег Коваленко")
+    'Oleh Kovalenko'
+    >>> salutation_name("ru", "Giorgi Beridze", "გიორგი ბერიძე")
+    'Giorgi Beridze'
+    """
+    script = _SCRIPTS.get(lang)
+    if script and _in_script(original, script):
+        return original
+    return latin
+
+
+def informs_phrase(lang: str, labels: list[str]) -> str:
+    """The rules that require telling the applicant, as one phrase in ``lang``:
+    "Vw 2000 art. 43(2) en Vw 2000 art. 42(7)" (one sentence of the letter names them all)."""
+    if len(labels) <= 1:
+        return labels[0] if labels else ""
+    return _p(lang, "%(first)s and %(last)s") % {
+        "first": ", ".join(labels[:-1]),
+        "last": labels[-1],
+    }
+
+
 def _common(
-    *, application: Application, assessment: AssessmentView, sender: User
+    *, application: Application, assessment: AssessmentView, sender: User, signatory: str
 ) -> dict[str, object]:
     applicant = application.applicant
     org = application.organisation
@@ -212,7 +259,7 @@ def _common(
         "authority": org.name,
         "authority_address": org.postal_address,
         "authority_phone": org.phone,
-        "sender_name": sender.get_full_name() or sender.get_username(),
+        "sender_name": signatory_name(sender, signatory),
         "sender_email": sender.email,
         "as_of": assessment.as_of,
     }
@@ -231,9 +278,11 @@ def term_notice(
     sender: User,
     sender_reference: str = "",
     bodies: Mapping[str, str] | None = None,
+    signatory: str = "",
 ) -> ApplicantLetter:
     """The notice that the decision term is extended, or that a moratorium holds it.
-    ``bodies``: the edited paragraphs by language (default: :func:`default_body`).
+    ``bodies``: the edited paragraphs by language (default: :func:`default_body`);
+    ``signatory``: the name it is signed with (default: the sender's name).
 
     Raises:
         LetterUnavailable: no assessment; the decision term does not run (not started,
@@ -249,12 +298,17 @@ def term_notice(
     decision = a.deadline(DeadlineKind.DECISION)
     assert decision is not None  # (decision_term_open)
     langs, second, fallback = _languages(application)
+    assert assessment is not None  # (a is its assessment)
+    common = _common(
+        application=application, assessment=assessment, sender=sender, signatory=signatory
+    )
     # the subject: a moratorium while one holds the term (the law suspends it) or when the
     # latest thing that moved it is one; an extension of the term otherwise
     lines = term_extensions(a, "nl")
     moratorium = lines[-1].moratorium or (
         decision.status is DeadlineStatus.SUSPENDED and any(x.moratorium for x in lines)
     )
+    informs = _sources([(x.informs.label, x.informs) for x in lines if x.informs], a.as_of)
     parts = []
     for lang in langs:
         body = (bodies or {}).get(lang) or default_body(TERM_NOTICE, lang, moratorium=moratorium)
@@ -271,9 +325,10 @@ def term_notice(
                 limits=term_limits(a, lang),
                 caveats=term_caveats(a, lang),
                 fallback_note=_fallback_note(lang, fallback) if lang == "en" else "",
+                salutation_name=_salutation(lang, common),
+                informs_text=informs_phrase(lang, [s.label for s in informs]),
             )
         )
-    informs = _sources([(x.informs.label, x.informs.url) for x in lines if x.informs])
     return ApplicantLetter(
         kind=TERM_NOTICE,
         sender_reference=sender_reference,
@@ -282,8 +337,8 @@ def term_notice(
         fallback_from=fallback,
         moratorium=moratorium,
         informs=informs,
-        sources=_sources([(x.source, x.source_url) for x in lines]) + informs,
-        **_common(application=application, assessment=assessment, sender=sender),  # type: ignore[arg-type]
+        sources=_sources([(x.source, x.citation) for x in lines], a.as_of) + informs,
+        **common,  # type: ignore[arg-type]
     )
 
 
@@ -296,6 +351,7 @@ def interview_invitation(
     place: str = "",
     sender_reference: str = "",
     bodies: Mapping[str, str] | None = None,
+    signatory: str = "",
 ) -> ApplicantLetter:
     """The invitation to the soonest interview planned for the applicant that is still to
     come on the letter's date. ``time`` and ``place`` are the sender's (the law's event
@@ -309,6 +365,10 @@ def interview_invitation(
     if a is None or not coming:
         raise LetterUnavailable("no interview is planned for this case after this day")
     langs, second, fallback = _languages(application)
+    assert assessment is not None  # (a is its assessment)
+    common = _common(
+        application=application, assessment=assessment, sender=sender, signatory=signatory
+    )
     parts = []
     for lang in langs:
         body = (bodies or {}).get(lang) or default_body(INTERVIEW_INVITATION, lang)
@@ -321,6 +381,7 @@ def interview_invitation(
                 body=body,
                 interview=interviews_to_come(a, lang)[0],
                 fallback_note=_fallback_note(lang, fallback) if lang == "en" else "",
+                salutation_name=_salutation(lang, common),
             )
         )
     first = coming[0]
@@ -330,14 +391,20 @@ def interview_invitation(
         parts=tuple(parts),
         language=second,
         fallback_from=fallback,
-        sources=_sources([(first.source, first.source_url)]),
+        sources=_sources([(first.source, first.citation)], a.as_of),
         details={
             "time": time,
             "place": place,
             "interview": first.kind.value,
             "day": first.day.isoformat(),
         },
-        **_common(application=application, assessment=assessment, sender=sender),  # type: ignore[arg-type]
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _salutation(lang: str, common: dict[str, object]) -> str:
+    return salutation_name(
+        lang, str(common["applicant_name"]), str(common["applicant_name_original"])
     )
 
 
@@ -347,5 +414,11 @@ def applicant_letter_html(letter: ApplicantLetter) -> str:
 
 
 def applicant_letter_pdf(letter: ApplicantLetter) -> bytes:
-    """The letter as a tagged PDF (PDF/UA-1, ``letters.pdf``)."""
+    """The letter as a tagged PDF (PDF/UA-1, ``letters.pdf``).
+
+    Raises:
+        NoSignatory: the letter has no signatory's name.
+    """
+    if not letter.sender_name:
+        raise NoSignatory("the letter to the applicant has no signatory's name")
     return letter_pdf(applicant_letter_html(letter))

@@ -21,13 +21,16 @@ from toevlucht.cases.models import Application
 from toevlucht.law import AssessmentView, DeadlineKind, RemedyKind
 from toevlucht.law.params import value
 from toevlucht.law.view import RemedyLine, StepLine
+from toevlucht.letters.citing import NoSignatory, Source, signatory_name, source_on
 from toevlucht.letters.pdf import letter_pdf
 
 __all__ = [
     "FOLLOW_UP_REMEDIES",
     "OPEN_FOR_ASYLUM",
     "LetterUnavailable",
+    "NoSignatory",
     "NoticeOfDefault",
+    "Source",
     "notice_of_default",
     "notice_of_default_html",
     "notice_of_default_pdf",
@@ -51,12 +54,6 @@ OPEN_FOR_ASYLUM = {
 
 class LetterUnavailable(Exception):
     """The assessment does not (yet) open the remedy the letter is for."""
-
-
-@dataclass(frozen=True)
-class Source:
-    label: str
-    url: str | None
 
 
 @dataclass(frozen=True)
@@ -94,12 +91,14 @@ class NoticeOfDefault:
         return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def _sources(step_lists: Sequence[Sequence[StepLine]]) -> list[Source]:
+def _sources(step_lists: Sequence[Sequence[StepLine]], day: dt.date) -> list[Source]:
+    """The letter's sources, each linked to the version in force on the letter's ``day``
+    as far as the law's data records it (``letters.citing``)."""
     seen: dict[str, Source] = {}
     for steps in step_lists:
         for s in steps:
             if s.source and s.source not in seen:
-                seen[s.source] = Source(label=s.source, url=s.source_url)
+                seen[s.source] = source_on(s.source, s.citation, s.source_url, day)
     return list(seen.values())
 
 
@@ -110,8 +109,11 @@ def notice_of_default(
     sender: User,
     sender_reference: str = "",
     body: str = "",
+    signatory: str = "",
 ) -> NoticeOfDefault:
-    """The letter's content. ``assessment`` is the case's assessment in Dutch.
+    """The letter's content. ``assessment`` is the case's assessment in Dutch; it is signed
+    with ``signatory`` if given, else the sender's name (``letters.citing.signatory_name``;
+    never his login name: without either the letter has no PDF).
 
     Raises:
         LetterUnavailable: there is no assessment, it has no decision term, or a notice of
@@ -146,7 +148,7 @@ def notice_of_default(
         birth_date=applicant.birth_date,
         nationality=applicant.nationality,
         authority=application.organisation.name,
-        sender_name=sender.get_full_name() or sender.get_username(),
+        sender_name=signatory_name(sender, signatory),
         sender_organisation=org.name if org else "",
         sender_address=org.postal_address if org else "",
         sender_phone=org.phone if org else "",
@@ -161,7 +163,9 @@ def notice_of_default(
         follow_up=follow_up,
         demand_weeks=int(wait.value),
         appeal_announced=bool(allowed.value),
-        sources=_sources([decision.steps, notice.steps] + [r.steps for r in follow_up]),
+        sources=_sources(
+            [decision.steps, notice.steps] + [r.steps for r in follow_up], assessment.as_of
+        ),
         body=body,
     )
 
@@ -195,5 +199,11 @@ def notice_of_default_html(letter: NoticeOfDefault) -> str:
 
 
 def notice_of_default_pdf(letter: NoticeOfDefault) -> bytes:
-    """The letter as a tagged PDF (PDF/UA-1, ``letters.pdf``)."""
+    """The letter as a tagged PDF (PDF/UA-1, ``letters.pdf``).
+
+    Raises:
+        NoSignatory: the letter has no signatory's name.
+    """
+    if not letter.sender_name:
+        raise NoSignatory("the notice of default has no signatory's name")
     return letter_pdf(notice_of_default_html(letter))

@@ -10,14 +10,30 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ApplicantLetterForm", "InvitationForm"]
+__all__ = ["ApplicantLetterForm", "InvitationForm", "add_signatory"]
 
 BODY_MAX = 5000
 
 
+def add_signatory(form: forms.Form, ask: bool) -> None:
+    """A letter is signed with a person's name, never a login name: when the user's account
+    has no first or last name (``ask``), the form asks for the signatory's name, required
+    (an empty one is a field error)."""
+    if ask:
+        form.fields["signatory"] = forms.CharField(
+            label=_("Name of the signatory"),
+            help_text=_("Your account has no name: type the name the letter is signed with."),
+            max_length=150,
+            error_messages={"required": _("Type the name the letter is signed with.")},
+        )
+
+
 class ApplicantLetterForm(forms.Form):
     """``language``: the letter's second language ("" for a Dutch-only letter) and
-    ``language_name`` its name, for the label of its text."""
+    ``language_name`` its name, for the label of its text; ``ask_signatory``: the user has
+    no name, so the form asks whose name signs the letter (:func:`add_signatory`)."""
+
+    field_order = ["signatory", "sender_reference", "body_nl", "body_other"]
 
     sender_reference = forms.CharField(label=_("Our reference"), max_length=60, required=False)
     body_nl = forms.CharField(
@@ -26,9 +42,17 @@ class ApplicantLetterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "lang": "nl"}),
     )
 
-    def __init__(self, *args: Any, language: str = "", language_name: str = "", **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        language: str = "",
+        language_name: str = "",
+        ask_signatory: bool = False,
+        **kw: Any,
+    ):
         super().__init__(*args, **kw)
         self.language = language
+        add_signatory(self, ask_signatory)
         if language:
             self.fields["body_other"] = forms.CharField(
                 label=_("Text in %(language)s (paragraphs separated by an empty line)")
@@ -36,6 +60,7 @@ class ApplicantLetterForm(forms.Form):
                 max_length=BODY_MAX,
                 widget=forms.Textarea(attrs={"rows": 8, "lang": language}),
             )
+        self.order_fields(self.field_order)
 
     def bodies(self) -> dict[str, str]:
         d = self.cleaned_data
@@ -58,4 +83,4 @@ class InvitationForm(ApplicantLetterForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    field_order = ["time", "place", "sender_reference", "body_nl", "body_other"]
+    field_order = ["time", "place", "signatory", "sender_reference", "body_nl", "body_other"]

@@ -26,6 +26,7 @@ from toevlucht.cases.permissions import (
 from toevlucht.cases.selectors import application_get_for_user, mandates_visible_to
 from toevlucht.errors import EventRejected
 from toevlucht.law import EventKind
+from toevlucht.letters.citing import needs_signatory
 from toevlucht.letters.notice import (
     LetterUnavailable,
     notice_of_default,
@@ -35,6 +36,7 @@ from toevlucht.letters.notice import (
 from toevlucht.letters.services import letter_get, letter_store, letters_of
 from toevlucht.web.access import CASE_READERS, can_write_notice, is_htmx, staff_page
 from toevlucht.web.forms.events import CorrectionForm, EventForm, KindForm, apply_rejection
+from toevlucht.web.forms.letters import add_signatory
 from toevlucht.web.labels import event_kind_label
 from toevlucht.web.presenters import changes_from_session
 from toevlucht.web.selectors import CaseFile, case_file, event_of_case
@@ -224,12 +226,21 @@ def correct_event(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
 
 
 class NoticeForm(forms.Form):
+    """``ask_signatory``: the user has no name, so the form asks whose name signs the
+    letter (``forms.letters.add_signatory``)."""
+
     sender_reference = forms.CharField(label=_lazy("Your reference"), max_length=60, required=False)
     body = forms.CharField(
         label=_lazy("Text of the letter (in Dutch; paragraphs separated by an empty line)"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+    field_order = ["signatory", "sender_reference", "body"]
+
+    def __init__(self, *args: Any, ask_signatory: bool = False, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        add_signatory(self, ask_signatory)
+        self.order_fields(self.field_order)
 
 
 def _notice(request: HttpRequest, pk: int) -> tuple[CaseFile, Any]:
@@ -252,7 +263,10 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cf, letter = _notice(request, pk)
     if letter is None:
         return render(request, "web/notice_unavailable.html", {"app": cf.application}, status=409)
-    form = NoticeForm(initial={"body": notice_of_default_text(letter)})
+    form = NoticeForm(
+        initial={"body": notice_of_default_text(letter)},
+        ask_signatory=needs_signatory(request.user),
+    )
     return render(
         request, "web/notice_edit.html", {"app": cf.application, "form": form, "letter": letter}
     )
@@ -267,7 +281,7 @@ def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
     if letter is None:
         return render(request, "web/notice_unavailable.html", {"app": cf.application}, status=409)
     if request.method == "POST":
-        form = NoticeForm(request.POST)
+        form = NoticeForm(request.POST, ask_signatory=needs_signatory(request.user))
         if not form.is_valid():
             return render(
                 request,
@@ -283,6 +297,7 @@ def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
             sender=user,
             sender_reference=form.cleaned_data["sender_reference"],
             body=form.cleaned_data["body"],
+            signatory=form.cleaned_data.get("signatory", ""),
         )
         row = letter_store(
             actor=user,
@@ -292,6 +307,8 @@ def notice_letter(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The letter is stored in the case file."))
         return redirect(reverse("web:case", args=[pk]) + f"#letter-{row.pk}")
+    if not letter.sender_name:  # no name to sign the standard letter with: ask for one
+        return redirect("web:notice_edit", pk=pk)
     pdf = notice_of_default_pdf(letter)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -26,6 +26,7 @@ from toevlucht.letters.applicant import (
     interview_invitation,
     term_notice,
 )
+from toevlucht.letters.citing import needs_signatory
 from toevlucht.letters.notice import LetterUnavailable
 from toevlucht.letters.services import letter_store
 from toevlucht.web.access import staff_page
@@ -72,7 +73,11 @@ def _page(
             status=409,
         )
     language = letter.language
-    names = {"language": language, "language_name": language_label(language) if language else ""}
+    names: dict[str, Any] = {
+        "language": language,
+        "language_name": language_label(language) if language else "",
+        "ask_signatory": needs_signatory(user),
+    }
     if request.method == "POST":
         form = form_class(request.POST, **names)
         if form.is_valid():
@@ -88,6 +93,7 @@ def _page(
                 user,
                 sender_reference=d["sender_reference"],
                 bodies=form.bodies(),
+                signatory=d.get("signatory", ""),
                 **extra,
             )
             letter_store(
