@@ -150,6 +150,9 @@ def test_the_pdf_is_a_dutch_letter_with_the_cyrillic_name(
     assert "Ingebrekestelling" in text
     assert "Дмитрий Соколов" in text
     assert "De beslistermijn is verstreken op 27 maart 2022" in " ".join(text.split())
+    # the nationality by its Dutch name, not the code (make_case's applicant is RUS)
+    assert "nationaliteit Rusland" in " ".join(text.split())
+    assert "RUS" not in text
 
 
 def test_a_letter_cites_the_version_in_force_on_its_date(
@@ -178,3 +181,18 @@ def test_a_letter_cites_the_version_in_force_on_its_date(
     assert (
         urls["Awb art. 6:12(2)"] == "https://wetten.overheid.nl/BWBR0005537/2024-01-01#Artikel612"
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "name"), [("ERI", "Eritrea"), ("XXA", "staatloos"), ("XXX", "onbekend")]
+)
+def test_the_letter_names_the_nationality_in_dutch(
+    make_case: Any, sender: Any, code: str, name: str
+) -> None:
+    app = make_case(events=LATE, nationality=code)
+    letter = notice_of_default(
+        application=app, assessment=assessment_for(app, lang="nl"), sender=sender
+    )
+    html = notice_of_default_html(letter)
+    assert f"nationaliteit {name}</td>" in html
+    assert code not in html.replace(app.reference, "")

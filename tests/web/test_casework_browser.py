@@ -62,7 +62,7 @@ def test_intake_warns_of_a_duplicate_in_another_spelling(
     page.get_by_label("Given names (Latin)").fill("Dmitriy")
     page.get_by_label("Family name (Latin)").fill("Sokolov")
     page.get_by_label("Birth date").fill("1993-04")
-    page.get_by_label("Nationality").fill("RUS")
+    page.get_by_label("Nationality").select_option(label="Russia")
     page.get_by_role("button", name="Register").click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("This person may be on record already")

@@ -1,7 +1,9 @@
 """No raw code of the law's vocabulary on a staff page, in English or Dutch: groups, sexes,
 tracks, procedures, stages, deadline kinds, event kinds and extension grounds are shown by
 their names. The pages are rendered and their text (without tags and attributes) searched
-for every code the law defines — so a new code without a label fails here."""
+for every code the law defines — so a new code without a label fails here. Nationalities
+too: the cases shown are of a country, of the stateless and of unknown nationality, and
+their codes (three capitals, as "IND" the authority's name is too) are searched for."""
 
 from __future__ import annotations
 
@@ -43,6 +45,11 @@ GROUND = re.compile(
 )
 
 
+# the nationalities of the cases the pages show (``extended_case`` and ``others``)
+NATIONALITIES = ("RUS", "AFG", "XXA", "XXX")
+NATIONALITY = re.compile(r"(?<![\w/.#-])(" + "|".join(NATIONALITIES) + r")(?![\w/-])")
+
+
 def visible_text(html: str) -> str:
     html = re.sub(r"<(script|style|template)\b[^>]*>.*?</\1>", " ", html, flags=re.S)
     html = re.sub(r"<option value=\"[^\"]*\"", "<option", html)
@@ -52,7 +59,9 @@ def visible_text(html: str) -> str:
 def raw_codes(html: str) -> list[str]:
     text = visible_text(html)
     return sorted(
-        {m.group(1) for m in CODE.finditer(text)} | {m.group(1) for m in GROUND.finditer(text)}
+        {m.group(1) for m in CODE.finditer(text)}
+        | {m.group(1) for m in GROUND.finditer(text)}
+        | {m.group(1) for m in NATIONALITY.finditer(text)}
     )
 
 
@@ -61,6 +70,8 @@ def test_the_checks_find_a_code_when_there_is_one() -> None:
     assert raw_codes("<td>ground 42(4)(b)</td>") == ["42(4)(b)"]
     assert raw_codes("<td>Vw 2000 art. 42(4)(b): many applications</td>") == []
     assert raw_codes('<a href="/x?group=reservist_refusing_service">reservist</a>') == []
+    assert raw_codes("<td>Petrov</td><td>RUS</td>") == ["RUS"]
+    assert raw_codes('<option value="XXA">stateless</option>') == []
 
 
 @pytest.fixture
@@ -84,9 +95,15 @@ def extended_case(make_case: Any) -> Any:
     )
 
 
+@pytest.fixture
+def others(make_case: Any) -> list[Any]:
+    """Cases of the other nationalities, found by the search for Petrov too."""
+    return [make_case(nationality=n) for n in NATIONALITIES[1:]]
+
+
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_no_staff_page_shows_a_raw_code(
-    cw: Any, extended_case: Any, make_user: Any, client_for: Any, lang: str
+    cw: Any, extended_case: Any, others: list[Any], make_user: Any, client_for: Any, lang: str
 ) -> None:
     sv = client_for(make_user("sv", "supervisor", "ind"))
     pages = {
@@ -95,6 +112,11 @@ def test_no_staff_page_shows_a_raw_code(
             "/?group=reservist_refusing_service", headers={"Accept-Language": lang}
         ),
         "case": cw.get(f"/cases/{extended_case.pk}/", headers={"Accept-Language": lang}),
+        "stateless case": cw.get(f"/cases/{others[1].pk}/", headers={"Accept-Language": lang}),
+        "queue of one nationality": cw.get("/?nationality=XXX", headers={"Accept-Language": lang}),
+        "statistics": client_for(make_user("an", "analyst", "ind")).get(
+            "/", headers={"Accept-Language": lang}
+        ),
         "event form": cw.get(
             f"/cases/{extended_case.pk}/?kind=decision_term_extended",
             headers={"Accept-Language": lang},

@@ -119,12 +119,60 @@ def test_filters_narrow_the_queue(
     assert names == expected
 
 
-def test_the_nationality_filter_offers_each_nationality_on_record_once(
-    queue_cases: dict[str, Any], make_case: Any
+def test_the_nationality_filter_offers_each_nationality_the_user_may_see_once(
+    queue_cases: dict[str, Any], make_case: Any, make_user: Any
 ) -> None:
     make_case(nationality="AFG")
-    # of every authority's applicants (codes only): the foreign case's SYR counts too
-    assert selectors.nationalities() == ["AFG", "ERI", "RUS", "SYR"]
+    make_case(nationality="XXX", org="other_authority")
+    cw = make_user("cw", "caseworker", "ind")
+    # the foreign authority's SYR is one of IND's too; its XXX is not
+    assert selectors.nationalities(cw) == ["AFG", "ERI", "RUS", "SYR"]
+    assert selectors.nationalities(make_user("cw2", "caseworker", "other_authority")) == [
+        "SYR",
+        "XXX",
+    ]
+    assert selectors.nationalities(make_user("ad", "administrator")) == [
+        "AFG",
+        "ERI",
+        "RUS",
+        "SYR",
+        "XXX",
+    ]
+    assert selectors.nationalities(make_user("an", "analyst", "ind")) == []
+    assert selectors.nationalities(make_user("cw3", "caseworker")) == []  # no organisation
+
+
+def test_legal_aid_is_offered_only_its_clients_nationalities_by_name(
+    queue_cases: dict[str, Any], make_case: Any, make_user: Any, mandate: Any, client: Any
+) -> None:
+    """Legal aid saw every nationality on record, "XXX" of an applicant it cannot see too."""
+    make_case(nationality="XXX")
+    mandate(queue_cases["soon"].applicant, D(2022, 1, 1))
+    mandate(queue_cases["late"].applicant, D(2022, 1, 1))
+    la = make_user("la", "legal_aid", "vwn")
+    assert selectors.nationalities(la) == ["RUS", "SYR"]
+    client.force_login(la)
+    for lang, names in (("en", ["Russia", "Syria"]), ("nl", ["Rusland", "Syrië"])):
+        form = client.get("/", headers={"Accept-Language": lang}).context["form"]
+        choices = list(form.fields["nationality"].choices)[1:]
+        assert choices == list(zip(["RUS", "SYR"], names, strict=True))
+    assert client.get("/", {"nationality": "XXX"}).context["form"].errors  # not a choice
+
+
+def test_the_nationality_filter_names_the_countries_sorted_by_name(
+    make_case: Any, make_user: Any, client: Any
+) -> None:
+    for code in ("UKR", "RUS", "DEU", "XXA", "ALA"):
+        make_case(nationality=code)
+    client.force_login(make_user("cw", "caseworker", "ind"))
+    expected = {
+        # by the name: Åland with the A's, Oekraïne before Rusland though UKR > RUS
+        "nl": ["Åland", "Duitsland", "Oekraïne", "Rusland", "staatloos"],
+        "en": ["Åland Islands", "Germany", "Russia", "stateless", "Ukraine"],
+    }
+    for lang, names in expected.items():
+        form = client.get("/", headers={"Accept-Language": lang}).context["form"]
+        assert [n for _code, n in list(form.fields["nationality"].choices)[1:]] == names
 
 
 def test_the_reception_centre_filter_takes_the_current_placement(
@@ -368,7 +416,10 @@ def test_the_filtered_queue_exports_as_csv_and_the_export_is_audited(
         queue_cases["later"].reference,
     ]
     late = rows[0]
-    assert late["late_reason"] == "decision"
+    assert late["nationality"] == "RUS"  # the code, for a spreadsheet's filters and joins
+    assert late["nationality_name"] == "Russia"
+    # a label, as the stage and the groups
+    assert late["late_reason"] == "decision on the application (beslistermijn)"
     assert late["overdue"] == "yes"
     assert late["late_since"] == "2022-03-28"  # the decision term ended on 27 March
     assert late["waiting_since"] == "2021-09-27"  # lodged
@@ -378,6 +429,27 @@ def test_the_filtered_queue_exports_as_csv_and_the_export_is_audited(
         str(a) for a in (queue_cases["late"].pk, queue_cases["later"].pk)
     )
     assert client.get("/queue.csv", {"stage": "bogus"}).status_code == 400
+    nl = client.get("/queue.csv", {"nationality": "RUS"}, headers={"Accept-Language": "nl"})
+    rows = list(csv.DictReader(io.StringIO(nl.content.decode())))
+    assert rows[0]["nationality_name"] == "Rusland"
+    assert rows[0]["late_reason"] == "beslissing op de aanvraag (beslistermijn)"
+
+
+def test_the_csv_names_a_missing_registration_interview(
+    make_case: Any, make_user: Any, client: Any
+) -> None:
+    make_case(
+        events=[
+            ("asylum_requested", D(2022, 3, 1), {}),
+            ("application_lodged", D(2022, 3, 3), {}),
+            ("track_assigned", D(2022, 3, 4), {"track": "dublin"}),
+        ]
+    )
+    client.force_login(make_user("cw", "caseworker", "ind"))
+    for lang, text in (("en", "no registration interview yet"), ("nl", "nog geen aanmeldgehoor")):
+        r = client.get("/queue.csv", headers={"Accept-Language": lang})
+        (row,) = csv.DictReader(io.StringIO(r.content.decode()))
+        assert row["late_reason"] == text
 
 
 def test_a_name_that_looks_like_a_formula_is_quoted_in_the_csv(

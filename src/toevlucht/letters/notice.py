@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from toevlucht.accounts.models import User
+from toevlucht.cases.countries import country_label
 from toevlucht.cases.models import Application
 from toevlucht.law import AssessmentView, DeadlineKind, RemedyKind
 from toevlucht.law.params import value
@@ -65,7 +66,7 @@ class NoticeOfDefault:
     client_name: str
     client_name_original: str
     birth_date: dt.date | None
-    nationality: str
+    nationality: str  # by its name in Dutch (cases.countries)
     authority: str
     sender_name: str
     sender_organisation: str
@@ -146,7 +147,7 @@ def notice_of_default(
         client_name=applicant.display_name,
         client_name_original=f"{applicant.given_names} {applicant.family_name}",
         birth_date=applicant.birth_date,
-        nationality=applicant.nationality,
+        nationality=country_label(applicant.nationality, "nl"),
         authority=application.organisation.name,
         sender_name=signatory_name(sender, signatory),
         sender_organisation=org.name if org else "",

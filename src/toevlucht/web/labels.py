@@ -27,6 +27,7 @@ __all__ = [
     "field_label",
     "group_label",
     "language_label",
+    "late_reason_label",
     "law_label",
     "sex_label",
 ]
@@ -196,6 +197,14 @@ def law_label(section: str, value: str) -> str:
         return render_key(f"{section}.{value}", _lang())
     except KeyError:
         return value
+
+
+def late_reason_label(reason: str) -> str:
+    """What the authority is late on (``CaseStatus.late_reason``): a deadline kind by its
+    name in the law's catalogue, or the registration interview not yet held."""
+    if reason == "registration_interview":
+        return str(_("no registration interview yet"))
+    return law_label("deadline", reason)
 
 
 def event_kind_label(kind: str) -> str:

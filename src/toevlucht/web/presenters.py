@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from toevlucht import clock
+from toevlucht.cases.countries import country_names
 from toevlucht.cases.models import Application, ProcedureEvent
 from toevlucht.law import EventKind
 from toevlucht.web.labels import (
@@ -147,7 +148,7 @@ class QueueRow:
     name: str  # the applicant's name in Latin script
     native: str  # and in their own
     groups: list[str]
-    nationality: str
+    nationality: str  # by its name
     alert: bool  # overdue, or a late next step
     stage: str = ""
     in_stage: str = ""  # whole days since the stage began
@@ -172,6 +173,7 @@ class _PageLabels:
         self.select = gettext("Select %(r)s")
         self.expired = gettext("expired")
         self.no_interview = gettext("no registration interview yet")
+        self.countries = country_names()  # built once per language and process
         self._law: dict[tuple[str, str], str] = {}
         self._dates: dict[dt.date, str] = {}
         self._groups: dict[str, str] = {}
@@ -222,7 +224,7 @@ def _queue_row(app: Application, t: _PageLabels) -> QueueRow:
         name=a.display_name,
         native=f"{a.given_names} {a.family_name}",
         groups=[t.group(str(g)) for g in a.groups or []],
-        nationality=a.nationality,
+        nationality=t.countries.get(a.nationality, a.nationality),
         alert=bool(s is not None and (s.overdue or s.late_since)),
         caseworker=(
             (app.caseworker.get_full_name() or app.caseworker.username) if app.caseworker else None

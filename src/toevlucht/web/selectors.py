@@ -18,12 +18,14 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from toevlucht import clock
+from toevlucht.accounts.roles import AUTHORITY
 from toevlucht.audit.log import record
 from toevlucht.cases import changes
 from toevlucht.cases.announce import measure_preview
@@ -436,21 +438,37 @@ def announced_measures() -> dict[str, AnnouncedMeasure]:
     }
 
 
-def nationalities() -> list[str]:
-    """Nationalities on record (codes only, no personal data), for the filter.
+def nationalities(user: Any) -> list[str]:
+    """The nationalities of the applicants of the cases ``user`` may see
+    (``applications_visible_to``), for the queue's filter: codes only, read without
+    personal data, so not audited.
 
-    One index probe per nationality (a recursive query: the next code after the last one),
-    not a ``DISTINCT`` over every applicant: PostgreSQL, which cannot skip through an index,
-    read all 100,000 applicants for that on every page of the queue (31 ms)."""
+    The authority sees its organisation's cases, up to 100,000: one index probe per
+    nationality on record (a recursive query: the next code after the last one) and, for
+    each code, an ``EXISTS`` over the user's cases of that nationality, which the index on
+    the nationality answers at its first applicant of the authority. Not a ``DISTINCT`` over
+    every applicant: PostgreSQL, which cannot skip through an index, read all 100,000 for it
+    on every page of the queue (31 ms). Legal aid and an applicant see few cases: a
+    ``DISTINCT`` over those."""
+    visible = applications_visible_to(user)
+    if str(getattr(user, "role", "")) not in AUTHORITY:
+        codes = visible.values_list("applicant__nationality", flat=True).distinct()
+        return sorted({c for c in codes.order_by() if c})
+    probe = visible.filter(applicant__nationality=RawSQL("codes.code", ())).values("pk")[:1]
+    try:
+        seen_sql, seen_params = probe.query.sql_with_params()
+    except EmptyResultSet:  # no case visible
+        return []
     table = connection.ops.quote_name(Applicant._meta.db_table)
     column = connection.ops.quote_name("nationality")
     sql = (
         f"WITH RECURSIVE codes(code) AS (SELECT MIN({column}) FROM {table} UNION ALL "
         f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > codes.code) "
-        "FROM codes WHERE codes.code IS NOT NULL) SELECT code FROM codes"
+        "FROM codes WHERE codes.code IS NOT NULL) "
+        f"SELECT code FROM codes WHERE codes.code IS NOT NULL AND EXISTS ({seen_sql})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, seen_params)
         return sorted(row[0] for row in cursor.fetchall() if row[0])
 
 

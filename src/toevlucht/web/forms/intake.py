@@ -8,11 +8,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from toevlucht.cases.countries import country_names, sort_key
 from toevlucht.law.measures import groups
+from toevlucht.law.model import country_codes
 from toevlucht.web.forms.queue import colleagues
+from toevlucht.web.forms.widgets import QuickSelect
 from toevlucht.web.labels import group_label
 
 __all__ = ["ApplicantForm", "OpenCaseForm"]
+
+
+class NationalityField(forms.ChoiceField):
+    """The law's nationality codes by their names, sorted by name; the code sent is checked
+    by the service (``applicant_register``), which names the field as for every other."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
 
 
 class ApplicantForm(forms.Form):
@@ -33,9 +44,7 @@ class ApplicantForm(forms.Form):
         required=False,
         help_text=_("YYYY-MM-DD, or YYYY-MM or YYYY when only that is known; empty: unknown"),
     )
-    nationality = forms.CharField(
-        label=_("Nationality"), max_length=3, help_text=_("ISO 3166-1 alpha-3, e.g. RUS")
-    )
+    nationality = NationalityField(label=_("Nationality"), widget=QuickSelect)
     sex = forms.ChoiceField(
         label=_("Sex"),
         required=False,
@@ -62,6 +71,13 @@ class ApplicantForm(forms.Form):
         field = self.fields["groups"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = sorted((g, group_label(g)) for g in groups())
+        names = country_names()
+        nationality = self.fields["nationality"]
+        assert isinstance(nationality, forms.ChoiceField)
+        by_name = sorted(
+            ((c, names.get(c, c)) for c in country_codes()), key=lambda c: sort_key(c[1])
+        )
+        nationality.choices = [("", "—"), *by_name]
         if not show_reason:
             self.fields["duplicate_reason"].widget = forms.HiddenInput()
 

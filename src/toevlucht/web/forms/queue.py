@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toevlucht.accounts.models import User
 from toevlucht.accounts.roles import AUTHORITY
+from toevlucht.cases.countries import country_names, sort_key
 from toevlucht.cases.models import ReceptionCentre
 from toevlucht.law import Stage
 from toevlucht.law.measures import groups
@@ -85,8 +86,12 @@ class QueueFilterForm(forms.Form):
             "regime", anyone + [(r.value, law_label("regime", r.value)) for r in Regime]
         )
         self._set_choices("stage", anyone + [(s.value, law_label("stage", s.value)) for s in Stage])
-        self._set_choices("nationality", anyone + [(n, n) for n in nationalities()])
         lang = (get_language() or "en")[:2]
+        names = country_names(lang)
+        seen = sorted(
+            ((n, names.get(n, n)) for n in nationalities(user)), key=lambda c: sort_key(c[1])
+        )
+        self._set_choices("nationality", anyone + seen)
         measures = sorted(all_measures().values(), key=lambda m: m.title(lang))
         self._set_choices("measure", anyone + [(m.id, m.title(lang)) for m in measures])
 

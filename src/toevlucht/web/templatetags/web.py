@@ -10,6 +10,7 @@ from django import template
 from django.http import QueryDict
 
 from toevlucht import clock
+from toevlucht.cases.countries import country_label, sort_key
 from toevlucht.web import labels
 
 register = template.Library()
@@ -110,6 +111,19 @@ def days_since(day: Any) -> int | str:
 @register.filter
 def group_name(group_id: Any) -> str:
     return labels.group_label(str(group_id))
+
+
+@register.filter
+def country_name(code: Any) -> str:
+    """``{{ applicant.nationality|country_name }}``: a nationality by its name in the page's
+    language (one dict look-up: ``cases.countries``)."""
+    return country_label(str(code)) if code else ""
+
+
+@register.filter
+def country_names(codes: Any) -> str:
+    """``{{ scope.nationalities|country_names }}``: nationalities by name, sorted by it."""
+    return ", ".join(sorted((country_label(str(c)) for c in codes or []), key=sort_key))
 
 
 @register.filter

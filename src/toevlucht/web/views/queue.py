@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 from toevlucht import clock
 from toevlucht.accounts.models import User
 from toevlucht.accounts.roles import AUTHORITY
+from toevlucht.cases.countries import country_names
 from toevlucht.cases.selectors import aggregates
 from toevlucht.cases.services import applications_assign
 from toevlucht.errors import Rejected
 from toevlucht.web.access import CASE_READERS, MEASURE_READERS, is_htmx, safe_next, staff_page
 from toevlucht.web.forms.queue import AssignForm, QueueFilterForm, SearchForm
-from toevlucht.web.labels import group_label, law_label
+from toevlucht.web.labels import group_label, late_reason_label, law_label
 from toevlucht.web.presenters import queue_rows
 from toevlucht.web.selectors import queue_export, search, work_queue
 
@@ -93,6 +94,7 @@ CSV_COLUMNS = [
     "applicant",
     "v_number",
     "nationality",
+    "nationality_name",
     "groups",
     "stage",
     "late_since",
@@ -127,6 +129,7 @@ def queue_csv(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     w = csv.writer(response)
     w.writerow(CSV_COLUMNS)
+    countries = country_names()
     for app in rows:
         s, a = app.status, app.applicant
         w.writerow(
@@ -136,10 +139,11 @@ def queue_csv(request: HttpRequest) -> HttpResponse:
                 a.display_name,
                 a.v_number,
                 a.nationality,
+                countries.get(a.nationality, a.nationality),
                 "; ".join(group_label(g) for g in a.groups),
                 law_label("stage", s.stage),
                 s.late_since.isoformat() if s.late_since else "",
-                s.late_reason,
+                late_reason_label(s.late_reason) if s.late_reason else "",
                 s.waiting_since.isoformat() if s.waiting_since else "",
                 (today - s.stage_since).days if s.stage_since else "",
                 law_label("deadline", s.next_deadline_kind),
