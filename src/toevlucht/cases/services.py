@@ -33,7 +33,7 @@ from toevlucht.cases.models import (
 )
 from toevlucht.cases.projection import projection_from, projection_on, projection_write
 from toevlucht.cases.selectors import applications_visible_to
-from toevlucht.cases.translit import search_key
+from toevlucht.cases.translit import ARABIC_MARK, arabic_keys, has_arabic_names, search_key
 from toevlucht.errors import DuplicateSuspected, EventRejected, NotFound, Rejected
 from toevlucht.law import LANGUAGES, CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
@@ -111,8 +111,13 @@ class Candidate:
     reasons: tuple[str, ...]  # v_number, name, birth_date, nationality
 
 
-def _name_keys(*names: str) -> set[str]:
-    return {w for n in names for w in search_key(n).split() if w}
+def _name_keys(*names: str, arabic: bool = False) -> set[str]:
+    """The search words of ``names`` as the applicant's stored key has them (``models.
+    applicant_search_key``): with the Arabic-spelling keys when ``arabic``."""
+    keys = {w for n in names for w in search_key(n).split() if w}
+    if arabic:
+        keys |= {ARABIC_MARK + k for n in names for k in arabic_keys(n)}
+    return keys
 
 
 def applicant_candidates(
@@ -128,7 +133,8 @@ def applicant_candidates(
     purpose: str = "duplicate check",
 ) -> list[Candidate]:
     """Applicants on record who may be this person: the same V-number, or a family name and
-    a given name that meet in any spelling or script (``translit.search_key``) with a birth
+    a given name that meet in any spelling or script (``translit.search_key``; an Arabic or
+    Persian name also in its other Latin spellings, ``translit.arabic_keys``) with a birth
     date that does not contradict (same day, or same month or year where only that is
     known, or unknown). Every applicant is searched, whichever authority holds the case:
     the check is about the person. The candidates shown are audited."""
@@ -138,8 +144,10 @@ def applicant_candidates(
     if v_number:
         for pk in Applicant.objects.filter(v_number=v_number).values_list("pk", flat=True):
             found.setdefault(pk, set()).add("v_number")
-    family = _name_keys(family_name, family_name_latin)
-    given = _name_keys(given_names, given_names_latin)
+    names = [given_names, family_name, given_names_latin, family_name_latin]
+    arabic = has_arabic_names(names, nationality)  # Mohammed Hashimi meets Muhammad Hashemi
+    family = _name_keys(family_name, family_name_latin, arabic=arabic)
+    given = _name_keys(given_names, given_names_latin, arabic=arabic)
     if family and given:
         q = Q()
         for key in family:
