@@ -34,6 +34,7 @@ STAFF = [
     "privacy/export.py",
     "web/selectors.py",
     "web/views/intake.py",
+    "web/views/mandates.py",
 ]
 # ... and those whose messages can reach the applicant's portal as well.
 PORTAL = ["accounts/passwords.py", "accounts/services.py", "portal/services.py"]

@@ -79,6 +79,8 @@ PAGES = {
     "queue_csv": {CW: 200, SV: 200, LA: 200, AN: 403, AP: 403, AD: 200, ANON: 302},
     "applicant_new": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
     "notices": {CW: 403, SV: 403, LA: 200, AN: 403, AP: 403, AD: 403, ANON: 302},
+    "mandate_requests": {CW: 403, SV: 403, LA: 200, AN: 403, AP: 403, AD: 403, ANON: 302},
+    "mandate_request_withdraw": dict.fromkeys(ROLES, 405),  # POST only
 }
 INTAKE = {  # opening a case for an applicant: authority staff, who see the applicant's cases
     "own": {CW: 200, SV: 200, LA: 403, AN: 403, AP: 403, AD: 200, ANON: 302},
@@ -163,6 +165,8 @@ def _url(name: str, app: Any = None) -> str:
         "queue_csv": "/queue.csv",
         "applicant_new": "/applicants/new/",
         "notices": "/notices/",
+        "mandate_requests": "/mandates/requests/",
+        "mandate_request_withdraw": "/mandates/requests/999999/withdraw/",
     }[name]
 
 

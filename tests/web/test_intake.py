@@ -170,3 +170,33 @@ def test_legal_aid_cannot_register(make_user: Any, client: Any) -> None:
     client.force_login(make_user("la", "legal_aid", "vwn"))
     assert client.post("/applicants/new/", FORM).status_code == 403
     assert not Applicant.objects.exists()
+
+
+def test_every_wrong_field_is_told_at_once_and_nothing_is_written(
+    caseworker: Any, client: Any
+) -> None:
+    """The user's walk: V-number "12", birth date "1990-13", nationality "ZZZ" showed only
+    the V-number's error; each field's own error shows, in one answer."""
+    change = {"v_number": "12", "birth_date": "1990-13", "nationality": "ZZZ", "languages": "x"}
+    r = client.post("/applicants/new/", {**FORM, **change})
+    assert r.status_code == 400
+    errors = r.context["form"].errors
+    assert set(errors) == {"v_number", "birth_date", "nationality", "languages"}, errors
+    assert errors["v_number"] == ["'12': a V-number is 10 digits"]
+    assert errors["birth_date"] == ["13 is not a month"]
+    assert errors["nationality"] == ["'ZZZ' is not an ISO 3166-1 alpha-3 code"]
+    html = r.content.decode()
+    for field in errors:
+        assert f'id="id_{field}_error"' in html
+    assert not Applicant.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="applicant", action="create").exists()
+
+
+def test_a_registered_v_number_is_told_with_the_other_errors(caseworker: Any, client: Any) -> None:
+    assert client.post("/applicants/new/", FORM).status_code == 302
+    r = client.post("/applicants/new/", {**FORM, "family_name_latin": "", "sex": "?"})
+    assert r.status_code == 400
+    errors = r.context["form"].errors
+    assert "is already registered" in str(errors["v_number"])
+    assert {"family_name_latin", "sex"} <= set(errors), errors
+    assert Applicant.objects.count() == 1

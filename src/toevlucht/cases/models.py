@@ -14,21 +14,33 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from toevlucht.audit.log import Chain, register_chain, seal
-from toevlucht.cases.translit import search_key
+from toevlucht.cases.translit import ARABIC_MARK, arabic_keys, has_arabic_names, search_key
 from toevlucht.law import EventKind, Sex, Stage, Track
 from toevlucht.law.regime import Regime
 
 
 def applicant_search_key(
-    given_names: str, family_name: str, given_names_latin: str, family_name_latin: str
+    given_names: str,
+    family_name: str,
+    given_names_latin: str,
+    family_name_latin: str,
+    nationality: str = "",
 ) -> str:
     """The words of both spellings of a name as spelling-tolerant keys (``translit``),
-    between spaces, so that `` <key of a word>`` finds a word by its beginning."""
+    between spaces, so that `` <key of a word>`` finds a word by its beginning; for Arabic
+    and Persian names (``translit.has_arabic_names``) also their Latin words' Arabic-spelling
+    keys, each after ``~`` (``translit.arabic_keys``), found as whole words."""
+    names = [given_names, family_name, given_names_latin, family_name_latin]
     words: list[str] = []
-    for part in (given_names, family_name, given_names_latin, family_name_latin):
+    for part in names:
         for word in search_key(part).split():
             if word not in words:
                 words.append(word)
+    if has_arabic_names(names, nationality):
+        for part in (given_names_latin, family_name_latin):
+            for key in arabic_keys(part):
+                if ARABIC_MARK + key not in words:
+                    words.append(ARABIC_MARK + key)
     return f" {' '.join(words)} " if words else ""
 
 
@@ -42,6 +54,7 @@ class SearchKeyField(models.TextField):  # type: ignore[type-arg]
             getattr(model_instance, "family_name", ""),
             getattr(model_instance, "given_names_latin", ""),
             getattr(model_instance, "family_name_latin", ""),
+            getattr(model_instance, "nationality", ""),
         )
         setattr(model_instance, self.attname, value)
         return value

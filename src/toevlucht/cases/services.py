@@ -33,7 +33,7 @@ from toevlucht.cases.models import (
 )
 from toevlucht.cases.projection import projection_from, projection_on, projection_write
 from toevlucht.cases.selectors import applications_visible_to
-from toevlucht.cases.translit import search_key
+from toevlucht.cases.translit import ARABIC_MARK, arabic_keys, has_arabic_names, search_key
 from toevlucht.errors import DuplicateSuspected, EventRejected, NotFound, Rejected
 from toevlucht.law import LANGUAGES, CaseInputError, HistoryError, LawError, assess, parse_event
 from toevlucht.law.measures import groups
@@ -45,6 +45,7 @@ from toevlucht.measures.selectors import all_measures
 __all__ = [
     "Candidate",
     "applicant_candidates",
+    "applicant_field_errors",
     "applicant_register",
     "application_open",
     "applications_assign",
@@ -110,8 +111,13 @@ class Candidate:
     reasons: tuple[str, ...]  # v_number, name, birth_date, nationality
 
 
-def _name_keys(*names: str) -> set[str]:
-    return {w for n in names for w in search_key(n).split() if w}
+def _name_keys(*names: str, arabic: bool = False) -> set[str]:
+    """The search words of ``names`` as the applicant's stored key has them (``models.
+    applicant_search_key``): with the Arabic-spelling keys when ``arabic``."""
+    keys = {w for n in names for w in search_key(n).split() if w}
+    if arabic:
+        keys |= {ARABIC_MARK + k for n in names for k in arabic_keys(n)}
+    return keys
 
 
 def applicant_candidates(
@@ -127,7 +133,8 @@ def applicant_candidates(
     purpose: str = "duplicate check",
 ) -> list[Candidate]:
     """Applicants on record who may be this person: the same V-number, or a family name and
-    a given name that meet in any spelling or script (``translit.search_key``) with a birth
+    a given name that meet in any spelling or script (``translit.search_key``; an Arabic or
+    Persian name also in its other Latin spellings, ``translit.arabic_keys``) with a birth
     date that does not contradict (same day, or same month or year where only that is
     known, or unknown). Every applicant is searched, whichever authority holds the case:
     the check is about the person. The candidates shown are audited."""
@@ -137,8 +144,10 @@ def applicant_candidates(
     if v_number:
         for pk in Applicant.objects.filter(v_number=v_number).values_list("pk", flat=True):
             found.setdefault(pk, set()).add("v_number")
-    family = _name_keys(family_name, family_name_latin)
-    given = _name_keys(given_names, given_names_latin)
+    names = [given_names, family_name, given_names_latin, family_name_latin]
+    arabic = has_arabic_names(names, nationality)  # Mohammed Hashimi meets Muhammad Hashemi
+    family = _name_keys(family_name, family_name_latin, arabic=arabic)
+    given = _name_keys(given_names, given_names_latin, arabic=arabic)
     if family and given:
         q = Q()
         for key in family:
@@ -184,6 +193,114 @@ def applicant_candidates(
     return out
 
 
+def _check_v_number(v_number: str) -> None:
+    if not V_NUMBER.fullmatch(v_number):
+        raise Rejected(
+            "v_number", gettext("%(value)s: a V-number is 10 digits") % {"value": repr(v_number)}
+        )
+
+
+def _check_v_number_free(v_number: str) -> None:
+    """(A malformed V-number is not looked up.)"""
+    if V_NUMBER.fullmatch(v_number) and Applicant.objects.filter(v_number=v_number).exists():
+        raise Rejected(
+            "v_number", gettext("V-number %(value)s is already registered") % {"value": v_number}
+        )
+
+
+def _check_groups(applicant_groups: list[str]) -> None:
+    known = groups()
+    for g in applicant_groups:
+        if g not in known:
+            dutch = _page_language() == "nl"
+            names = ", ".join(k.name_nl if dutch else k.name_en for k in known.values())
+            raise Rejected(
+                "groups",
+                gettext("unknown group %(value)s (known: %(known)s)")
+                % {"value": repr(g), "known": names},
+            )
+
+
+def _check_languages(languages: list[str]) -> None:
+    for lang in languages:
+        if not LANGUAGE.fullmatch(lang):
+            raise Rejected(
+                "languages",
+                gettext("%(value)s is not an ISO 639-1 code (two letters)") % {"value": repr(lang)},
+            )
+
+
+def applicant_field_errors(
+    *,
+    v_number: str,
+    given_names: str,
+    family_name: str,
+    given_names_latin: str,
+    family_name_latin: str,
+    nationality: str,
+    birth_date: str | dt.date | None = None,
+    sex: str = "",
+    languages: list[str] | None = None,
+    applicant_groups: list[str] | None = None,
+) -> dict[str, str]:
+    """What is wrong with a new applicant's facts, every field at once (field -> its first
+    message): a page shows them together, :func:`applicant_register`
+    refuses with the first (in this order). Writes nothing; the V-number is looked up (is it
+    registered already?) only when it is well formed."""
+    given_latin, family_latin = given_names_latin.strip(), family_name_latin.strip()
+    names = {
+        "given_names": given_names.strip() or given_latin,
+        "family_name": family_name.strip() or family_latin,
+        "given_names_latin": given_latin,
+        "family_name_latin": family_latin,
+    }
+
+    def names_check(field_name: str) -> Any:
+        def check() -> None:
+            if field_name == "family_name_latin" and not family_latin:
+                raise Rejected(field_name, gettext("the family name in Latin letters is required"))
+            if len(names[field_name]) > 200:
+                raise Rejected(field_name, gettext("at most 200 characters"))
+
+        return check
+
+    def nationality_check() -> None:
+        if nationality not in country_codes():
+            raise Rejected(
+                "nationality",
+                gettext("%(value)s is not an ISO 3166-1 alpha-3 code")
+                % {"value": repr(nationality)},
+            )
+
+    def sex_check() -> None:
+        if sex and sex not in ("male", "female", "x"):
+            raise Rejected(
+                "sex",
+                gettext(
+                    "%(value)s is not a sex: choose male, female or X (neither male nor female)"
+                )
+                % {"value": repr(sex)},
+            )
+
+    checks: list[Any] = [
+        lambda: _check_v_number(v_number.strip()),
+        *(names_check(f) for f in names),
+        nationality_check,
+        lambda: parse_birth(birth_date),
+        lambda: _check_groups(applicant_groups or []),
+        sex_check,
+        lambda: _check_languages(languages or []),
+        lambda: _check_v_number_free(v_number.strip()),
+    ]
+    errors: dict[str, str] = {}
+    for check in checks:
+        try:
+            check()
+        except Rejected as exc:
+            errors.setdefault(exc.field, exc.message)
+    return errors
+
+
 @transaction.atomic
 def applicant_register(
     *,
@@ -210,58 +327,26 @@ def applicant_register(
     record is made anyway; that reason is audited. The same V-number is never registered
     twice. Raises :class:`Rejected` naming the field; nothing is written then."""
     permissions.check_register(actor)
+    errors = applicant_field_errors(
+        v_number=v_number,
+        given_names=given_names,
+        family_name=family_name,
+        given_names_latin=given_names_latin,
+        family_name_latin=family_name_latin,
+        nationality=nationality,
+        birth_date=birth_date,
+        sex=sex,
+        languages=languages,
+        applicant_groups=applicant_groups,
+    )
+    if errors:
+        field_name, message = next(iter(errors.items()))
+        raise Rejected(field_name, message)
     v_number = v_number.strip()
-    if not V_NUMBER.fullmatch(v_number):
-        raise Rejected(
-            "v_number", gettext("%(value)s: a V-number is 10 digits") % {"value": repr(v_number)}
-        )
     given_names_latin, family_name_latin = given_names_latin.strip(), family_name_latin.strip()
-    if not family_name_latin:
-        raise Rejected("family_name_latin", gettext("the family name in Latin letters is required"))
-    if not given_names_latin and not family_name_latin:
-        raise Rejected("given_names_latin", gettext("a name is required"))
     given_names = given_names.strip() or given_names_latin
     family_name = family_name.strip() or family_name_latin
-    for field_name, value in (
-        ("given_names", given_names),
-        ("family_name", family_name),
-        ("given_names_latin", given_names_latin),
-        ("family_name_latin", family_name_latin),
-    ):
-        if len(value) > 200:
-            raise Rejected(field_name, gettext("at most 200 characters"))
-    if nationality not in country_codes():
-        raise Rejected(
-            "nationality",
-            gettext("%(value)s is not an ISO 3166-1 alpha-3 code") % {"value": repr(nationality)},
-        )
     full, year, month = parse_birth(birth_date)
-    known = groups()
-    for g in applicant_groups or []:
-        if g not in known:
-            dutch = _page_language() == "nl"
-            names = ", ".join(k.name_nl if dutch else k.name_en for k in known.values())
-            raise Rejected(
-                "groups",
-                gettext("unknown group %(value)s (known: %(known)s)")
-                % {"value": repr(g), "known": names},
-            )
-    if sex and sex not in ("male", "female", "x"):
-        raise Rejected(
-            "sex",
-            gettext("%(value)s is not a sex: choose male, female or X (neither male nor female)")
-            % {"value": repr(sex)},
-        )
-    for lang in languages or []:
-        if not LANGUAGE.fullmatch(lang):
-            raise Rejected(
-                "languages",
-                gettext("%(value)s is not an ISO 639-1 code (two letters)") % {"value": repr(lang)},
-            )
-    if Applicant.objects.filter(v_number=v_number).exists():
-        raise Rejected(
-            "v_number", gettext("V-number %(value)s is already registered") % {"value": v_number}
-        )
     reason = (duplicate_reason or "").strip()
     if actor is not None:
         candidates = applicant_candidates(

@@ -11,7 +11,8 @@ supervisor             as caseworker, and announces policy measures
 administrator          as supervisor (runs the system for the authority)
 legal aid              client list, search, case pages of mandated clients; records
                        the remedy steps it takes (notice of default received, appeal);
-                       the notice-of-default letter; measures (read)
+                       the notice-of-default letter; asks a client for a mandate
+                       (by V-number) and withdraws its requests; measures (read)
 analyst                statistics without personal data, measures (read), reception
 applicant              none: the portal (``/portal/``) is theirs
 =====================  ==========================================================

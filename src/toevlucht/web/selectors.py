@@ -45,7 +45,7 @@ from toevlucht.cases.selectors import (
     events_for_application,
 )
 from toevlucht.cases.services import assessment_for
-from toevlucht.cases.translit import search_key
+from toevlucht.cases.translit import ARABIC_MARK, query_words
 from toevlucht.errors import Rejected
 from toevlucht.law import AssessmentView, LawError, Measure
 from toevlucht.law.view import DeadlineLine, RemedyLine
@@ -283,7 +283,8 @@ def queue_export(*, user: Any, filters: QueueFilters) -> list[Application]:
 def search(*, user: Any, text: str, page: int | str | None) -> Page[Application]:
     """Cases of the user's whose reference or applicant's V-number starts with ``text`` (a
     word with a digit), or whose names contain every word of ``text`` at the start of a
-    word, in either script and spelling (``translit.search_key``)."""
+    word, in either script and spelling (``translit.search_key``); a Latin spelling of an
+    Arabic or Persian name also finds the other usual spellings (``translit.arabic_keys``)."""
     text = text.strip()
     if text and " " not in text and any(ch.isdigit() for ch in text):
         # a range, not LIKE: SQLite's LIKE ignores the index
@@ -292,10 +293,11 @@ def search(*, user: Any, text: str, page: int | str | None) -> Page[Application]
             reference__gte=ref, reference__lt=ref + "\U0010ffff"
         )
     else:
-        words = [w for w in (search_key(t) for t in text.split()) if w]
         q = Q(pk__in=[])
-        for i, w in enumerate(words):
-            word = Q(applicant__search_key__contains=f" {w}")
+        for i, (key, arabic) in enumerate(query_words(text)):
+            word = Q(applicant__search_key__contains=f" {key}") if key else Q(pk__in=[])
+            for alt in arabic:  # Mohammed finds Muhammad, Hashimi Hashemi (whole words)
+                word |= Q(applicant__search_key__contains=f" {ARABIC_MARK}{alt} ")
             q = word if i == 0 else q & word
     qs = application_list_for_user(user=user, purpose="search", filters=q).order_by(
         "applicant__family_name_latin", "applicant__given_names_latin", "pk"

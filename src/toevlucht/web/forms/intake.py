@@ -1,5 +1,7 @@
 """Forms of the intake: register an applicant (with the duplicate check's reason) and open
-an application. They only parse; the services validate and name the wrong field."""
+an application. They parse; the rules are the services': the applicant form asks
+:func:`~toevlucht.cases.services.applicant_field_errors` for every wrong field at once, and the
+views put a service's refusal on the field it names."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from toevlucht.cases.countries import country_names, sort_key
+from toevlucht.cases.services import applicant_field_errors
 from toevlucht.law.measures import groups
 from toevlucht.law.model import country_codes
 from toevlucht.web.forms.queue import colleagues
@@ -81,8 +84,24 @@ class ApplicantForm(forms.Form):
         if not show_reason:
             self.fields["duplicate_reason"].widget = forms.HiddenInput()
 
-    def values(self) -> dict[str, Any]:
-        d = self.cleaned_data
+    def clean(self) -> dict[str, Any]:
+        """Every field the service would refuse, at once (not one per submission)."""
+        cleaned = super().clean() or {}
+        values = self.values(partial=True)
+        del values["duplicate_reason"]
+        errors = applicant_field_errors(**values)
+        for field_name, message in errors.items():
+            name = "groups" if field_name == "applicant_groups" else field_name
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+    def values(self, partial: bool = False) -> dict[str, Any]:
+        """The service's arguments; ``partial``: from the fields that parsed (the others
+        empty), while the form is cleaned."""
+        d: Any = self.cleaned_data
+        if partial:
+            d = {f: self.cleaned_data.get(f, [] if f == "groups" else "") for f in self.fields}
         langs = [x.strip().lower() for x in d["languages"].split(",") if x.strip()]
         return {
             "v_number": d["v_number"],
