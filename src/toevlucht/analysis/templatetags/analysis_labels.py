@@ -1,4 +1,4 @@
-"""``{% load analysis_labels %}``: the forecasts' codes by name (:mod:`toevlucht.analysis.labels`)."""
+"""``{% load analysis_labels %}``: the forecasts' codes by name (``analysis.labels``)."""
 
 from __future__ import annotations
 
