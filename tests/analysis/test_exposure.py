@@ -359,12 +359,18 @@ def test_the_backtest_page_lists_the_latest_runs_groups_with_the_threshold(
         outcomes=30, held=24, censored=10, coverage=0.8, median_error_days=12.0,
         recent_outcomes=10, recent_held=8, passes=True,
     )  # fmt: skip
-    html = client_for(world["users"]["analyst"]).get("/analysis/backtest/").content.decode()
-    assert "SYR" in html
+    c = client_for(world["users"]["analyst"])
+    html = c.get("/analysis/backtest/").content.decode()
+    assert "<td>decision</td><td>decision (Vw 2000)</td><td>Syria</td>" in html  # by name
     assert "OLD" not in html
     assert "0.80" in html
     assert "0.70" in html
     assert "data:image/png;base64," in html
+    c.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    html = c.get("/analysis/backtest/").content.decode()
+    assert "<td>beslissing</td><td>beslissing (Vw 2000)</td><td>Syrië</td>" in html
+    assert "vw2000:" not in html
+    assert "SYR" not in html
 
 
 def test_the_pages_replications_shrink_with_the_backlog_but_not_below_the_floor() -> None:

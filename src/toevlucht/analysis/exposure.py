@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
+from toevlucht.analysis.labels import group_label, queue_label, target_label
 from toevlucht.forecasts import exposure as ex
 from toevlucht.forecasts import services
 from toevlucht.forecasts.models import BacktestGroup, BacktestRun
@@ -52,7 +53,7 @@ def exposure_plot(e: ex.Exposure) -> str:
         mid = [r.passing[w].p50 for w in ex.HORIZON_WEEKS]
         lo = [r.passing[w].p50 - r.passing[w].p10 for w in ex.HORIZON_WEEKS]
         hi = [r.passing[w].p90 - r.passing[w].p50 for w in ex.HORIZON_WEEKS]
-        ax.bar(xs, mid, width=width, yerr=[lo, hi], capsize=3, label=r.queue)
+        ax.bar(xs, mid, width=width, yerr=[lo, hi], capsize=3, label=queue_label(r.queue))
     ax.set_xticks(
         [i + 0.4 - width / 2 for i in range(len(ex.HORIZON_WEEKS))],
         [_("%(weeks)s weeks") % {"weeks": w} for w in ex.HORIZON_WEEKS],
@@ -69,7 +70,7 @@ def pace_plot(needed: Sequence[ex.Needed]) -> str:
     """The current pace and the pace needed, per queue."""
     fig = Figure(figsize=(7.5, 2.8))
     ax = fig.subplots()
-    names = [n.queue for n in needed]
+    names = [queue_label(n.queue) for n in needed]
     ys = range(len(names))
     ax.barh([y + 0.2 for y in ys], [n.current_per_week for n in needed], 0.4, label=_("now"))
     ax.barh(
@@ -92,7 +93,10 @@ def coverage_plot(groups: Sequence[BacktestGroup], threshold: float, min_outcome
     shown = [g for g in groups if g.coverage is not None]
     fig = Figure(figsize=(7.5, max(2.0, 0.2 * len(shown) + 1)))
     ax = fig.subplots()
-    labels = [f"{g.target} {g.queue} {g.nationality_group}" for g in shown]
+    labels = [
+        f"{target_label(g.target)} · {queue_label(g.queue)} · {group_label(g.nationality_group)}"
+        for g in shown
+    ]
 
     def colour(g: BacktestGroup) -> str:
         if g.outcomes < min_outcomes:

@@ -6,6 +6,7 @@ import math
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from toevlucht.analysis.labels import queue_label
 from toevlucht.analysis.services import MAX_REPLICATIONS
 from toevlucht.forecasts.supervision import queue_names, valid_pace
 from toevlucht.sim import bundled_scenarios
@@ -37,7 +38,7 @@ class RunForm(forms.Form):
 
 
 def _queue_choices() -> list[tuple[str, str]]:
-    return [(q, q) for q in queue_names()]
+    return [(q, queue_label(q)) for q in queue_names()]
 
 
 class NeededForm(forms.Form):
