@@ -56,6 +56,8 @@ def test_a_possible_duplicate_is_shown_and_needs_a_reason(caseworker: Any, clien
     html = r.content.decode()
     assert "This person may be on record already" in html
     assert "2205010001" in html  # the candidate
+    assert "similar name, same birth date, same nationality" in html  # why, not as codes
+    assert "birth_date</td>" not in html and ", nationality<" not in html
     assert not Applicant.objects.filter(v_number="2205010002").exists()
     r = client.post("/applicants/new/", {**other, "duplicate_check": "1"})
     assert r.status_code == 409  # again without a reason: still refused
@@ -145,6 +147,7 @@ def test_a_registered_v_number_and_a_possible_duplicate_are_told_in_dutch(
     other = {**FORM, "v_number": "2205010002", "given_names": "", "family_name": ""}
     r = client.post("/applicants/new/", {**other, "duplicate_check": "1"}, **dutch)
     assert r.status_code == 409  # asked again without a reason
+    assert "gelijkende naam, zelfde geboortedatum, zelfde nationaliteit" in r.content.decode()
     assert r.context["form"].errors["duplicate_reason"] == [
         "1 geregistreerde aanvrager kan deze persoon zijn: controleer de registratie, of geef "
         "aan waarom toch een tweede registratie wordt gemaakt"

@@ -175,6 +175,20 @@ def sex_label(value: str) -> str:
     return str(SEX_LABELS.get(value, value)) if value else ""
 
 
+# why the intake's duplicate check names a record as a candidate (cases.services.Candidate)
+MATCH_LABELS: dict[str, Promise] = {
+    "v_number": _("same V-number"),
+    "name": _("similar name"),
+    "birth_date": _("same birth date"),
+    "nationality": _("same nationality"),
+}
+
+
+def match_labels(reasons: Any) -> str:
+    """A candidate's reasons by name, in their order."""
+    return ", ".join(str(MATCH_LABELS.get(r, r)) for r in reasons or ())
+
+
 def language_label(code: str) -> str:
     """A language code (ISO 639-1) by its name in the page's language, with the code."""
     try:

@@ -130,3 +130,9 @@ def country_names(codes: Any) -> str:
 def language_name(code: Any) -> str:
     """``{{ letter.language|language_name }}``: one language by its name."""
     return labels.language_label(str(code)) if code else ""
+
+
+@register.filter
+def match_reasons(reasons: Any) -> str:
+    """``{{ candidate.reasons|match_reasons }}``: why a record may be the same person."""
+    return labels.match_labels(reasons)
