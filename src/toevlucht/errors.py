@@ -36,6 +36,7 @@ __all__ = [
     "Rejected",
     "RunRejected",
     "ToevluchtError",
+    "TooManyMisses",
 ]
 
 
@@ -72,6 +73,15 @@ class MeasureRejected(Rejected):
 
 class RunRejected(Rejected):
     """A forecast run's scenario is wrong, or the run is too large."""
+
+
+class TooManyMisses(Rejected):
+    """Too many requests naming nothing (V-numbers on no record) within the hour: the user
+    waits ``wait`` seconds before asking again (HTTP 429 with ``Retry-After``)."""
+
+    def __init__(self, field: str, message: str, wait: int) -> None:
+        super().__init__(field, message)
+        self.wait = wait
 
 
 class NotAllowed(ToevluchtError, PermissionDenied):

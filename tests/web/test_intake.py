@@ -57,7 +57,8 @@ def test_a_possible_duplicate_is_shown_and_needs_a_reason(caseworker: Any, clien
     assert "This person may be on record already" in html
     assert "2205010001" in html  # the candidate
     assert "similar name, same birth date, same nationality" in html  # why, not as codes
-    assert "birth_date</td>" not in html and ", nationality<" not in html
+    assert "birth_date</td>" not in html
+    assert ", nationality<" not in html
     assert not Applicant.objects.filter(v_number="2205010002").exists()
     r = client.post("/applicants/new/", {**other, "duplicate_check": "1"})
     assert r.status_code == 409  # again without a reason: still refused

@@ -149,3 +149,21 @@ def test_the_page_is_in_dutch(la: Any, case: Any) -> None:
     assert "geen aanvrager met dit V-nummer" in str(r.context["form"].errors["v_number"])
     r = la.post(URL, {"v_number": "2205090007"}, follow=True)
     assert "ter bevestiging naar de aanvrager gestuurd" in r.content.decode()
+
+
+def test_the_page_shares_the_apis_limit_on_v_numbers_on_no_record(
+    la: Any, case: Any, settings: Any
+) -> None:
+    """Probing V-numbers on the page is counted as in the API (one service): after the
+    limit of misses within the hour, even a V-number on record waits, and nothing is
+    written."""
+    settings.TOEVLUCHT_MANDATE_REQUEST_MISSES = 2
+    for v in ("2205099990", "2205099991"):
+        r = la.post(URL, {"v_number": v})
+        assert r.status_code == 400
+        assert "no applicant with this V-number" in r.content.decode()
+    assert AuditEntry.objects.filter(purpose="mandate request, no V-number match").count() == 2
+    r = la.post(URL, {"v_number": "2205090007"})
+    assert r.status_code == 400
+    assert "too many V-numbers on no record within the hour" in r.content.decode()
+    assert not Mandate.objects.exists()

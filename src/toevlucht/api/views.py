@@ -7,14 +7,12 @@ errors are problem documents (:mod:`toevlucht.api.problems`).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views.decorators.csp import csp_override
@@ -31,8 +29,8 @@ from rest_framework.views import APIView
 
 from toevlucht import clock
 from toevlucht.accounts.models import Organisation, User
-from toevlucht.accounts.roles import check_manage_mandates, check_request_mandate
-from toevlucht.accounts.services import mandate_grant, mandate_request, mandate_revoke
+from toevlucht.accounts.roles import check_manage_mandates
+from toevlucht.accounts.services import mandate_grant, mandate_revoke
 from toevlucht.api.events import (
     EVENT_INPUT_SCHEMA,
     EventCorrectionSerializer,
@@ -66,8 +64,8 @@ from toevlucht.api.serializers import (
     no_such,
 )
 from toevlucht.audit.log import record
-from toevlucht.audit.models import AuditEntry
 from toevlucht.cases.announce import measure_announce, measure_preview
+from toevlucht.cases.mandate_requests import request_by_v_number
 from toevlucht.cases.models import (
     Applicant,
     Application,
@@ -93,7 +91,7 @@ from toevlucht.cases.services import (
     event_record,
     placement_record,
 )
-from toevlucht.errors import Rejected
+from toevlucht.errors import Rejected, TooManyMisses
 from toevlucht.law import LANGUAGES
 from toevlucht.measures.models import AnnouncedMeasure
 from toevlucht.measures.selectors import all_measures
@@ -290,31 +288,6 @@ class MandateList(APIView):
         return Response(MandateSerializer(m, context=ctx).data, status=status.HTTP_201_CREATED)
 
 
-# A mandate request's refusals name the service's own arguments (``applicant``,
-# ``organisation``); the API's input names the client by ``v_number``.
-_REQUEST_FIELDS = frozenset({"v_number", "lawyer", "valid_until"})
-MISS = "mandate request, no V-number match"  # the audit purpose of a V-number on no record
-
-
-def _misses_wait(actor: User) -> int | None:
-    """Seconds until legal aid may ask by V-number again, when ``actor`` named
-    ``TOEVLUCHT_MANDATE_REQUEST_MISSES`` V-numbers on no record within the last hour
-    (counted in the audit log: the same across processes); None when they may ask."""
-    limit = int(settings.TOEVLUCHT_MANDATE_REQUEST_MISSES)
-    since = timezone.now() - dt.timedelta(hours=1)
-    # the log has no index on actor or time, but its seq rises with its time: the last
-    # entry before the hour, found walking the seq index back, bounds the scan to the hour
-    before = AuditEntry.objects.filter(at__lt=since).order_by("-seq")
-    first = before.values_list("seq", flat=True).first() or 0
-    misses = AuditEntry.objects.filter(
-        seq__gt=first, actor_id=actor.pk, action="request", purpose=MISS, at__gte=since
-    ).order_by("-seq")
-    times = list(misses.values_list("at", flat=True)[:limit])
-    if len(times) < limit:
-        return None
-    return max(1, int((times[-1] - since).total_seconds()) + 1)
-
-
 class MandateRequestCreate(APIView):
     @extend_schema(
         request=MandateRequestSerializer,
@@ -333,31 +306,15 @@ class MandateRequestCreate(APIView):
         s.is_valid(raise_exception=True)
         v = s.validated_data
         actor = _actor(request)
-        check_request_mandate(actor)  # other roles: 403, before any V-number is looked up
-        wait = _misses_wait(actor)
-        if wait is not None:
-            raise Throttled(
-                wait,
-                gettext("too many V-numbers on no record within the hour: try again later"),
-            )
-        applicant = Applicant.objects.filter(v_number=v["v_number"]).first()
-        if applicant is None:
-            # kept, although the request is refused: who probes V-numbers shows in the log
-            record(
-                actor=actor, action="request", purpose=MISS, object_type="mandate", object_ids=[]
-            )
-            raise Rejected("v_number", gettext("no applicant with this V-number"))
         try:
-            m = mandate_request(
+            m = request_by_v_number(
                 actor=actor,
-                applicant=applicant,
+                v_number=v["v_number"],
                 lawyer=v["lawyer"],
                 valid_until=v["valid_until"],
             )
-        except Rejected as e:
-            if e.field in _REQUEST_FIELDS:
-                raise
-            raise Rejected("v_number", e.message) from None
+        except TooManyMisses as e:
+            raise Throttled(e.wait, e.message) from None
         ctx = {"viewer": actor}
         return Response(MandateSerializer(m, context=ctx).data, status=status.HTTP_201_CREATED)
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from toevlucht.accounts.models import Mandate, User
-from toevlucht.accounts.services import mandate_request, mandate_revoke
+from toevlucht.accounts.services import mandate_revoke
 from toevlucht.audit.log import record
-from toevlucht.cases.models import Applicant
+from toevlucht.cases.mandate_requests import request_by_v_number
 from toevlucht.cases.selectors import mandates_visible_to
 from toevlucht.errors import Rejected
 from toevlucht.web.access import staff_page
@@ -27,9 +27,6 @@ from toevlucht.web.forms.mandates import MandateRequestForm
 __all__ = ["mandate_request_withdraw", "mandate_requests"]
 
 LEGAL_AID = {User.Role.LEGAL_AID}
-# the service's fields -> the form's: the applicant (a request waits, a mandate is held)
-# is the V-number typed
-_FIELDS = {"applicant": "v_number", "organisation": "v_number"}
 
 
 def _pending(user: Any) -> list[Mandate]:
@@ -56,30 +53,25 @@ def mandate_requests(request: HttpRequest) -> HttpResponse:
     form = MandateRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        applicant = Applicant.objects.filter(v_number=d["v_number"]).first()
-        if applicant is None:
-            form.add_error("v_number", _("no applicant with this V-number"))
+        try:
+            request_by_v_number(
+                actor=request.user,  # type: ignore[arg-type]
+                v_number=d["v_number"],
+                lawyer=d.get("lawyer", ""),
+                valid_until=d.get("valid_until"),
+            )
+        except Rejected as exc:  # TooManyMisses too: its message says to wait
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            try:
-                mandate_request(
-                    actor=request.user,  # type: ignore[arg-type]
-                    applicant=applicant,
-                    lawyer=d.get("lawyer", ""),
-                    valid_until=d.get("valid_until"),
+            messages.success(
+                request,
+                _(
+                    "The request for V-number %(v)s was sent to the applicant to confirm "
+                    "in the portal. It gives no access until then."
                 )
-            except Rejected as exc:
-                name = _FIELDS.get(exc.field, exc.field)
-                form.add_error(name if name in form.fields else None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The request for V-number %(v)s was sent to the applicant to confirm "
-                        "in the portal. It gives no access until then."
-                    )
-                    % {"v": d["v_number"]},
-                )
-                return redirect("web:mandate_requests")
+                % {"v": d["v_number"]},
+            )
+            return redirect("web:mandate_requests")
     return render(
         request,
         "web/mandate_requests.html",
