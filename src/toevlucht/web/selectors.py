@@ -463,7 +463,7 @@ def nationalities(user: Any) -> list[str]:
         return []
     table = connection.ops.quote_name(Applicant._meta.db_table)
     column = connection.ops.quote_name("nationality")
-    codes = (
+    walk = (
         f"WITH RECURSIVE codes(code) AS (SELECT MIN({column}) FROM {table} UNION ALL "
         f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > codes.code) "
         "FROM codes WHERE codes.code IS NOT NULL) "
@@ -472,10 +472,10 @@ def nationalities(user: Any) -> list[str]:
         # PostgreSQL turns the EXISTS below into one semi-join over all the user's cases
         # (72 ms with 100,000, on every page of the queue); a LATERAL with its LIMIT 1 is
         # one probe per code (0.5 ms). SQLite has no LATERAL and probes per code anyway.
-        sql = codes + f"SELECT code FROM codes CROSS JOIN LATERAL ({seen_sql}) AS seen"
+        sql = walk + f"SELECT code FROM codes CROSS JOIN LATERAL ({seen_sql}) AS seen"
         sql += " WHERE codes.code IS NOT NULL"
     else:
-        sql = codes + f"SELECT code FROM codes WHERE codes.code IS NOT NULL AND EXISTS ({seen_sql})"
+        sql = walk + f"SELECT code FROM codes WHERE codes.code IS NOT NULL AND EXISTS ({seen_sql})"
     with connection.cursor() as cursor:
         cursor.execute(sql, seen_params)
         return sorted(row[0] for row in cursor.fetchall() if row[0])
