@@ -34,6 +34,7 @@ from toevlucht.law.trace import Label, Step
 __all__ = [
     "LANGUAGES",
     "catalog",
+    "flat_messages",
     "format_date",
     "format_money",
     "placeholders",
@@ -131,6 +132,12 @@ def catalog(lang: str) -> Mapping[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
     raw = resources.files("toevlucht.law.locale").joinpath(f"{lang}.toml").read_bytes()
+    return flat_messages(raw)
+
+
+def flat_messages(raw: bytes) -> dict[str, str]:
+    """A TOML message catalogue (tables of texts) as one dict of dotted keys; the simulator's
+    catalogues are read with it too."""
     out: dict[str, str] = {}
 
     def walk(prefix: str, node: Mapping[str, Any]) -> None:

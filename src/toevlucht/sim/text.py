@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from toevlucht.law.text import format_date
+from toevlucht.law.text import flat_messages, format_date
 from toevlucht.sim.errors import ScenarioError, SimError, Word
 
 __all__ = [
@@ -55,18 +54,7 @@ def catalog(lang: str) -> Mapping[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
     raw = resources.files("toevlucht.sim.locale").joinpath(f"{lang}.toml").read_bytes()
-    out: dict[str, str] = {}
-
-    def walk(prefix: str, node: Mapping[str, Any]) -> None:
-        for k, v in node.items():
-            key = f"{prefix}.{k}" if prefix else k
-            if isinstance(v, dict):
-                walk(key, v)
-            else:
-                out[key] = str(v)
-
-    walk("", tomllib.loads(raw.decode("utf-8")))
-    return out
+    return flat_messages(raw)
 
 
 def placeholders(template: str) -> set[str]:
