@@ -38,6 +38,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 SIGN_INS: list[float] = []  # seconds per sign-in (the login page and its POST)
 STARTED = time.monotonic()
 READY: list[int] = []  # one entry per user whose sign-in is done
+FAILED: list[int] = []  # one entry per sign-in that did not get past the login page
 
 
 def _ready(user: HttpUser) -> None:
@@ -49,7 +50,14 @@ def _ready(user: HttpUser) -> None:
     env = user.environment
     env.stats.reset_all()
     with open(os.environ["BENCH_SIGN_INS"], "w") as f:
-        json.dump({"sign_ins": SIGN_INS, "all_in_after": time.monotonic() - STARTED}, f)
+        json.dump(
+            {
+                "sign_ins": SIGN_INS,
+                "failed": len(FAILED),
+                "all_in_after": time.monotonic() - STARTED,
+            },
+            f,
+        )
     runner = env.runner
     if runner is not None:
         gevent.spawn_later(SECONDS, runner.quit)
@@ -66,7 +74,7 @@ class Caseworker(HttpUser):
             t0 = time.monotonic()
             page = self.client.get("/accounts/login/", name="login (setup)")
             m = CSRF.search(page.text)
-            self.client.post(
+            done = self.client.post(
                 "/accounts/login/",
                 data={
                     "username": os.environ["BENCH_USER"],
@@ -77,6 +85,8 @@ class Caseworker(HttpUser):
                 name="login (setup)",
             )
             SIGN_INS.append(time.monotonic() - t0)
+            if done.url is None or done.url.rstrip("/").endswith("/accounts/login"):
+                FAILED.append(1)  # the form again: not signed in
         _ready(self)
 
     @task(3)
